@@ -1,0 +1,32 @@
+package dev.etcdoperator.api.v1alpha1;
+
+/** Condition types and reasons of EtcdCluster: part of the API contract, so users can alert on them. */
+public final class EtcdClusterConditions {
+  private EtcdClusterConditions() {}
+
+  public static final String READY = "Ready";
+  public static final String AVAILABLE = "Available";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
+
+  /** Reasons, CamelCase as Kubernetes conventions ask. */
+  public static final class Reason {
+    private Reason() {}
+
+    public static final String ALL_MEMBERS_HEALTHY = "AllMembersHealthy";
+    public static final String QUORUM_HEALTHY = "QuorumHealthy";
+    public static final String MEMBERS_UNHEALTHY = "MembersUnhealthy";
+    public static final String QUORUM_LOST = "QuorumLost";
+    public static final String BOOTSTRAPPING = "Bootstrapping";
+    public static final String CREATING_RESOURCES = "CreatingResources";
+    public static final String UPDATING_RESOURCES = "UpdatingResources";
+    public static final String WAITING_FOR_PODS = "WaitingForPods";
+    public static final String RECONCILED = "Reconciled";
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String PAUSED = "Paused";
+    public static final String ETCD_UNREACHABLE = "EtcdUnreachable";
+    public static final String AS_EXPECTED = "AsExpected";
+    public static final String APPLY_REJECTED = "ApplyRejected";
+    public static final String CLUSTER_FORMED = "ClusterFormed";
+  }
+}

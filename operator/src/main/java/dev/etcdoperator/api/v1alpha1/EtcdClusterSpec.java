@@ -1,0 +1,100 @@
+package dev.etcdoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EtcdClusterSpec {
+  public static final int DEFAULT_REPLICAS = 3;
+
+  @SpecReplicas
+  @Default("3")
+  @Min(1)
+  @Max(9)
+  @ValidationRule(value = "self % 2 == 1", message = "replicas must be odd (1, 3, 5, 7 or 9): an even member count "
+      + "tolerates no more failures than the odd count below it")
+  @JsonPropertyDescription("Number of etcd members: 1, 3, 5, 7 or 9.")
+  private Integer replicas = DEFAULT_REPLICAS;
+
+  @Pattern("^\\d+\\.\\d+\\.\\d+$")
+  @JsonPropertyDescription("etcd version to run, e.g. 3.5.21. Defaults to the operator's default version.")
+  private String version;
+
+  @JsonPropertyDescription("Full container image override (e.g. a mirror). Must run the etcd version in spec.version.")
+  private String image;
+
+  @Default("false")
+  @JsonPropertyDescription("When true the operator makes no changes to the cluster but keeps its status current.")
+  private Boolean paused = false;
+
+  @JsonPropertyDescription("Member data storage: a persistent volume per member, or emptyDir for throwaway clusters.")
+  private StorageSpec storage;
+
+  @JsonPropertyDescription("etcd tuning.")
+  private EtcdTuning etcd;
+
+  @JsonPropertyDescription("Allow-listed settings for the member pods.")
+  private EtcdPodTemplate podTemplate;
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public Boolean getPaused() {
+    return paused;
+  }
+
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
+  }
+
+  public StorageSpec getStorage() {
+    return storage;
+  }
+
+  public void setStorage(StorageSpec storage) {
+    this.storage = storage;
+  }
+
+  public EtcdTuning getEtcd() {
+    return etcd;
+  }
+
+  public void setEtcd(EtcdTuning etcd) {
+    this.etcd = etcd;
+  }
+
+  public EtcdPodTemplate getPodTemplate() {
+    return podTemplate;
+  }
+
+  public void setPodTemplate(EtcdPodTemplate podTemplate) {
+    this.podTemplate = podTemplate;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.etcdoperator.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRDs in crds/ are generated from the Java model. This test generates them again and fails when the committed
+ * files differ; run it with {@code -Dcrds.update=true} to rewrite crds/ after changing the model.
+ */
+class CustomResourceDefinitionTest {
+  private static final Path GENERATED = Path.of("target", "generated-crds");
+  private static final String ETCD_CLUSTER_FILE = "etcdclusters.etcdoperator.dev-v1.yml";
+  private static CustomResourceDefinition crd;
+
+  @BeforeAll
+  static void generate() throws IOException {
+    Files.createDirectories(GENERATED);
+    new CRDGenerator().inOutputDir(GENERATED.toFile()).forCRDVersions("v1").withParallelGenerationEnabled(false)
+        .withPostProcessor(new CRDPostProcessor() {
+          @Override
+          public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+            return keepDeclaredColumnOrder(crd);
+          }
+        })
+        .customResourceClasses(EtcdCluster.class).detailedGenerate();
+    if (Boolean.getBoolean("crds.update")) {
+      Files.copy(GENERATED.resolve(ETCD_CLUSTER_FILE), committedDir().resolve(ETCD_CLUSTER_FILE),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    crd = Serialization.unmarshal(Files.readString(GENERATED.resolve(ETCD_CLUSTER_FILE)),
+        CustomResourceDefinition.class);
+  }
+
+  /** The generator does not keep the order of the printer-column annotations; kubectl shows columns in CRD order. */
+  private static HasMetadata keepDeclaredColumnOrder(HasMetadata generated) {
+    List<String> declared = Arrays.stream(EtcdCluster.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+        .map(AdditionalPrinterColumn::name).toList();
+    if (generated instanceof CustomResourceDefinition definition) {
+      definition.getSpec().getVersions().forEach(v -> v.getAdditionalPrinterColumns()
+          .sort(Comparator.comparingInt(column -> declared.indexOf(column.getName()))));
+    }
+    return generated;
+  }
+
+  private static Path committedDir() {
+    return Path.of(System.getProperty("crds.dir", "../crds"));
+  }
+
+  @Test
+  void committedCrdMatchesTheModel() throws IOException {
+    Path committed = committedDir().resolve(ETCD_CLUSTER_FILE);
+    assertThat(committed).as("crds/%s is missing: run the build with -Dcrds.update=true", ETCD_CLUSTER_FILE)
+        .exists();
+    assertThat(Files.readString(committed))
+        .as("crds/%s is stale: regenerate it with `./mvnw -pl operator -am test -Dtest=CustomResourceDefinitionTest"
+            + " -Dsurefire.failIfNoSpecifiedTests=false -Dcrds.update=true` and commit it", ETCD_CLUSTER_FILE)
+        .isEqualTo(Files.readString(GENERATED.resolve(ETCD_CLUSTER_FILE)));
+  }
+
+  @Test
+  void namesAndScope() {
+    assertThat(crd.getMetadata().getName()).isEqualTo("etcdclusters.etcdoperator.dev");
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("etcd");
+    assertThat(crd.getSpec().getNames().getKind()).isEqualTo("EtcdCluster");
+  }
+
+  @Test
+  void hasStatusAndScaleSubresources() {
+    var subresources = version().getSubresources();
+    assertThat(subresources.getStatus()).isNotNull();
+    assertThat(subresources.getScale().getSpecReplicasPath()).isEqualTo(".spec.replicas");
+    assertThat(subresources.getScale().getStatusReplicasPath()).isEqualTo(".status.replicas");
+    assertThat(subresources.getScale().getLabelSelectorPath()).isEqualTo(".status.selector");
+  }
+
+  @Test
+  void printerColumnsShowReadinessAndVersionWithLeaderInWideOutput() {
+    var columns = version().getAdditionalPrinterColumns();
+    assertThat(columns).extracting(c -> c.getName())
+        .containsExactly("Ready", "Replicas", "ReadyReplicas", "Version", "Age", "Leader", "Reason");
+    assertThat(columns).filteredOn(c -> c.getPriority() != null && c.getPriority() > 0).extracting(c -> c.getName())
+        .containsExactly("Leader", "Reason");
+  }
+
+  @Test
+  void replicasAreOddFromOneToNineWithDefaultThree() {
+    JSONSchemaProps replicas = spec().getProperties().get("replicas");
+    assertThat(replicas.getMinimum()).isEqualTo(1.0);
+    assertThat(replicas.getMaximum()).isEqualTo(9.0);
+    assertThat(replicas.getDefault().asInt()).isEqualTo(3);
+    assertThat(rules(replicas)).containsExactly("self % 2 == 1");
+  }
+
+  @Test
+  void storageRulesKeepClassImmutableAndSizeGrowOnly() {
+    JSONSchemaProps storage = spec().getProperties().get("storage");
+    assertThat(rules(storage.getProperties().get("storageClassName"))).containsExactly("self == oldSelf");
+    assertThat(rules(storage.getProperties().get("size")))
+        .containsExactly("quantity(self).compareTo(quantity(oldSelf)) >= 0");
+    assertThat(rules(storage)).contains("has(self.size) != has(self.emptyDir)");
+  }
+
+  @Test
+  void extraArgsRejectEveryManagedFlag() {
+    JSONSchemaProps extraArgs = spec().getProperties().get("etcd").getProperties().get("extraArgs");
+    String rule = rules(extraArgs).get(0);
+    assertThat(ManagedEtcdFlags.NAMES).contains("initial-cluster-state", "data-dir", "name", "listen-client-urls");
+    ManagedEtcdFlags.NAMES.forEach(flag -> assertThat(rule).contains("'" + flag + "'"));
+  }
+
+  @Test
+  void versionHasASemverPattern() {
+    assertThat(spec().getProperties().get("version").getPattern()).isEqualTo("^\\d+\\.\\d+\\.\\d+$");
+  }
+
+  private static CustomResourceDefinitionVersion version() {
+    assertThat(crd.getSpec().getVersions()).hasSize(1);
+    return crd.getSpec().getVersions().get(0);
+  }
+
+  private static JSONSchemaProps spec() {
+    return version().getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+  }
+
+  private static List<String> rules(JSONSchemaProps props) {
+    return props.getXKubernetesValidations().stream().map(ValidationRule::getRule).toList();
+  }
+}
