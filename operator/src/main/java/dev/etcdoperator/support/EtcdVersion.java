@@ -23,8 +23,12 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
     if (!m.matches()) {
       return Optional.empty();
     }
-    return Optional.of(new EtcdVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-        Integer.parseInt(m.group(3))));
+    try {
+      return Optional.of(new EtcdVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+          Integer.parseInt(m.group(3))));
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // a component beyond int range is no etcd version
+    }
   }
 
   public boolean isSupported() {

@@ -1,0 +1,98 @@
+package dev.etcdoperator;
+
+import dev.etcdoperator.cluster.DirectMemberEndpoints;
+import dev.etcdoperator.cluster.MemberEndpoints;
+import dev.etcdoperator.cluster.PortForwardMemberEndpoints;
+import dev.etcdoperator.config.OperatorConfig;
+import dev.etcdoperator.resources.ClusterBlueprint;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point: configuration, client, operator, health endpoint; nothing else. */
+public final class EtcdOperatorMain {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdOperatorMain.class);
+  private static final String CRD_NAME = "etcdclusters.etcdoperator.dev";
+  private static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  private EtcdOperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean inCluster = Files.exists(SERVICE_ACCOUNT.resolve("token"))
+        && System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.fromEnvironment(System.getenv(), inCluster, podNamespace());
+    } catch (IllegalArgumentException e) {
+      LOG.error("etcd-operator cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    String problem = apiServerProblem(client);
+    if (problem != null) {
+      LOG.error("etcd-operator cannot start: {}", problem);
+      client.close();
+      System.exit(1);
+      return;
+    }
+
+    MemberEndpoints endpoints = switch (config.memberAccess()) {
+      case PORT_FORWARD -> new PortForwardMemberEndpoints(client, ClusterBlueprint.HTTP);
+      case DIRECT, AUTO -> new DirectMemberEndpoints(ClusterBlueprint.HTTP, config.clusterDomain());
+    };
+    AtomicBoolean started = new AtomicBoolean();
+    CountDownLatch stopped = new CountDownLatch(1);
+    EtcdOperator operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC());
+    HealthEndpoint health = new HealthEndpoint(config.healthPort(), () -> true, started::get);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      operator.close();
+      health.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+
+    LOG.info("etcd-operator starting: API server {}, namespaces {}, member access {}, health on :{}",
+        client.getMasterUrl(), config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
+        config.memberAccess(), health.port());
+    operator.start();
+    started.set(true);
+    stopped.await();
+  }
+
+  /** One line saying what is wrong with the API server connection, or null when it is usable. */
+  private static String apiServerProblem(KubernetesClient client) {
+    try {
+      if (client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() == null) {
+        return "the EtcdCluster CRD is not installed in " + client.getMasterUrl()
+            + " (install it with: kubectl apply -f crds/)";
+      }
+      return null;
+    } catch (KubernetesClientException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return "no Kubernetes API server reachable at " + client.getMasterUrl() + " (" + root.getClass().getSimpleName()
+          + (root.getMessage() == null ? "" : ": " + root.getMessage()) + "); check your kubeconfig or KUBECONFIG";
+    }
+  }
+
+  private static String podNamespace() {
+    try {
+      return Files.readString(SERVICE_ACCOUNT.resolve("namespace")).trim();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.etcdoperator.cluster;
+
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdIds;
+import dev.etcdoperator.etcd.EtcdMember;
+import dev.etcdoperator.etcd.MemberProbe;
+import dev.etcdoperator.support.ConditionSet;
+import dev.etcdoperator.support.EtcdVersion;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Computes status from observation only; the same observation always gives the same status. */
+public final class ClusterStatusCalculator {
+  private ClusterStatusCalculator() {}
+
+  /** What the status is computed from. */
+  public record Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods,
+      String selector, boolean formed) {}
+
+  public static EtcdClusterStatus compute(Input in, Clock clock) {
+    EtcdClusterStatus previous = Optional.ofNullable(in.cluster().getStatus()).orElseGet(EtcdClusterStatus::new);
+    EtcdClusterStatus status = new EtcdClusterStatus();
+    long generation = Optional.ofNullable(in.cluster().getMetadata().getGeneration()).orElse(0L);
+    status.setObservedGeneration(generation);
+    status.setReplicas(in.pods());
+    status.setReadyReplicas(in.readyPods());
+    status.setSelector(in.selector());
+
+    Health health = Health.NOT_FORMED;
+    if (in.etcd() instanceof EtcdView.Reached reached) {
+      ClusterObservation obs = reached.observation();
+      List<MemberStatus> members = members(obs, reached.endpointsByPod());
+      status.setMembers(members);
+      status.setClusterID(EtcdIds.toHex(obs.clusterId()));
+      status.setLeader(members.stream().filter(m -> Boolean.TRUE.equals(m.getLeader())).map(MemberStatus::getName)
+          .findFirst().orElse(null));
+      status.setCurrentVersion(members.stream().map(MemberStatus::getVersion).map(EtcdVersion::parse)
+          .flatMap(Optional::stream).min(Comparator.naturalOrder()).map(EtcdVersion::toString).orElse(null));
+      health = Health.of(members);
+    } else {
+      // Keep what we learnt while etcd is unreachable: the cluster ID and version do not change by themselves.
+      status.setClusterID(previous.getClusterID());
+      status.setCurrentVersion(previous.getCurrentVersion());
+      status.setMembers(previous.getMembers().stream().map(ClusterStatusCalculator::markUnknown).toList());
+      if (in.formed()) {
+        health = Health.UNREACHABLE;
+      }
+    }
+    status.setConditions(conditions(in, previous, health, generation, clock));
+    return status;
+  }
+
+  private static List<MemberStatus> members(ClusterObservation obs, Map<String, URI> endpointsByPod) {
+    long leaderId = obs.leaderId().orElse(0L);
+    return obs.members().stream().sorted(Comparator.comparing(EtcdMember::name)).map(member -> {
+      MemberStatus m = new MemberStatus();
+      m.setName(member.started() ? member.name() : null);
+      m.setId(EtcdIds.toHex(member.id()));
+      m.setPeerURL(member.peerUrls().isEmpty() ? null : member.peerUrls().get(0).toString());
+      m.setClientURL(member.clientUrls().isEmpty() ? null : member.clientUrls().get(0).toString());
+      m.setLearner(member.learner());
+      m.setLeader(member.id() == leaderId);
+      Optional<MemberProbe> probe = probeOf(member, obs, endpointsByPod);
+      m.setHealthy(probe.map(MemberProbe::healthy).orElse(false));
+      probe.flatMap(MemberProbe::status).ifPresent(s -> {
+        m.setVersion(s.version());
+        m.setDbSize(s.dbSizeBytes());
+        m.setDbSizeInUse(s.dbSizeInUseBytes());
+      });
+      m.setMessage(probe.isPresent() ? probe.get().error().orElse(null)
+          : member.started() ? "member pod is not running" : "member has not started yet");
+      return m;
+    }).toList();
+  }
+
+  private static Optional<MemberProbe> probeOf(EtcdMember member, ClusterObservation obs,
+      Map<String, URI> endpointsByPod) {
+    Optional<MemberProbe> byId = obs.probes().values().stream()
+        .filter(p -> p.status().map(s -> s.memberId() == member.id()).orElse(false)).findFirst();
+    return byId.or(() -> Optional.ofNullable(endpointsByPod.get(member.name())).map(obs.probes()::get));
+  }
+
+  /** A copy of what we last knew of a member, marked unknown; the previous status is left as it was. */
+  private static MemberStatus markUnknown(MemberStatus old) {
+    MemberStatus m = new MemberStatus();
+    m.setName(old.getName());
+    m.setId(old.getId());
+    m.setPeerURL(old.getPeerURL());
+    m.setClientURL(old.getClientURL());
+    m.setLearner(old.getLearner());
+    m.setVersion(old.getVersion());
+    m.setDbSize(old.getDbSize());
+    m.setDbSizeInUse(old.getDbSizeInUse());
+    m.setHealthy(false);
+    m.setLeader(false);
+    m.setMessage("etcd did not answer");
+    return m;
+  }
+
+  /** Health of the etcd cluster as a whole. */
+  private enum Health {
+    NOT_FORMED, UNREACHABLE, QUORUM_LOST, SOME_UNHEALTHY, ALL_HEALTHY;
+
+    static Health of(List<MemberStatus> members) {
+      List<MemberStatus> voters = members.stream().filter(m -> !Boolean.TRUE.equals(m.getLearner())).toList();
+      long healthyVoters = voters.stream().filter(m -> Boolean.TRUE.equals(m.getHealthy())).count();
+      if (healthyVoters < voters.size() / 2 + 1) {
+        return QUORUM_LOST;
+      }
+      return members.stream().allMatch(m -> Boolean.TRUE.equals(m.getHealthy())) ? ALL_HEALTHY : SOME_UNHEALTHY;
+    }
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(Input in, EtcdClusterStatus previous,
+      Health health, long generation, Clock clock) {
+    ConditionSet set = new ConditionSet(previous.getConditions(), generation, clock);
+    int desired = Objects.requireNonNullElse(in.cluster().getSpec().getReplicas(), 0);
+
+    switch (health) {
+      case ALL_HEALTHY, SOME_UNHEALTHY -> set.set(AVAILABLE, true, Reason.QUORUM_HEALTHY,
+          "a quorum of members is healthy and serving");
+      case QUORUM_LOST -> set.set(AVAILABLE, false, Reason.QUORUM_LOST,
+          "fewer than a quorum of voting members are healthy; the operator will not change membership");
+      case UNREACHABLE -> set.set(AVAILABLE, false, Reason.ETCD_UNREACHABLE,
+          "no member answered: " + ((in.etcd() instanceof EtcdView.Unreachable u) ? u.error() : "no member pod runs"));
+      case NOT_FORMED -> set.set(AVAILABLE, false, Reason.BOOTSTRAPPING, "the cluster has not formed yet");
+    }
+
+    switch (in.step()) {
+      case ClusterStep.Halt halt -> set.set(PROGRESSING, false, halt.reason(), halt.message());
+      case ClusterStep.ApplyObjects apply -> set.set(PROGRESSING, true, apply.reason(),
+          "applying " + apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+      case ClusterStep.Wait wait -> set.set(PROGRESSING, true, wait.reason(), wait.message());
+      case ClusterStep.Done done -> set.set(PROGRESSING, false, Reason.RECONCILED, "the cluster matches its spec");
+    }
+
+    if (in.step() instanceof ClusterStep.Halt halt && halt.reason().equals(Reason.INVALID_SPEC)) {
+      set.set(DEGRADED, true, Reason.INVALID_SPEC, halt.message());
+    } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
+      set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,
+          "the cluster cannot serve requests; see the Available condition and status.members");
+    } else if (health == Health.SOME_UNHEALTHY) {
+      set.set(DEGRADED, true, Reason.MEMBERS_UNHEALTHY, "unhealthy members: " + unhealthy(in));
+    } else {
+      set.set(DEGRADED, false, Reason.AS_EXPECTED, "no problem observed");
+    }
+
+    boolean ready = health == Health.ALL_HEALTHY && in.step() instanceof ClusterStep.Done
+        && in.readyPods() == desired;
+    if (ready) {
+      set.set(READY, true, Reason.ALL_MEMBERS_HEALTHY, "all " + desired + " members are healthy");
+    } else {
+      String reason = switch (in.step()) {
+        case ClusterStep.Halt halt -> halt.reason();
+        case ClusterStep.Wait wait -> wait.reason();
+        case ClusterStep.ApplyObjects apply -> apply.reason();
+        case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING : Reason.MEMBERS_UNHEALTHY;
+      };
+      set.set(READY, false, reason, in.readyPods() + "/" + desired + " member pods ready");
+    }
+    return set.build();
+  }
+
+  private static String unhealthy(Input in) {
+    return in.etcd() instanceof EtcdView.Reached r
+        ? r.observation().members().stream().map(EtcdMember::name).filter(n -> !isHealthy(r, n)).toList().toString()
+        : "unknown";
+  }
+
+  private static boolean isHealthy(EtcdView.Reached r, String name) {
+    URI endpoint = r.endpointsByPod().get(name);
+    return endpoint != null && r.observation().probes().containsKey(endpoint)
+        && r.observation().probes().get(endpoint).healthy();
+  }
+}

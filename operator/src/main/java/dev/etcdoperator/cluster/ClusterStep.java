@@ -1,0 +1,21 @@
+package dev.etcdoperator.cluster;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
+import java.util.List;
+
+/** The one thing a reconcile does next (GUIDE §4): the planner returns exactly one step. */
+public sealed interface ClusterStep {
+
+  /** Spec problems or a pause: change nothing, report why. */
+  record Halt(String reason, String message) implements ClusterStep {}
+
+  /** Create or update owned objects, in dependency order (ConfigMap before the StatefulSet that reads it). */
+  record ApplyObjects(List<HasMetadata> objects, String reason) implements ClusterStep {}
+
+  /** Nothing to do until the cluster moves; look again after {@code after}. */
+  record Wait(Duration after, String reason, String message) implements ClusterStep {}
+
+  /** Everything is as desired. */
+  record Done() implements ClusterStep {}
+}

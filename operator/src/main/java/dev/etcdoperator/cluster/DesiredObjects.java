@@ -1,0 +1,71 @@
+package dev.etcdoperator.cluster;
+
+import dev.etcdoperator.resources.BootstrapConfig;
+import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;
+import dev.etcdoperator.resources.BootstrapConfigMapBuilder;
+import dev.etcdoperator.resources.ClientServiceBuilder;
+import dev.etcdoperator.resources.ClusterBlueprint;
+import dev.etcdoperator.resources.MemberStatefulSetBuilder;
+import dev.etcdoperator.resources.PeerServiceBuilder;
+import dev.etcdoperator.resources.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The owned objects a cluster should have now, in the order they must be applied. */
+final class DesiredObjects {
+  private DesiredObjects() {}
+
+  /**
+   * @param existingConfig the bootstrap ConfigMap as it is; its member list and token are never rewritten, since
+   *     members started from them
+   * @param formed whether the cluster has formed: from then on no member may start with initial-cluster-state=new
+   * @param memberCount how many member pods the StatefulSet should run
+   */
+  static List<HasMetadata> of(ClusterBlueprint blueprint, Optional<ConfigMap> existingConfig,
+      Optional<StatefulSet> existingStatefulSet, boolean formed, int memberCount) {
+    BootstrapConfig bootstrap = existingConfig.flatMap(DesiredObjects::bootstrapOf)
+        .orElseGet(() -> BootstrapConfig.initial(blueprint));
+    if (formed) {
+      bootstrap = bootstrap.withState(InitialClusterState.EXISTING);
+    }
+    StatefulSet statefulSet = MemberStatefulSetBuilder.build(blueprint, memberCount);
+    existingStatefulSet.ifPresent(live -> keepImmutableFields(statefulSet, live));
+    return List.of(
+        BootstrapConfigMapBuilder.build(blueprint, bootstrap),
+        PeerServiceBuilder.build(blueprint),
+        ClientServiceBuilder.build(blueprint),
+        statefulSet,
+        PodDisruptionBudgetBuilder.build(blueprint));
+  }
+
+  static Optional<BootstrapConfig> bootstrapOf(ConfigMap configMap) {
+    Map<String, String> data = Optional.ofNullable(configMap.getData()).orElse(Map.of());
+    String members = data.get(BootstrapConfigMapBuilder.INITIAL_CLUSTER_KEY);
+    String token = data.get(BootstrapConfigMapBuilder.INITIAL_CLUSTER_TOKEN_KEY);
+    Optional<InitialClusterState> state =
+        InitialClusterState.parse(data.get(BootstrapConfigMapBuilder.INITIAL_CLUSTER_STATE_KEY));
+    if (members == null || token == null || state.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new BootstrapConfig(members, state.get(), token));
+  }
+
+  static int bootstrapMemberCount(BootstrapConfig config) {
+    return config.initialCluster().split(",").length;
+  }
+
+  /**
+   * The API server refuses changes to these StatefulSet fields; applying them would fail on every reconcile.
+   * Storage growth is validated in {@link SpecProblems} and needs the PVCs expanded, not the template.
+   */
+  private static void keepImmutableFields(StatefulSet desired, StatefulSet live) {
+    desired.getSpec().setVolumeClaimTemplates(live.getSpec().getVolumeClaimTemplates());
+    desired.getSpec().setSelector(live.getSpec().getSelector());
+    desired.getSpec().setServiceName(live.getSpec().getServiceName());
+    desired.getSpec().setPodManagementPolicy(live.getSpec().getPodManagementPolicy());
+  }
+}

@@ -1,0 +1,255 @@
+package dev.etcdoperator.cluster;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdUnavailableException;
+import dev.etcdoperator.resources.BootstrapConfig;
+import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;
+import dev.etcdoperator.resources.ClusterBlueprint;
+import dev.etcdoperator.resources.ClusterLabels;
+import dev.etcdoperator.resources.ClusterNames;
+import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.EventRecorder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reconciles EtcdCluster: observe, validate, plan one step, act, report status (GUIDE §4). */
+@ControllerConfiguration(name = EtcdClusterReconciler.NAME)
+public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
+  public static final String NAME = "etcdcluster";
+  static final String FIELD_MANAGER = "etcd-operator";
+  static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterReconciler.class);
+
+  /** What the reconciler needs from its surroundings, wired by the entry point or a test. */
+  public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval) {}
+
+  private final KubernetesClient client;
+  private final MemberEndpoints memberEndpoints;
+  private final EtcdClients etcdClients;
+  private final EventRecorder events;
+  private final ObjectDrift drift;
+  private final Settings settings;
+  private final Clock clock;
+
+  public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
+      Settings settings, Clock clock) {
+    this.client = client;
+    this.memberEndpoints = memberEndpoints;
+    this.etcdClients = etcdClients;
+    this.events = new EventRecorder(client, clock);
+    this.drift = new ObjectDrift(client.getKubernetesSerialization());
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, EtcdCluster>> prepareEventSources(EventSourceContext<EtcdCluster> context) {
+    String ours = ClusterLabels.MANAGED_BY + "=" + ClusterLabels.OPERATOR_NAME;
+    List<EventSource<?, EtcdCluster>> sources = new ArrayList<>();
+    for (Class<? extends HasMetadata> owned : List.of(StatefulSet.class, ConfigMap.class, Service.class,
+        PodDisruptionBudget.class)) {
+      sources.add(new InformerEventSource<>(
+          InformerEventSourceConfiguration.from(owned, EtcdCluster.class).withLabelSelector(ours).build(), context));
+    }
+    // Pods are owned by the StatefulSet, not by us: map them to their cluster by the instance label.
+    sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, EtcdCluster.class)
+        .withLabelSelector(ours)
+        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+            pod.getMetadata().getLabels().get(ClusterLabels.INSTANCE), pod.getMetadata().getNamespace())))
+        .build(), context));
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<EtcdCluster> reconcile(EtcdCluster cluster, Context<EtcdCluster> context) {
+    ClusterNames names = new ClusterNames(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace());
+    Optional<StatefulSet> statefulSet = named(context, StatefulSet.class, names.statefulSet());
+    Optional<ConfigMap> bootstrapConfig = named(context, ConfigMap.class, names.configMap());
+    List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+
+    List<String> problems = SpecProblems.of(cluster, statefulSet);
+    EtcdView etcd = observeEtcd(cluster, pods);
+    boolean formed = isFormed(cluster, bootstrapConfig, etcd);
+
+    List<HasMetadata> drifted = List.of();
+    boolean anyMissing = false;
+    if (problems.isEmpty()) {
+      ClusterBlueprint blueprint = ClusterBlueprint.from(cluster, versionToRun(cluster), settings.imageRepository());
+      List<HasMetadata> desired = DesiredObjects.of(blueprint, bootstrapConfig, statefulSet, formed,
+          memberCount(cluster, bootstrapConfig, statefulSet, etcd, formed));
+      Map<String, HasMetadata> live = liveObjects(context);
+      drifted = desired.stream().filter(d -> drift.needsApply(d, live.get(key(d)))).toList();
+      anyMissing = drifted.stream().anyMatch(d -> !live.containsKey(key(d)));
+    }
+    int readyPods = (int) pods.stream().filter(EtcdClusterReconciler::isReady).count();
+    ClusterStep step = ClusterPlanner.plan(new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
+        anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods));
+
+    step = act(cluster, step);
+
+    EtcdClusterStatus previous = cluster.getStatus();
+    EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
+        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed), clock);
+    new StatusEvents(events).record(cluster, previous, status);
+
+    UpdateControl<EtcdCluster> control;
+    if (status.equals(previous)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      cluster.setStatus(status);
+      control = UpdateControl.patchStatus(cluster);
+    }
+    return reschedule(control, step);
+  }
+
+  private UpdateControl<EtcdCluster> reschedule(UpdateControl<EtcdCluster> control, ClusterStep step) {
+    return switch (step) {
+      // Spec problems wait for a spec change (which triggers a reconcile): no retry storm.
+      case ClusterStep.Halt halt when halt.reason().equals(Reason.INVALID_SPEC) -> control;
+      case ClusterStep.Halt halt when halt.reason().equals(Reason.APPLY_REJECTED) ->
+          control.rescheduleAfter(AFTER_REJECTION);
+      case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
+      // Status is only as fresh as the last look at etcd, so look again periodically.
+      default -> control.rescheduleAfter(settings.resyncInterval());
+    };
+  }
+
+  private ClusterStep act(EtcdCluster cluster, ClusterStep step) {
+    if (!(step instanceof ClusterStep.ApplyObjects apply)) {
+      return step;
+    }
+    for (HasMetadata object : apply.objects()) {
+      try {
+        client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409 && e.getCode() != 429) {
+          // The API server refuses this object: retrying the same request cannot help; say why and wait.
+          String message = "the API server rejected " + object.getKind() + "/" + object.getMetadata().getName()
+              + ": " + Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(e.getMessage());
+          return new ClusterStep.Halt(Reason.APPLY_REJECTED, message);
+        }
+        throw e;
+      }
+    }
+    LOG.info("{}/{}: applied {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
+        apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+    return step;
+  }
+
+  private EtcdView observeEtcd(EtcdCluster cluster, List<Pod> pods) {
+    List<Pod> running = pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
+    if (running.isEmpty()) {
+      return new EtcdView.NotContacted();
+    }
+    Map<String, URI> endpoints;
+    try {
+      endpoints = memberEndpoints.clientUrls(cluster, running);
+    } catch (KubernetesClientException e) {
+      return new EtcdView.Unreachable("cannot reach member pods: " + e.getMessage());
+    }
+    List<URI> urls = endpoints.values().stream().sorted().toList();
+    try {
+      ClusterObservation observation = etcdClients.forCluster(key(cluster), urls).observe(urls);
+      return new EtcdView.Reached(observation, endpoints);
+    } catch (EtcdUnavailableException e) {
+      return new EtcdView.Unreachable(e.getMessage());
+    }
+  }
+
+  /** Once formed, always formed: any durable sign of it counts, so no member ever restarts a new cluster. */
+  private static boolean isFormed(EtcdCluster cluster, Optional<ConfigMap> bootstrapConfig, EtcdView etcd) {
+    boolean recordedInStatus = cluster.getStatus() != null && cluster.getStatus().getClusterID() != null;
+    boolean recordedInConfig = bootstrapConfig.flatMap(DesiredObjects::bootstrapOf)
+        .map(c -> c.state() == InitialClusterState.EXISTING).orElse(false);
+    boolean observed = etcd instanceof EtcdView.Reached r && r.observation().clusterId() != 0;
+    return recordedInStatus || recordedInConfig || observed;
+  }
+
+  /**
+   * Before the cluster forms, the bootstrap members; afterwards the StatefulSet follows etcd's membership, which
+   * only the membership workflow changes (one learner at a time), never a plain StatefulSet scale.
+   */
+  private static int memberCount(EtcdCluster cluster, Optional<ConfigMap> bootstrapConfig,
+      Optional<StatefulSet> statefulSet, EtcdView etcd, boolean formed) {
+    if (!formed) {
+      return bootstrapConfig.flatMap(DesiredObjects::bootstrapOf).map(DesiredObjects::bootstrapMemberCount)
+          .orElse(cluster.getSpec().getReplicas());
+    }
+    if (etcd instanceof EtcdView.Reached r) {
+      return r.observation().members().size();
+    }
+    return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
+  }
+
+  /** spec.version if set; otherwise keep what runs, and start new clusters with the operator's default. */
+  private EtcdVersion versionToRun(EtcdCluster cluster) {
+    return EtcdVersion.parse(cluster.getSpec().getVersion())
+        .or(() -> Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getCurrentVersion)
+            .flatMap(EtcdVersion::parse))
+        .orElse(settings.defaultVersion());
+  }
+
+  static boolean isPaused(EtcdCluster cluster) {
+    return Boolean.TRUE.equals(cluster.getSpec().getPaused()) || "true".equalsIgnoreCase(
+        Optional.ofNullable(cluster.getMetadata().getAnnotations()).map(a -> a.get(EtcdCluster.PAUSE_ANNOTATION))
+            .orElse(null));
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static <T extends HasMetadata> Optional<T> named(Context<EtcdCluster> context, Class<T> type,
+      String name) {
+    return context.getSecondaryResources(type).stream().filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst();
+  }
+
+  private static Map<String, HasMetadata> liveObjects(Context<EtcdCluster> context) {
+    Map<String, HasMetadata> live = new java.util.HashMap<>();
+    for (Class<? extends HasMetadata> type : List.of(StatefulSet.class, ConfigMap.class, Service.class,
+        PodDisruptionBudget.class)) {
+      context.getSecondaryResources(type).forEach(o -> live.put(key(o), o));
+    }
+    return live;
+  }
+
+  private static String key(HasMetadata object) {
+    return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+  }
+}

@@ -1,0 +1,18 @@
+package dev.etcdoperator.cluster;
+
+import dev.etcdoperator.etcd.ClusterObservation;
+import java.net.URI;
+import java.util.Map;
+
+/** What the operator could see of etcd itself during one reconcile. */
+public sealed interface EtcdView {
+
+  /** No member pod was running, so etcd was not asked. */
+  record NotContacted() implements EtcdView {}
+
+  /** Member pods run, but no member answered. */
+  record Unreachable(String error) implements EtcdView {}
+
+  /** etcd answered; endpoints are keyed by pod name. */
+  record Reached(ClusterObservation observation, Map<String, URI> endpointsByPod) implements EtcdView {}
+}

@@ -1,0 +1,111 @@
+package dev.etcdoperator.config;
+
+import dev.etcdoperator.support.EtcdVersion;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Operator settings, read once from the environment at start-up. A bad value stops the operator with one line
+ * naming the variable, rather than running with a silent default.
+ */
+public record OperatorConfig(
+    Set<String> watchNamespaces,
+    EtcdVersion defaultEtcdVersion,
+    String etcdImageRepository,
+    MemberAccess memberAccess,
+    Duration etcdRequestTimeout,
+    Duration resyncInterval,
+    int healthPort,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    String clusterDomain) {
+
+  /** How the operator reaches etcd members: pod DNS inside the cluster, or port-forwarding through the API server. */
+  public enum MemberAccess {
+    DIRECT, PORT_FORWARD, AUTO;
+
+    static MemberAccess parse(String text) {
+      return switch (text.trim().toLowerCase(Locale.ROOT)) {
+        case "direct" -> DIRECT;
+        case "port-forward" -> PORT_FORWARD;
+        case "auto" -> AUTO;
+        default -> throw new IllegalArgumentException("must be direct, port-forward or auto");
+      };
+    }
+  }
+
+  public static final String DEFAULT_ETCD_VERSION = "3.6.5";
+
+  /** Reads the settings; {@code inCluster} decides the auto defaults (member access, leader election). */
+  public static OperatorConfig fromEnvironment(Map<String, String> env, boolean inCluster, String podNamespace) {
+    Settings s = new Settings(env);
+    Set<String> namespaces = Arrays.stream(s.text("WATCH_NAMESPACES", "").split(","))
+        .map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    EtcdVersion version = s.parse("ETCD_DEFAULT_VERSION", DEFAULT_ETCD_VERSION, text -> EtcdVersion.parse(text)
+        .filter(EtcdVersion::isSupported)
+        .orElseThrow(() -> new IllegalArgumentException("must be a supported etcd version (3.4.x to 3.6.x)")));
+    MemberAccess access = s.parse("ETCD_MEMBER_ACCESS", "auto", MemberAccess::parse);
+    if (access == MemberAccess.AUTO) {
+      access = inCluster ? MemberAccess.DIRECT : MemberAccess.PORT_FORWARD;
+    }
+    return new OperatorConfig(
+        namespaces,
+        version,
+        s.text("ETCD_IMAGE_REPOSITORY", "gcr.io/etcd-development/etcd"),
+        access,
+        Duration.ofMillis(s.parse("ETCD_REQUEST_TIMEOUT_MS", "5000", Settings::positiveInt)),
+        Duration.ofSeconds(s.parse("RESYNC_INTERVAL_SECONDS", "60", Settings::positiveInt)),
+        s.parse("HEALTH_PORT", "8080", Settings::port),
+        s.parse("LEADER_ELECTION", Boolean.toString(inCluster), Settings::bool),
+        s.text("LEADER_ELECTION_LEASE_NAME", "etcd-operator-leader"),
+        s.text("LEADER_ELECTION_NAMESPACE", podNamespace == null ? "default" : podNamespace),
+        s.text("CLUSTER_DOMAIN", "cluster.local"));
+  }
+
+  /** Reads one variable at a time and names it in the error. */
+  private record Settings(Map<String, String> env) {
+    String text(String name, String fallback) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    <T> T parse(String name, String fallback, Function<String, T> parser) {
+      String value = text(name, fallback);
+      try {
+        return parser.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid " + name + "='" + value + "': " + e.getMessage());
+      }
+    }
+
+    static int positiveInt(String text) {
+      int value = Integer.parseInt(text);
+      if (value <= 0) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return value;
+    }
+
+    static int port(String text) {
+      int value = Integer.parseInt(text);
+      if (value < 0 || value > 65535) {
+        throw new IllegalArgumentException("must be a port number (0 picks a free one)");
+      }
+      return value;
+    }
+
+    static boolean bool(String text) {
+      return switch (text.toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("must be true or false");
+      };
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.etcdoperator.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.GetResponse;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's only way to talk to etcd: a small, blocking facade over jetcd.
+ *
+ * <p>Every call is bounded by {@link EtcdConnection#requestTimeout()} (on the wire, through gRPC deadlines, and in
+ * our own wait) and reports an etcd that does not answer as {@link EtcdUnavailableException}. Calls about one
+ * member ({@link #status}, {@link #isHealthy}, {@link #observe}) talk to exactly that member's endpoint, which need
+ * not be among the connection's endpoints. Thread-safe; {@link #close()} releases all threads and connections.
+ */
+public final class EtcdClient implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdClient.class);
+
+  private final EtcdConnection connection;
+  private final JetcdFactory factory;
+  private final Client client;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EtcdClient(EtcdConnection connection, JetcdFactory factory, Client client) {
+    this.connection = connection;
+    this.factory = factory;
+    this.client = client;
+  }
+
+  /** Creates the client; connections are opened lazily, so this never blocks or fails on an unreachable etcd. */
+  public static EtcdClient connect(EtcdConnection connection) {
+    Objects.requireNonNull(connection, "connection");
+    JetcdFactory factory = new JetcdFactory(connection);
+    try {
+      return new EtcdClient(connection, factory, factory.client(connection.endpoints(), true));
+    } catch (RuntimeException e) {
+      factory.close();
+      throw e;
+    }
+  }
+
+  public EtcdConnection connection() {
+    return connection;
+  }
+
+  /** The cluster's members, as seen by whichever of the connection's endpoints answers. */
+  public MemberList listMembers() {
+    ensureOpen();
+    return Convert.memberList(await(client.getClusterClient().listMember(), "member list"));
+  }
+
+  /** What the member at {@code endpoint} reports about itself; asks that member only. */
+  public MemberStatus status(URI endpoint) {
+    checkEndpoint(endpoint);
+    // jetcd's statusMember opens a short-lived channel to exactly this target (not the balanced channel),
+    // configured like our client (TLS, deadline interceptor), and closes it when the call completes.
+    return Convert.status(endpoint, Failures.await(
+        client.getMaintenanceClient().statusMember(Endpoints.target(endpoint)), deadline(), "status",
+        List.of(endpoint), timeout()));
+  }
+
+  /**
+   * Like {@code etcdctl endpoint health}: the member at {@code endpoint} serves a linearizable read within the
+   * request timeout and the cluster has no active alarm. Never throws for an unhealthy member: down, paused and
+   * partitioned members all give {@code false} within the timeout.
+   */
+  public boolean isHealthy(URI endpoint) {
+    checkEndpoint(endpoint);
+    try (EndpointProbe probe = EndpointProbe.health(factory, endpoint, timeout())) {
+      EndpointProbe.Result result = probe.await(deadline());
+      result.healthError().ifPresent(e -> LOG.debug("etcd member {} is not healthy: {}", endpoint, e));
+      return result.healthy();
+    }
+  }
+
+  /**
+   * One round of observation for the reconciler: the member list plus a probe (status and health) of every given
+   * member endpoint, all asked in parallel, so the whole call takes at most about one request timeout. Members
+   * that are down get a probe with an error instead of a status.
+   *
+   * @throws EtcdUnavailableException if no endpoint answers the member list
+   */
+  public ClusterObservation observe(List<URI> memberEndpoints) {
+    if (memberEndpoints.isEmpty()) {
+      throw new IllegalArgumentException("observe needs at least one member endpoint");
+    }
+    memberEndpoints.forEach(this::checkEndpoint);
+    List<URI> endpoints = memberEndpoints.stream().distinct().toList();
+    long deadline = deadline();
+    List<EndpointProbe.Result> results = new ArrayList<>();
+    List<EndpointProbe> probes = new ArrayList<>();
+    try {
+      for (URI endpoint : endpoints) {
+        probes.add(EndpointProbe.full(factory, endpoint, timeout()));
+      }
+      for (EndpointProbe probe : probes) {
+        results.add(probe.await(deadline));
+      }
+    } finally {
+      probes.forEach(EndpointProbe::close);
+    }
+    MemberList memberList = chooseMemberList(results, endpoints);
+    Map<URI, MemberProbe> byEndpoint = new LinkedHashMap<>();
+    for (EndpointProbe.Result r : results) {
+      byEndpoint.put(r.endpoint(), toProbe(r, memberList.clusterId()));
+    }
+    return new ClusterObservation(memberList.clusterId(), memberList.members(), byEndpoint);
+  }
+
+  /** Writes {@code key=value} (UTF-8). */
+  public void put(String key, String value) {
+    ensureOpen();
+    await(client.getKVClient().put(bytes(key), bytes(value)), "put of '" + key + "'");
+  }
+
+  /** Linearizable read of {@code key} (UTF-8); empty when the key does not exist. */
+  public Optional<String> get(String key) {
+    ensureOpen();
+    GetResponse response = await(client.getKVClient().get(bytes(key)), "get of '" + key + "'");
+    return response.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
+  }
+
+  /** Closes connections and stops this client's threads. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        client.close();
+      } finally {
+        factory.close();
+      }
+    }
+  }
+
+  /** Name prefix of the threads this client owns; lets tests check they are gone after {@link #close()}. */
+  String threadNamePrefix() {
+    return factory.threadNamePrefix();
+  }
+
+  /** Prefer the leader's view of membership, then any healthy member's: a lagging member may be stale. */
+  private MemberList chooseMemberList(List<EndpointProbe.Result> results, List<URI> endpoints) {
+    Comparator<EndpointProbe.Result> preference = Comparator
+        .comparing((EndpointProbe.Result r) -> !r.status().map(MemberStatus::isLeader).orElse(false))
+        .thenComparing(r -> !r.healthy());
+    return results.stream()
+        .filter(r -> r.members().isPresent())
+        .sorted(preference)
+        .findFirst()
+        .flatMap(EndpointProbe.Result::members)
+        .orElseThrow(() -> new EtcdUnavailableException("no etcd endpoint answered the member list: "
+            + String.join("; ", results.stream().map(r -> r.endpoint() + ": " + r.errorSummary()).toList()),
+            endpoints));
+  }
+
+  private static MemberProbe toProbe(EndpointProbe.Result r, long clusterId) {
+    if (r.status().isEmpty()) {
+      return MemberProbe.unhealthy(r.endpoint(), Optional.empty(), r.errorSummary());
+    }
+    if (r.statusCluster() != clusterId) {
+      // Another cluster answering at a member's address (e.g. a stale data dir) must never count as healthy.
+      return MemberProbe.unhealthy(r.endpoint(), r.status(), "member belongs to cluster "
+          + EtcdIds.toHex(r.statusCluster()) + ", not " + EtcdIds.toHex(clusterId));
+    }
+    return r.healthError()
+        .map(error -> MemberProbe.unhealthy(r.endpoint(), r.status(), error))
+        .orElseGet(() -> MemberProbe.healthy(r.endpoint(), r.status().orElseThrow()));
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
+    ensureOpen();
+    return Failures.await(future, deadline(), what, connection.endpoints(), timeout());
+  }
+
+  private void checkEndpoint(URI endpoint) {
+    ensureOpen();
+    Endpoints.validate(endpoint, connection.tls().isPresent() ? "https" : "http");
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("EtcdClient is closed");
+    }
+  }
+
+  private long deadline() {
+    return System.nanoTime() + timeout().toNanos();
+  }
+
+  private Duration timeout() {
+    return connection.requestTimeout();
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.etcdoperator.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+
+/**
+ * Builds the jetcd clients of one {@link EtcdClient}, all configured the same way and sharing one executor that
+ * this factory owns (jetcd only shuts down executors it created itself, so ownership has to be explicit).
+ */
+final class JetcdFactory implements AutoCloseable {
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final EtcdConnection connection;
+  private final String threadNamePrefix;
+  private final ExecutorService executor;
+  private final SslContext sslContext;
+
+  JetcdFactory(EtcdConnection connection) {
+    this.connection = connection;
+    this.sslContext = connection.tls().map(JetcdFactory::sslContext).orElse(null);
+    this.threadNamePrefix = "etcd-client-" + INSTANCES.incrementAndGet() + "-";
+    this.executor = Executors.newCachedThreadPool(daemonThreads(threadNamePrefix));
+  }
+
+  String threadNamePrefix() {
+    return threadNamePrefix;
+  }
+
+  /**
+   * A jetcd client over the given endpoints.
+   *
+   * @param retry whether jetcd may retry UNAVAILABLE calls on another endpoint (useful for the cluster-wide
+   *              client; pointless for a single-endpoint probe, whose job is to report that member's state now)
+   */
+  Client client(List<URI> endpoints, boolean retry) {
+    Duration timeout = connection.requestTimeout();
+    ClientBuilder builder = Client.builder()
+        .target(Endpoints.target(endpoints))
+        .executorService(executor)
+        .connectTimeout(timeout)
+        // Fail fast on refused connections instead of queueing until the deadline: faster answers and a
+        // message that says "Connection refused" rather than only "no answer".
+        .waitForReady(false)
+        .interceptor(new DeadlineInterceptor(timeout))
+        .retryMaxAttempts(retry ? 2 : 0)
+        .retryDelay(100)
+        .retryMaxDelay(Math.max(100, timeout.toMillis() / 2))
+        .retryMaxDuration(timeout);
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    return builder.build();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(connection.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static SslContext sslContext(EtcdTls tls) {
+    try {
+      return GrpcSslContexts.forClient()
+          .trustManager(tls.caCertPem().toFile())
+          .keyManager(tls.clientCertPem().toFile(), tls.clientKeyPem().toFile())
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot load etcd client TLS material (" + tls.caCertPem() + ", "
+          + tls.clientCertPem() + ", " + tls.clientKeyPem() + "; the key must be PKCS#8 PEM): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Gives every unary call a gRPC deadline, so a call to a paused or partitioned member is cancelled on the wire
+   * (freeing the stream) rather than only abandoned by our timed wait. Streaming calls (snapshots, watches) are
+   * left alone: they legitimately outlive one request timeout.
+   */
+  private record DeadlineInterceptor(Duration timeout) implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      if (method.getType() == MethodDescriptor.MethodType.UNARY && options.getDeadline() == null) {
+        options = options.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      return next.newCall(method, options);
+    }
+  }
+}

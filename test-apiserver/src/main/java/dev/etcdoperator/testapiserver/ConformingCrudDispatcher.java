@@ -1,0 +1,264 @@
+package dev.etcdoperator.testapiserver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.CompatibilityFlags;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.net.HttpURLConnection.HTTP_ACCEPTED;
+import static java.net.HttpURLConnection.HTTP_CONFLICT;
+import static java.net.HttpURLConnection.HTTP_NOT_FOUND;
+import static java.net.HttpURLConnection.HTTP_OK;
+
+/**
+ * Fabric8's CRUD dispatcher (7.5.2) with the fixes an operator needs to be tested honestly against it. Storage,
+ * watches, uid/creationTimestamp, generation, finalizers and the split between /status and the main resource are
+ * stock; each override below says which quirk of the stock dispatcher it fixes.
+ *
+ * <p>Known approximations that remain: server-side apply is a JSON merge patch of the applied configuration (no
+ * field ownership: a field dropped from the applied configuration is not removed, lists are replaced rather than
+ * merged by key, no conflicts between managers); strategic merge patch likewise replaces lists.
+ */
+public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
+
+  static final String APPLY_PATCH = "application/apply-patch+yaml";
+  static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String JSON_PATCH = "application/json-patch+json";
+  private static final String CONTENT_TYPE = "Content-Type";
+
+  /**
+   * Built-in resources (group/plural; core group empty) served with a /status subresource by a real API server. The
+   * stock dispatcher only knows this for CRDs, so a PUT or patch of, say, a StatefulSet would overwrite its status.
+   */
+  private static final Set<String> BUILT_IN_STATUS_SUBRESOURCES = Set.of(
+      "/pods", "/services", "/namespaces", "/nodes", "/persistentvolumes", "/persistentvolumeclaims",
+      "/replicationcontrollers", "/resourcequotas",
+      "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets",
+      "batch/jobs", "batch/cronjobs", "policy/poddisruptionbudgets", "autoscaling/horizontalpodautoscalers",
+      "networking.k8s.io/ingresses", "apiextensions.k8s.io/customresourcedefinitions",
+      "certificates.k8s.io/certificatesigningrequests", "apiregistration.k8s.io/apiservices");
+  private static final Pattern RESOURCE_PATH =
+      Pattern.compile("^/(?:api|apis/(?<group>[^/]+))/[^/]+(?:/namespaces/[^/]+)?/(?<plural>[^/?]+)");
+
+  /** Serializes writes, so that what a write checks here before delegating holds when the stock handler runs. */
+  private final Object writes = new Object();
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    if (request.method() == HttpMethod.GET) {
+      return super.dispatch(request); // query strings of reads carry watch=true and the label/field selectors
+    }
+    synchronized (writes) {
+      return conformConflict(super.dispatch(withoutWriteQuery(request)));
+    }
+  }
+
+  /**
+   * The stock handlers decide "is this a /status write?" with path.endsWith("/status"), so a query string
+   * (?fieldManager=x&amp;force=true, as sent with every server-side apply) turned a status write into a write of the
+   * main resource. Writes other than DELETE (whose query may carry a label selector) lose their query string.
+   */
+  private static RecordedRequest withoutWriteQuery(RecordedRequest request) {
+    String path = request.getPath();
+    int query = path.indexOf('?');
+    if (request.method() == HttpMethod.DELETE || query < 0) {
+      return request;
+    }
+    return copy(request, request.method(), path.substring(0, query), null, request.getBody().getBytes());
+  }
+
+  /** PUT to /status: the stock handler checks resourceVersion only on writes to the main resource. */
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    if (isStatusPath(request.getPath())) {
+      try {
+        Map.Entry<?, String> current = findResource(getKey(request.getPath()));
+        if (current != null) {
+          checkResourceVersion(asNode(current.getValue()), asNode(body(request)));
+        }
+      } catch (KubernetesCrudDispatcherException e) {
+        return failure(e);
+      }
+    }
+    return super.handleUpdate(request);
+  }
+
+  /**
+   * PATCH. The stock handler answers 415 to server-side apply and strategic merge patch: both are handled as JSON
+   * merge patches (an apply body may be YAML), and an apply to a missing object creates it, as a real API server
+   * does (except on a subresource: a real server answers 404 there too). A JSON Patch that cannot be applied made the
+   * stock handler throw, so the client got no response at all: it now gets 422, like from a real API server, also
+   * for the patches the stock handler wrongly accepted (a missing parent path, removing a missing key).
+   */
+  @Override
+  public MockResponse handlePatch(RecordedRequest request) {
+    String contentType = mediaType(request.getHeader(CONTENT_TYPE));
+    boolean apply = APPLY_PATCH.equals(contentType);
+    MockResponse response;
+    try {
+      if (apply || STRATEGIC_MERGE_PATCH.equals(contentType)) {
+        byte[] json = toJson(request.getBody().getBytes(), apply);
+        request = copy(request, HttpMethod.PATCH, request.getPath(), MERGE_PATCH, json);
+        if (apply && findResource(getKey(request.getPath())) == null) {
+          if (isStatusPath(request.getPath())) {
+            return new MockResponse().setResponseCode(HTTP_NOT_FOUND);
+          }
+          String path = request.getPath();
+          return super.handleCreate(copy(request, HttpMethod.POST, path.substring(0, path.lastIndexOf('/')),
+              "application/json", json));
+        }
+      }
+      if (contentType == null || JSON_PATCH.equals(contentType)) {
+        // The stock handler first creates every missing parent object of the patched paths, and lets "remove" of a
+        // missing key pass; a real API server rejects such patches. Try it strictly on the current object first.
+        Map.Entry<?, String> current = findResource(getKey(request.getPath()));
+        if (current != null) {
+          JsonPatch.apply(asNode(body(request)), asNode(current.getValue()),
+              EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT));
+        }
+      }
+      response = super.handlePatch(request);
+    } catch (KubernetesCrudDispatcherException e) {
+      return failure(e);
+    } catch (JsonPatchException e) {
+      return failure(new KubernetesCrudDispatcherException(
+          "the server rejected our request due to an error in our request: " + e.getMessage(), 422));
+    }
+    // A real API server answers a successful PATCH with 200 (the stock handler says 202 Accepted).
+    return response.code() == HTTP_ACCEPTED ? response.setResponseCode(HTTP_OK) : response;
+  }
+
+  /**
+   * The stock merge (Jackson's readerForUpdating) appends arrays and stores nulls; JSON merge patch (RFC 7386)
+   * replaces arrays and deletes keys set to null. Used by the stock PATCH handler for every merge-type patch.
+   */
+  @Override
+  public JsonNode merge(JsonNode baseResource, String patch) throws KubernetesCrudDispatcherException {
+    return mergePatch(baseResource, asNode(patch));
+  }
+
+  /** RFC 7386 JSON merge patch; returns a new node and leaves both arguments alone. */
+  static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    ObjectNode result = target != null && target.isObject()
+        ? ((ObjectNode) target).deepCopy()
+        : Serialization.jsonMapper().createObjectNode();
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
+      if (field.getValue().isNull()) {
+        result.remove(field.getKey());
+      } else {
+        result.set(field.getKey(), mergePatch(result.get(field.getKey()), field.getValue()));
+      }
+    }
+    return result;
+  }
+
+  /** Adds the built-in kinds served with a /status subresource to the CRDs the stock dispatcher knows of. */
+  @Override
+  public boolean isStatusSubresourceEnabledForResource(String path) {
+    if (super.isStatusSubresourceEnabledForResource(path)) {
+      return true;
+    }
+    Matcher matcher = RESOURCE_PATH.matcher(path);
+    if (!matcher.find()) {
+      return false;
+    }
+    String group = matcher.group("group") == null ? "" : matcher.group("group");
+    return BUILT_IN_STATUS_SUBRESOURCES.contains(group + "/" + matcher.group("plural"));
+  }
+
+  /**
+   * The stock dispatcher answers every 409 with reason Invalid; a real API server says AlreadyExists for a duplicate
+   * create and Conflict for a stale resourceVersion (clients such as JOSDK look at the code, people at the reason).
+   */
+  private static MockResponse conformConflict(MockResponse response) {
+    if (response == null || response.code() != HTTP_CONFLICT || response.getBody() == null) {
+      return response;
+    }
+    try {
+      Status status = Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
+          Status.class);
+      boolean exists = status.getMessage() != null && status.getMessage().contains("already exists");
+      status.setReason(exists ? "AlreadyExists" : "Conflict");
+      return response.setBody(Serialization.asJson(status));
+    } catch (RuntimeException notAStatus) {
+      return response;
+    }
+  }
+
+  private void checkResourceVersion(JsonNode current, JsonNode update) throws KubernetesCrudDispatcherException {
+    String expected = update.path("metadata").path("resourceVersion").asText("");
+    String actual = current.path("metadata").path("resourceVersion").asText("");
+    if (!expected.isEmpty() && !expected.equals(actual)) {
+      throw new KubernetesCrudDispatcherException(String.format(
+          "Operation cannot be fulfilled on %s \"%s\": the object has been modified; please apply your changes to the"
+              + " latest version and try again", current.path("kind").asText(),
+          current.path("metadata").path("name").asText()), HTTP_CONFLICT, current.path("kind").asText());
+    }
+  }
+
+  /** Apply bodies are YAML (JSON is valid YAML, and Fabric8 sends JSON); strategic merge patches are JSON. */
+  private static byte[] toJson(byte[] body, boolean mayBeYaml) throws KubernetesCrudDispatcherException {
+    try {
+      JsonNode node;
+      try {
+        node = Serialization.jsonMapper().readTree(body);
+      } catch (JsonProcessingException notJson) {
+        if (!mayBeYaml) {
+          throw notJson;
+        }
+        node = Serialization.yamlMapper().readTree(body);
+      }
+      return Serialization.jsonMapper().writeValueAsBytes(node);
+    } catch (java.io.IOException e) {
+      throw new KubernetesCrudDispatcherException("invalid patch body: " + e.getMessage(), 400);
+    }
+  }
+
+  private static MockResponse failure(KubernetesCrudDispatcherException e) {
+    return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
+  }
+
+  /** The request body, without consuming it (Buffer.readUtf8() empties the buffer). */
+  private static String body(RecordedRequest request) {
+    return new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static boolean isStatusPath(String path) {
+    return path.endsWith("/status");
+  }
+
+  private static String mediaType(String contentType) {
+    return contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static RecordedRequest copy(RecordedRequest request, HttpMethod method, String path, String contentType,
+      byte[] body) {
+    var headers = request.getHeaders().newBuilder();
+    if (contentType != null) {
+      headers.set(CONTENT_TYPE, contentType);
+    }
+    headers.removeAll("Content-Length");
+    return new RecordedRequest(request.getHttpVersion(), method, path, headers.build(), new Buffer(body));
+  }
+}
