@@ -2,8 +2,11 @@ package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Chooses the single next step from what was observed (GUIDE §4). Pure: no client, no clock. */
 public final class ClusterPlanner {
@@ -16,9 +19,19 @@ public final class ClusterPlanner {
    * @param drifted owned objects that are missing or out of shape, in apply order
    * @param anyMissing whether one of them does not exist yet
    * @param formed whether the etcd cluster has formed (bootstrap is over)
+   * @param etcdMembers how many members etcd reports, when it answered
+   * @param storageGrowth the member volume size asked for, when larger than the StatefulSet provisions
    */
   public record Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
-      boolean formed, int desiredMembers, int readyPods) {}
+      boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers, Optional<Quantity> storageGrowth) {
+
+    /** The common case in tests and before any growth: no storage change asked for. */
+    public Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
+        boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers) {
+      this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, etcdMembers,
+          Optional.empty());
+    }
+  }
 
   public static ClusterStep plan(Input in) {
     if (!in.specProblems().isEmpty()) {
@@ -26,6 +39,9 @@ public final class ClusterPlanner {
     }
     if (in.paused()) {
       return new ClusterStep.Halt(Reason.PAUSED, "reconciliation is paused: no changes are made");
+    }
+    if (in.storageGrowth().isPresent()) {
+      return new ClusterStep.ExpandStorage(in.storageGrowth().get());
     }
     if (!in.drifted().isEmpty()) {
       return new ClusterStep.ApplyObjects(in.drifted(),
@@ -35,6 +51,13 @@ public final class ClusterPlanner {
       return new ClusterStep.Wait(BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,
           "waiting for the members to form the cluster (" + in.readyPods() + "/" + in.desiredMembers()
               + " pods ready)");
+    }
+    if (in.etcdMembers().isPresent() && in.etcdMembers().getAsInt() != in.desiredMembers()) {
+      // Adding or removing members safely (learners, quorum checks) is the membership workflow's job; until it
+      // exists the operator says so instead of scaling the StatefulSet behind etcd's back.
+      return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_NOT_SUPPORTED, "spec.replicas is " + in.desiredMembers()
+          + " but the cluster has " + in.etcdMembers().getAsInt() + " members: this operator version does not "
+          + "change the membership of a formed cluster");
     }
     if (in.readyPods() < in.desiredMembers()) {
       return new ClusterStep.Wait(PODS_POLL, Reason.WAITING_FOR_PODS,

@@ -145,6 +145,8 @@ public final class ClusterStatusCalculator {
       case ClusterStep.ApplyObjects apply -> set.set(PROGRESSING, true, apply.reason(),
           "applying " + apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
       case ClusterStep.Wait wait -> set.set(PROGRESSING, true, wait.reason(), wait.message());
+      case ClusterStep.ExpandStorage grow -> set.set(PROGRESSING, true, Reason.EXPANDING_STORAGE,
+          "expanding member volumes to " + grow.size());
       case ClusterStep.Done done -> set.set(PROGRESSING, false, Reason.RECONCILED, "the cluster matches its spec");
     }
 
@@ -168,6 +170,7 @@ public final class ClusterStatusCalculator {
         case ClusterStep.Halt halt -> halt.reason();
         case ClusterStep.Wait wait -> wait.reason();
         case ClusterStep.ApplyObjects apply -> apply.reason();
+        case ClusterStep.ExpandStorage grow -> Reason.EXPANDING_STORAGE;
         case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING : Reason.MEMBERS_UNHEALTHY;
       };
       set.set(READY, false, reason, in.readyPods() + "/" + desired + " member pods ready");

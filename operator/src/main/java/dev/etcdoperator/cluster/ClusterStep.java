@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,6 +13,9 @@ public sealed interface ClusterStep {
 
   /** Create or update owned objects, in dependency order (ConfigMap before the StatefulSet that reads it). */
   record ApplyObjects(List<HasMetadata> objects, String reason) implements ClusterStep {}
+
+  /** Grow every member's volume to {@code size}, then re-create the StatefulSet so its template says so too. */
+  record ExpandStorage(Quantity size) implements ClusterStep {}
 
   /** Nothing to do until the cluster moves; look again after {@code after}. */
   record Wait(Duration after, String reason, String message) implements ClusterStep {}

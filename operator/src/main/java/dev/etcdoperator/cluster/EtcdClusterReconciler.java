@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +115,9 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     }
     int readyPods = (int) pods.stream().filter(EtcdClusterReconciler::isReady).count();
     ClusterStep step = ClusterPlanner.plan(new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
-        anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods));
+        anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
+        etcd instanceof EtcdView.Reached r ? OptionalInt.of(r.observation().members().size()) : OptionalInt.empty(),
+        statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s))));
 
     step = act(cluster, step);
 
@@ -146,25 +149,31 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   }
 
   private ClusterStep act(EtcdCluster cluster, ClusterStep step) {
-    if (!(step instanceof ClusterStep.ApplyObjects apply)) {
-      return step;
-    }
-    for (HasMetadata object : apply.objects()) {
-      try {
-        client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409 && e.getCode() != 429) {
-          // The API server refuses this object: retrying the same request cannot help; say why and wait.
-          String message = "the API server rejected " + object.getKind() + "/" + object.getMetadata().getName()
-              + ": " + Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(e.getMessage());
-          return new ClusterStep.Halt(Reason.APPLY_REJECTED, message);
+    String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    try {
+      switch (step) {
+        case ClusterStep.ApplyObjects apply -> {
+          for (HasMetadata object : apply.objects()) {
+            client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          }
+          LOG.info("{}: applied {}", where,
+              apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
         }
-        throw e;
+        case ClusterStep.ExpandStorage grow -> {
+          new StorageExpansion(client).expand(cluster, grow.size());
+          LOG.info("{}: expanded member volumes to {}", where, grow.size());
+        }
+        default -> { }
       }
+      return step;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409 && e.getCode() != 429) {
+        // The API server refuses the request: repeating it cannot help; say why and wait for a change.
+        return new ClusterStep.Halt(Reason.APPLY_REJECTED, "the API server rejected the change: "
+            + Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(e.getMessage()));
+      }
+      throw e;
     }
-    LOG.info("{}/{}: applied {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
-        apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
-    return step;
   }
 
   private EtcdView observeEtcd(EtcdCluster cluster, List<Pod> pods) {

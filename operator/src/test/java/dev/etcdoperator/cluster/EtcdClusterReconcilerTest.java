@@ -260,6 +260,11 @@ class EtcdClusterReconcilerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(ConfigMap.class, "real-config").getData())
         .containsEntry("initial-cluster-state", "existing"));
 
+    await().atMost(WAIT).untilAsserted(() -> assertThat(eventsAbout("real")).anySatisfy(e -> {
+      assertThat(e.getReason()).isEqualTo("ClusterFormed");
+      assertThat(e.getMessage()).contains(status("real").getClusterID()).contains("3 members");
+    }));
+
     // A member dies: Available stays (quorum holds), Ready and Degraded say which member.
     String readySince = condition(status("real"), AVAILABLE).getLastTransitionTime();
     ETCD.get("real").kill(2);
@@ -272,6 +277,73 @@ class EtcdClusterReconcilerTest {
       assertThat(condition(status, AVAILABLE).getStatus()).isEqualTo("True");
       assertThat(condition(status, AVAILABLE).getLastTransitionTime()).isEqualTo(readySince);
     });
+  }
+
+  @Test
+  void replicasChangeOnAFormedClusterIsReportedAndTheStatefulSetKeepsItsSize(@org.junit.jupiter.api.io.TempDir Path dir) {
+    ETCD.put("solo", EtcdProcessCluster.builder(dir).members(1).namePrefix("solo").start());
+    create("solo", spec -> spec.getSpec().setReplicas(1));
+    await().atMost(WAIT).until(() -> get(StatefulSet.class, "solo") != null);
+    runReadyPod("solo", 0);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(status("solo"), READY).getStatus()).isEqualTo("True"));
+
+    editSpec("solo", c -> {
+      c.getSpec().setReplicas(3);
+      return c;
+    });
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition progressing = condition(status("solo"), PROGRESSING);
+      assertThat(progressing.getStatus()).isEqualTo("False");
+      assertThat(progressing.getReason()).isEqualTo("MembershipChangeNotSupported");
+      assertThat(progressing.getMessage()).contains("spec.replicas is 3 but the cluster has 1 members");
+    });
+    assertThat(get(StatefulSet.class, "solo").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(condition(status("solo"), AVAILABLE).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void growingStorageExpandsEveryMemberVolumeAndKeepsThePods() {
+    create("zeta", spec -> spec.getSpec().setStorage(storage("1Gi")));
+    await().atMost(WAIT).until(() -> get(StatefulSet.class, "zeta") != null);
+    StatefulSet before = get(StatefulSet.class, "zeta");
+    // The StatefulSet controller is not running: make the claims it would have made from the template.
+    for (int i = 0; i < 3; i++) {
+      var template = before.getSpec().getVolumeClaimTemplates().get(0);
+      client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+          .withNewMetadata().withName("data-zeta-" + i).withLabels(template.getMetadata().getLabels()).endMetadata()
+          .withSpec(template.getSpec()).build()).create();
+    }
+
+    editSpec("zeta", c -> {
+      c.getSpec().setStorage(storage("2Gi"));
+      return c;
+    });
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      StatefulSet after = get(StatefulSet.class, "zeta");
+      assertThat(after).isNotNull();
+      assertThat(after.getMetadata().getUid()).isNotEqualTo(before.getMetadata().getUid());
+      assertThat(after.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests()
+          .get("storage")).hasToString("2Gi");
+    });
+    for (int i = 0; i < 3; i++) {
+      assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("data-zeta-" + i).get().getSpec()
+          .getResources().getRequests().get("storage")).hasToString("2Gi");
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertThat(eventsAbout("zeta")).noneSatisfy(
+        e -> assertThat(e.getType()).isEqualTo("Warning")));
+  }
+
+  private static dev.etcdoperator.api.v1alpha1.StorageSpec storage(String size) {
+    var storage = new dev.etcdoperator.api.v1alpha1.StorageSpec();
+    storage.setSize(size);
+    return storage;
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Event> eventsAbout(String cluster) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> cluster.equals(e.getInvolvedObject().getName())).toList();
   }
 
   private static void runReadyPod(String cluster, int ordinal) {

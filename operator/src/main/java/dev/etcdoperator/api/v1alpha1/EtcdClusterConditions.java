@@ -28,5 +28,7 @@ public final class EtcdClusterConditions {
     public static final String AS_EXPECTED = "AsExpected";
     public static final String APPLY_REJECTED = "ApplyRejected";
     public static final String CLUSTER_FORMED = "ClusterFormed";
+    public static final String EXPANDING_STORAGE = "ExpandingStorage";
+    public static final String MEMBERSHIP_CHANGE_NOT_SUPPORTED = "MembershipChangeNotSupported";
   }
 }
