@@ -8,7 +8,12 @@ import dev.etcdoperator.etcd.EtcdConnection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Set;
 
 /**
@@ -16,17 +21,40 @@ import java.util.Set;
  * same way; only the member endpoints differ in tests, which point at etcd processes they started.
  */
 public final class EtcdOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdOperator.class);
+  private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final Operator operator;
   private final MemberEndpoints memberEndpoints;
   private final EtcdClients etcdClients;
 
-  public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock) {
+  /**
+   * @param onLostLeadership what to do when another replica took the lease while this one was running (not when
+   *     this one stops): the entry point exits, so no two replicas ever reconcile the same cluster
+   */
+  public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
+      Runnable onLostLeadership) {
     this.memberEndpoints = memberEndpoints;
     this.etcdClients = new EtcdClients(urls -> EtcdConnection.plain(urls, config.etcdRequestTimeout()), clock);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false);
       if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace()));
+        // JOSDK would call System.exit itself on stop, also from inside our shutdown hook, where exit blocks
+        // forever; we exit only when leadership is lost while still running.
+        LeaderCallbacks callbacks = new LeaderCallbacks(() -> LOG.info("leading as {}", config.leaderIdentity()),
+            () -> {
+              if (!closing.get()) {
+                LOG.error("lost leadership to another replica; stopping");
+                onLostLeadership.run();
+              }
+            },
+            leader -> LOG.info("leader is {}", leader));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
+            config.leaseNamespace(), LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD, config.leaderIdentity(),
+            callbacks, false));
       }
     });
     var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
@@ -46,6 +74,7 @@ public final class EtcdOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
     etcdClients.close();
     memberEndpoints.close();

@@ -52,7 +52,8 @@ public final class EtcdOperatorMain {
     };
     AtomicBoolean started = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
-    EtcdOperator operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC());
+    EtcdOperator operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC(),
+        () -> System.exit(1));
     HealthEndpoint health = new HealthEndpoint(config.healthPort(), () -> true, started::get);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");

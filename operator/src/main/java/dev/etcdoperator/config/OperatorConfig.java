@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,7 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaseName,
     String leaseNamespace,
+    String leaderIdentity,
     String clusterDomain) {
 
   /** How the operator reaches etcd members: pod DNS inside the cluster, or port-forwarding through the API server. */
@@ -65,6 +67,7 @@ public record OperatorConfig(
         s.parse("LEADER_ELECTION", Boolean.toString(inCluster), Settings::bool),
         s.text("LEADER_ELECTION_LEASE_NAME", "etcd-operator-leader"),
         s.text("LEADER_ELECTION_NAMESPACE", podNamespace == null ? "default" : podNamespace),
+        s.text("POD_NAME", s.text("HOSTNAME", "etcd-operator-" + UUID.randomUUID())),
         s.text("CLUSTER_DOMAIN", "cluster.local"));
   }
 

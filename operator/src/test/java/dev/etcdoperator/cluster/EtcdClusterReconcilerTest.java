@@ -24,13 +24,10 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.io.FileInputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,17 +58,13 @@ class EtcdClusterReconcilerTest {
   private static EtcdOperator operator;
 
   @BeforeAll
-  static void startOperator() throws IOException {
+  static void startOperator() {
     apiServer = TestApiServer.start();
     client = apiServer.client();
-    Path crd = Path.of(System.getProperty("crds.dir", "../crds"), "etcdclusters.etcdoperator.dev-v1.yml");
-    try (var in = new FileInputStream(crd.toFile())) {
-      client.apiextensions().v1().customResourceDefinitions().resource(
-          client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
-    }
+    apiServer.installCrds();
     OperatorConfig config = new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23), "gcr.io/etcd-development/etcd",
         OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(2), 0, false, "lease", NS,
-        "cluster.local");
+        "test-operator", "cluster.local");
     MemberEndpoints endpoints = (cluster, pods) -> {
       EtcdProcessCluster etcd = ETCD.get(cluster.getMetadata().getName());
       Map<String, URI> urls = new HashMap<>();
@@ -82,7 +75,9 @@ class EtcdClusterReconcilerTest {
       }
       return urls;
     };
-    operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC());
+    operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC(), () -> {
+      throw new AssertionError("leader election is off in this test");
+    });
     operator.start();
   }
 

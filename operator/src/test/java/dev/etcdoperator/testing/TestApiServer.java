@@ -123,14 +123,35 @@ public final class TestApiServer implements AutoCloseable {
       throw new IllegalStateException("test API server is closed");
     }
     if (client == null) {
-      // Config.empty(): nothing from ~/.kube/config, KUBECONFIG, the environment or proxy settings leaks in.
-      client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-          .withMasterUrl(url)
-          .withTrustCerts(true)
-          .withNamespace("default")
-          .build()).build();
+      client = newClient();
     }
     return client;
+  }
+
+  /** A further client of its own, e.g. for a second operator replica; the caller closes it. */
+  public KubernetesClient newClient() {
+    // Config.empty(): nothing from ~/.kube/config, KUBECONFIG, the environment or proxy settings leaks in.
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+        .withMasterUrl(url)
+        .withTrustCerts(true)
+        .withNamespace("default")
+        .build()).build();
+  }
+
+  /** Installs the project's committed CRDs (crds/), as `kubectl apply -f crds/` would. */
+  public void installCrds() {
+    Path dir = Path.of(System.getProperty("crds.dir", "../crds"));
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (var in = Files.newInputStream(file)) {
+          client().apiextensions().v1().customResourceDefinitions().resource(client().getKubernetesSerialization()
+              .unmarshal(in, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class))
+              .create();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CRDs in " + dir.toAbsolutePath(), e);
+    }
   }
 
   /** What the server wrote on stderr (the last 64 KiB), for diagnostics. */

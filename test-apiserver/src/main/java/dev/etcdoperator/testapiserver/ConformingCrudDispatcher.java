@@ -61,8 +61,20 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
   /** Serializes writes, so that what a write checks here before delegating holds when the stock handler runs. */
   private final Object writes = new Object();
 
+  /**
+   * The stand-in authorizes everything, as an API server without RBAC does. Clients that ask (JOSDK checks its
+   * Lease permissions before leader election) get that answer instead of their own request echoed back.
+   */
+  private static final String SELF_SUBJECT_RULES_REVIEW = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+  private static final String ALLOW_ALL_RULES = "{\"apiVersion\":\"authorization.k8s.io/v1\","
+      + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"resourceRules\":[{\"verbs\":[\"*\"],"
+      + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[]}}";
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    if (request.method() == HttpMethod.POST && request.getPath().startsWith(SELF_SUBJECT_RULES_REVIEW)) {
+      return new MockResponse().setResponseCode(201).setBody(ALLOW_ALL_RULES);
+    }
     if (request.method() == HttpMethod.GET) {
       return super.dispatch(request); // query strings of reads carry watch=true and the label/field selectors
     }

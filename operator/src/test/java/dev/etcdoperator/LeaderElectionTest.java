@@ -1,0 +1,83 @@
+package dev.etcdoperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
+import dev.etcdoperator.cluster.MemberEndpoints;
+import dev.etcdoperator.config.OperatorConfig;
+import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.testing.TestApiServer;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Two operator replicas share one Lease: one reconciles, and the other takes over when it stops. */
+class LeaderElectionTest {
+  private static final String NS = "leader-election";
+  private static final Duration WAIT = Duration.ofSeconds(40);
+
+  @Test
+  void standbyTakesOverWhenTheLeaderStops() {
+    AtomicInteger lostLeadership = new AtomicInteger();
+    try (TestApiServer apiServer = TestApiServer.start();
+        KubernetesClient clientA = apiServer.newClient();
+        KubernetesClient clientB = apiServer.newClient()) {
+      apiServer.installCrds();
+      KubernetesClient client = apiServer.client();
+      MemberEndpoints noMembers = (cluster, pods) -> Map.of();
+
+      EtcdOperator a = new EtcdOperator(clientA, config("replica-a"), noMembers, Clock.systemUTC(),
+          lostLeadership::incrementAndGet);
+      a.start();
+      await().atMost(WAIT).until(() -> holder(client), "replica-a"::equals);
+      EtcdOperator b = new EtcdOperator(clientB, config("replica-b"), noMembers, Clock.systemUTC(),
+          lostLeadership::incrementAndGet);
+      b.start();
+
+      create(client, "first");
+      await().atMost(WAIT).until(() -> statefulSet(client, "first") != null);
+      assertThat(holder(client)).isEqualTo("replica-a");
+
+      a.close();
+      await().atMost(WAIT).until(() -> holder(client), "replica-b"::equals);
+      create(client, "second");
+      await().atMost(WAIT).until(() -> statefulSet(client, "second") != null);
+
+      b.close();
+      // Stopping is not losing: neither replica treated its own shutdown as a lost lease.
+      assertThat(lostLeadership).hasValue(0);
+    }
+  }
+
+  private static OperatorConfig config(String identity) {
+    return new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23), "gcr.io/etcd-development/etcd",
+        OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, true,
+        "etcd-operator-leader", NS, identity, "cluster.local");
+  }
+
+  private static String holder(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace(NS).withName("etcd-operator-leader").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static void create(KubernetesClient client, String name) {
+    EtcdCluster cluster = new EtcdCluster();
+    cluster.getMetadata().setName(name);
+    cluster.getMetadata().setNamespace(NS);
+    cluster.setSpec(new EtcdClusterSpec());
+    cluster.setStatus(null);
+    client.resources(EtcdCluster.class).inNamespace(NS).resource(cluster).create();
+  }
+
+  private static StatefulSet statefulSet(KubernetesClient client, String name) {
+    return client.apps().statefulSets().inNamespace(NS).withName(name).get();
+  }
+}
