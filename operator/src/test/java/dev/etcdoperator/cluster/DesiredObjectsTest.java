@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.testing.TestClusters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -30,13 +30,7 @@ class DesiredObjectsTest {
       + ",main-2=http://main-2" + PEER;
 
   private static ClusterBlueprint blueprint(Consumer<EtcdClusterSpec> spec) {
-    EtcdCluster cluster = new EtcdCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName("main").withNamespace("db")
-        .withUid("3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f").build());
-    EtcdClusterSpec s = new EtcdClusterSpec();
-    spec.accept(s);
-    cluster.setSpec(s);
-    return ClusterBlueprint.from(cluster, EtcdVersion.parse("3.5.21").orElseThrow(),
+    return ClusterBlueprint.from(TestClusters.cluster(spec), EtcdVersion.parse("3.5.21").orElseThrow(),
         ClusterBlueprint.DEFAULT_IMAGE_REPOSITORY);
   }
 

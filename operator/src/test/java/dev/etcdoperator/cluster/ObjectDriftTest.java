@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.testing.TestClusters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,13 +33,7 @@ class ObjectDriftTest {
   private final ObjectDrift drift = new ObjectDrift(SERIALIZATION);
 
   private static ClusterBlueprint blueprint(Consumer<EtcdClusterSpec> spec) {
-    EtcdCluster cluster = new EtcdCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName("main").withNamespace("db")
-        .withUid("3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f").build());
-    EtcdClusterSpec s = new EtcdClusterSpec();
-    spec.accept(s);
-    cluster.setSpec(s);
-    return ClusterBlueprint.from(cluster, EtcdVersion.parse("3.5.21").orElseThrow(),
+    return ClusterBlueprint.from(TestClusters.cluster(spec), EtcdVersion.parse("3.5.21").orElseThrow(),
         ClusterBlueprint.DEFAULT_IMAGE_REPOSITORY);
   }
 

@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.testing.TestClusters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -10,7 +11,6 @@ import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.MemberStatefulSetBuilder;
 import dev.etcdoperator.support.EtcdVersion;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SpecProblemsTest {
 
   private static EtcdCluster cluster(Consumer<EtcdClusterSpec> spec) {
-    EtcdCluster cluster = new EtcdCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName("main").withNamespace("db")
-        .withUid("3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f").build());
-    EtcdClusterSpec s = new EtcdClusterSpec();
-    spec.accept(s);
-    cluster.setSpec(s);
-    return cluster;
+    return TestClusters.cluster(spec);
   }
 
   private static List<String> problems(Consumer<EtcdClusterSpec> spec) {

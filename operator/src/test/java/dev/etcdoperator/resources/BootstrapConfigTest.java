@@ -1,6 +1,6 @@
 package dev.etcdoperator.resources;
 
-import static dev.etcdoperator.resources.TestClusters.blueprint;
+import static dev.etcdoperator.testing.TestClusters.blueprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;

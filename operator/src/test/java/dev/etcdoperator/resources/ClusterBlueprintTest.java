@@ -1,8 +1,9 @@
 package dev.etcdoperator.resources;
 
-import static dev.etcdoperator.resources.TestClusters.blueprint;
-import static dev.etcdoperator.resources.TestClusters.cluster;
-import static dev.etcdoperator.resources.TestClusters.version;
+import dev.etcdoperator.testing.TestClusters;
+import static dev.etcdoperator.testing.TestClusters.blueprint;
+import static dev.etcdoperator.testing.TestClusters.cluster;
+import static dev.etcdoperator.testing.TestClusters.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

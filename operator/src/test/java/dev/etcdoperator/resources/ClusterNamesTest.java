@@ -1,5 +1,6 @@
 package dev.etcdoperator.resources;
 
+import dev.etcdoperator.testing.TestClusters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.etcdoperator.resources;
 
-import static dev.etcdoperator.resources.TestClusters.version;
+import static dev.etcdoperator.testing.TestClusters.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Probe;

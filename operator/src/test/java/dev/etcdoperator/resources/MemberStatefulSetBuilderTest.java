@@ -1,7 +1,7 @@
 package dev.etcdoperator.resources;
 
-import static dev.etcdoperator.resources.TestClusters.assertOwnedObject;
-import static dev.etcdoperator.resources.TestClusters.blueprint;
+import static dev.etcdoperator.testing.TestClusters.assertOwnedObject;
+import static dev.etcdoperator.testing.TestClusters.blueprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdPodTemplate;

@@ -1,9 +1,10 @@
-package dev.etcdoperator.resources;
+package dev.etcdoperator.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
+import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.support.EtcdVersion;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -11,15 +12,15 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.function.Consumer;
 
 /** EtcdCluster objects as the API server would hand them to the reconciler, and shared assertions. */
-final class TestClusters {
-  static final String NAME = "main";
-  static final String NAMESPACE = "db";
-  static final String UID = "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f";
-  static final String REPOSITORY = ClusterBlueprint.DEFAULT_IMAGE_REPOSITORY;
+public final class TestClusters {
+  public static final String NAME = "main";
+  public static final String NAMESPACE = "db";
+  public static final String UID = "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f";
+  public static final String REPOSITORY = ClusterBlueprint.DEFAULT_IMAGE_REPOSITORY;
 
   private TestClusters() {}
 
-  static EtcdCluster cluster(Consumer<EtcdClusterSpec> spec) {
+  public static EtcdCluster cluster(Consumer<EtcdClusterSpec> spec) {
     EtcdCluster cluster = new EtcdCluster();
     cluster.setMetadata(new ObjectMetaBuilder().withName(NAME).withNamespace(NAMESPACE).withUid(UID).build());
     EtcdClusterSpec s = new EtcdClusterSpec();
@@ -28,24 +29,24 @@ final class TestClusters {
     return cluster;
   }
 
-  static EtcdVersion version(String text) {
+  public static EtcdVersion version(String text) {
     return EtcdVersion.parse(text).orElseThrow();
   }
 
-  static ClusterBlueprint blueprint(String version, Consumer<EtcdClusterSpec> spec) {
+  public static ClusterBlueprint blueprint(String version, Consumer<EtcdClusterSpec> spec) {
     return ClusterBlueprint.from(cluster(spec), version(version), REPOSITORY);
   }
 
-  static ClusterBlueprint blueprint(String version) {
+  public static ClusterBlueprint blueprint(String version) {
     return blueprint(version, s -> {});
   }
 
-  static ClusterBlueprint blueprint() {
+  public static ClusterBlueprint blueprint() {
     return blueprint("3.5.21");
   }
 
   /** What `kubectl get -o yaml` shows for every owned object: name, namespace, our labels, one controller. */
-  static void assertOwnedObject(HasMetadata object, String name) {
+  public static void assertOwnedObject(HasMetadata object, String name) {
     assertThat(object.getMetadata().getName()).isEqualTo(name);
     assertThat(object.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(object.getMetadata().getLabels())
