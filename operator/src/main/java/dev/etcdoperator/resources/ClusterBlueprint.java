@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Everything the builders need about one EtcdCluster, resolved once with defaults applied and no nulls, so each
  * builder is a plain function of this value. The reconciler decides the version (it may differ from spec.version
- * during an upgrade); {@code scheme} is "http" until TLS lands, which will switch it to "https".
+ * during an upgrade); {@code tls} says whether members serve plain HTTP or mutual TLS.
  */
 public record ClusterBlueprint(
     ClusterNames names,
@@ -23,11 +23,9 @@ public record ClusterBlueprint(
     MemberStorage storage,
     EtcdSettings etcd,
     PodSettings pod,
-    String scheme) {
+    MemberTls tls) {
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "gcr.io/etcd-development/etcd";
-  public static final String HTTP = "http";
-  public static final String HTTPS = "https";
 
   public ClusterBlueprint {
     Objects.requireNonNull(names, "names");
@@ -39,7 +37,7 @@ public record ClusterBlueprint(
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(etcd, "etcd");
     Objects.requireNonNull(pod, "pod");
-    Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(tls, "tls");
     if (replicas < 1) {
       throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
     }
@@ -69,20 +67,25 @@ public record ClusterBlueprint(
         MemberStorage.from(spec.getStorage()),
         EtcdSettings.from(spec.getEtcd()),
         PodSettings.from(spec.getPodTemplate()),
-        HTTP);
+        new MemberTls.Plain());
   }
 
   public ClusterLabels labels() {
     return new ClusterLabels(names.cluster());
   }
 
-  public ClusterBlueprint withScheme(String newScheme) {
+  /** "https" when members use TLS, else "http". */
+  public String scheme() {
+    return tls.scheme();
+  }
+
+  public ClusterBlueprint withTls(MemberTls newTls) {
     return new ClusterBlueprint(names, uid, ownerApiVersion, ownerKind, replicas, version, image, storage, etcd, pod,
-        newScheme);
+        newTls);
   }
 
   public ClusterBlueprint withReplicas(int newReplicas) {
     return new ClusterBlueprint(names, uid, ownerApiVersion, ownerKind, newReplicas, version, image, storage, etcd, pod,
-        scheme);
+        tls);
   }
 }

@@ -42,6 +42,28 @@ public record ClusterNames(String cluster, String namespace) {
     return cluster;
   }
 
+  /** The cluster CA (certificate and key); never mounted in a pod. */
+  public String caSecret() {
+    return cluster + "-ca";
+  }
+
+  public String serverTlsSecret() {
+    return cluster + "-server-tls";
+  }
+
+  public String peerTlsSecret() {
+    return cluster + "-peer-tls";
+  }
+
+  public String operatorClientTlsSecret() {
+    return cluster + "-operator-client-tls";
+  }
+
+  /** An application's client certificate (spec.tls.clientCertificates). */
+  public String clientTlsSecret(String application) {
+    return cluster + "-client-" + application;
+  }
+
   public String podName(int ordinal) {
     return cluster + "-" + ordinal;
   }

@@ -71,6 +71,17 @@ public final class EtcdFlags {
     flags.put("initial-cluster-state", ref(INITIAL_CLUSTER_STATE));
     flags.put("initial-cluster-token", ref(INITIAL_CLUSTER_TOKEN));
 
+    if (blueprint.tls() instanceof MemberTls.Mutual) {
+      flags.put("cert-file", MemberTls.SERVER_DIR + "/tls.crt");
+      flags.put("key-file", MemberTls.SERVER_DIR + "/tls.key");
+      flags.put("trusted-ca-file", MemberTls.SERVER_DIR + "/ca.crt");
+      flags.put("client-cert-auth", "true");
+      flags.put("peer-cert-file", MemberTls.PEER_DIR + "/tls.crt");
+      flags.put("peer-key-file", MemberTls.PEER_DIR + "/tls.key");
+      flags.put("peer-trusted-ca-file", MemberTls.PEER_DIR + "/ca.crt");
+      flags.put("peer-client-cert-auth", "true");
+    }
+
     if (isBefore35(version)) {
       flags.put("logger", "zap");
     }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The "etcd" container of a member pod. */
@@ -45,12 +46,20 @@ public final class MemberContainerBuilder {
         .build();
   }
 
-  /** Mounts of the container; TLS will add its certificate mounts here. */
+  /** The data volume, and the certificate Secrets read-only when members use TLS. */
   static List<VolumeMount> volumeMounts(ClusterBlueprint blueprint) {
-    return List.of(new VolumeMountBuilder()
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder()
         .withName(MemberStatefulSetBuilder.DATA_VOLUME)
         .withMountPath(EtcdFlags.DATA_MOUNT_PATH)
         .build());
+    if (blueprint.tls() instanceof MemberTls.Mutual) {
+      mounts.add(new VolumeMountBuilder().withName(MemberTls.SERVER_VOLUME).withMountPath(MemberTls.SERVER_DIR)
+          .withReadOnly(true).build());
+      mounts.add(new VolumeMountBuilder().withName(MemberTls.PEER_VOLUME).withMountPath(MemberTls.PEER_DIR)
+          .withReadOnly(true).build());
+    }
+    return List.copyOf(mounts);
   }
 
   /** Requests only: a memory limit would get etcd OOM-killed under load, a CPU limit throttles raft heartbeats. */

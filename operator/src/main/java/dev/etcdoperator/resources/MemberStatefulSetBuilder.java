@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,10 +93,11 @@ public final class MemberStatefulSetBuilder {
         .build();
   }
 
-  /** Pod volumes; with persistent storage "data" comes from the claim template instead. TLS adds its own here. */
+  /** Pod volumes; with persistent storage "data" comes from the claim template instead. */
   static List<Volume> volumes(ClusterBlueprint blueprint) {
+    List<Volume> volumes = new ArrayList<>();
     if (blueprint.storage() instanceof MemberStorage.EmptyDir emptyDir) {
-      return List.of(new VolumeBuilder()
+      volumes.add(new VolumeBuilder()
           .withName(DATA_VOLUME)
           .withNewEmptyDir()
           .withSizeLimit(emptyDir.sizeLimit().map(Quantity::new).orElse(null))
@@ -103,7 +105,18 @@ public final class MemberStatefulSetBuilder {
           .endEmptyDir()
           .build());
     }
-    return List.of();
+    if (blueprint.tls() instanceof MemberTls.Mutual mutual) {
+      volumes.add(secretVolume(MemberTls.SERVER_VOLUME, mutual.serverSecret()));
+      volumes.add(secretVolume(MemberTls.PEER_VOLUME, mutual.peerSecret()));
+    }
+    return List.copyOf(volumes);
+  }
+
+  /** Readable by the etcd user only (through fsGroup); the kubelet refreshes the files when the Secret changes. */
+  private static Volume secretVolume(String name, String secret) {
+    return new VolumeBuilder().withName(name)
+        .withNewSecret().withSecretName(secret).withDefaultMode(0440).endSecret()
+        .build();
   }
 
   private static List<PersistentVolumeClaim> volumeClaimTemplates(ClusterBlueprint blueprint) {

@@ -32,13 +32,13 @@ class BootstrapConfigTest {
 
     ClusterBlueprint recreated = new ClusterBlueprint(blueprint().names(), "0b1c2d3e-aaaa-bbbb-cccc-ddddeeeeffff",
         "etcdoperator.dev/v1alpha1", "EtcdCluster", 3, blueprint().version(), "img", blueprint().storage(),
-        EtcdSettings.DEFAULTS, PodSettings.DEFAULTS, "http");
+        EtcdSettings.DEFAULTS, PodSettings.DEFAULTS, new MemberTls.Plain());
     assertThat(BootstrapConfig.initial(recreated).token()).isEqualTo("main-0b1c2d3e");
   }
 
   @Test
   void peerUrlsFollowTheScheme() {
-    BootstrapConfig config = BootstrapConfig.initial(blueprint().withScheme("https").withReplicas(1));
+    BootstrapConfig config = BootstrapConfig.initial(blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")).withReplicas(1));
 
     assertThat(config.initialCluster()).isEqualTo("main-0=https://main-0.main-peer.db.svc:2380");
   }

@@ -127,6 +127,6 @@ class ClusterBlueprintTest {
 
   @Test
   void schemeCanBeSwitchedForTls() {
-    assertThat(blueprint().withScheme(ClusterBlueprint.HTTPS).scheme()).isEqualTo("https");
+    assertThat(blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")).scheme()).isEqualTo("https");
   }
 }

@@ -115,7 +115,7 @@ class EtcdFlagsTest {
     ClusterBlueprint bp = blueprint(version, s -> s.setEtcd(tuning(t -> t.setExtraArgs(extra("max-txn-ops", "256")))));
 
     assertArgsOnlyReferenceDefinedEnv(MemberContainerBuilder.build(bp));
-    assertArgsOnlyReferenceDefinedEnv(MemberContainerBuilder.build(bp.withScheme("https")));
+    assertArgsOnlyReferenceDefinedEnv(MemberContainerBuilder.build(bp.withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls"))));
   }
 
   @Test
@@ -227,8 +227,20 @@ class EtcdFlagsTest {
   }
 
   @Test
+  void mutualTlsTurnsOnCertificatesAndClientCertificateAuthForClientsAndPeers() {
+    List<String> args = EtcdFlags.render(blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")));
+
+    assertThat(args).contains(
+        "--cert-file=/etc/etcd/tls/server/tls.crt", "--key-file=/etc/etcd/tls/server/tls.key",
+        "--trusted-ca-file=/etc/etcd/tls/server/ca.crt", "--client-cert-auth=true",
+        "--peer-cert-file=/etc/etcd/tls/peer/tls.crt", "--peer-key-file=/etc/etcd/tls/peer/tls.key",
+        "--peer-trusted-ca-file=/etc/etcd/tls/peer/ca.crt", "--peer-client-cert-auth=true");
+    assertThat(EtcdFlags.render(blueprint())).noneMatch(a -> a.contains("cert") && !a.contains("corrupt"));
+  }
+
+  @Test
   void httpsSchemeChangesClientAndPeerUrlsButNotMetrics() {
-    List<String> args = EtcdFlags.render(blueprint().withScheme("https"));
+    List<String> args = EtcdFlags.render(blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")));
 
     assertThat(args).contains(
         "--listen-peer-urls=https://$(POD_IP):2380",

@@ -322,4 +322,19 @@ class MemberStatefulSetBuilderTest {
   private static StatefulSet sts() {
     return build(s -> {});
   }
+
+  @Test
+  void mutualTlsMountsBothSecretsReadOnlyAndNeverTheCa() {
+    var sts = MemberStatefulSetBuilder.build(
+        blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")), 3);
+    var pod = sts.getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes()).extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
+        .containsExactlyInAnyOrder("main-server-tls", "main-peer-tls");
+    assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440));
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().startsWith("/etc/etcd/tls/"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+        .extracting(m -> m.getMountPath()).containsExactlyInAnyOrder("/etc/etcd/tls/server", "/etc/etcd/tls/peer");
+  }
 }
