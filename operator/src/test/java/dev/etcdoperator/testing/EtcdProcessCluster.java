@@ -1,34 +1,17 @@
 package dev.etcdoperator.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real etcd cluster of N local processes for tests: member {@code k} runs on its own loopback address
@@ -48,32 +31,21 @@ public final class EtcdProcessCluster implements AutoCloseable {
 
   /** System property naming the etcd binary (a path, or a name looked up on PATH). */
   public static final String BINARY_PROPERTY = "etcd.binary";
-  static final String NOT_FOUND = "etcd binary not found on PATH: install it with "
-      + "'apt-get install -y etcd-server etcd-client' (Debian) or set -Detcd.binary=...";
 
   private static final int CLIENT_PORT = 2379;
   private static final int PEER_PORT = 2380;
   private static final int METRICS_PORT = 2381;
-  /** Blocks 127.a.b.0/24 with a in 1..254 (127.0.x is left to whatever else runs on the machine). */
-  private static final int BLOCKS = 254 * 256;
-  private static final AtomicInteger NEXT_BLOCK = new AtomicInteger(new SecureRandom().nextInt(BLOCKS));
   private static final int START_ATTEMPTS = 3;
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-        "etcd-process-cluster-reaper"));
-  }
 
   private final Builder config;
   private final String binary;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-  private final List<Member> members = new ArrayList<>();
+  private final MemberHealthCheck health = new MemberHealthCheck();
+  private final List<EtcdMemberProcess> members = new ArrayList<>();
 
   private EtcdProcessCluster(Builder config) {
     this.config = config;
-    this.binary = resolveBinary(config.binary);
+    this.binary = EtcdBinary.resolve(config.binary);
     this.token = config.namePrefix + "-" + Long.toHexString(new SecureRandom().nextLong());
   }
 
@@ -162,20 +134,6 @@ public final class EtcdProcessCluster implements AutoCloseable {
   public record MemberSpec(int ordinal, String name, String host, Path dataDir) {
   }
 
-  private static final class Member {
-    final int ordinal;
-    final String name;
-    final String host;
-    Process process;
-    boolean paused;
-
-    Member(int ordinal, String name, String host) {
-      this.ordinal = ordinal;
-      this.name = name;
-      this.host = host;
-    }
-  }
-
   /**
    * Starts all members with {@code --initial-cluster-state=new} and waits until every one reports healthy. If the
    * chosen addresses turn out to be taken in the meantime, tries again on another address block.
@@ -187,9 +145,8 @@ public final class EtcdProcessCluster implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       allocateAddresses();
       try {
-        for (Member m : members) {
-          deleteRecursively(dataDir(m.ordinal));
-          Files.deleteIfExists(logFile(m.ordinal));
+        for (EtcdMemberProcess m : members) {
+          m.wipe();
           launch(m, "new");
         }
         awaitAll(config.startTimeout, true);
@@ -253,29 +210,26 @@ public final class EtcdProcessCluster implements AutoCloseable {
   }
 
   public synchronized boolean isRunning(int ordinal) {
-    Process p = member(ordinal).process;
-    return p != null && p.isAlive();
+    return member(ordinal).isRunning();
   }
 
   /** SIGKILL, and waits until the process is gone. */
   public synchronized void kill(int ordinal) {
-    stop(member(ordinal));
+    member(ordinal).kill();
   }
 
   /** SIGSTOP: the process keeps its sockets but answers nothing, like a hung node. */
   public synchronized void pause(int ordinal) {
-    signal(ordinal, "STOP");
-    member(ordinal).paused = true;
+    member(ordinal).pause();
   }
 
   /** SIGCONT after {@link #pause}. */
   public synchronized void resume(int ordinal) {
-    signal(ordinal, "CONT");
-    member(ordinal).paused = false;
+    member(ordinal).resume();
   }
 
   public synchronized boolean isPaused(int ordinal) {
-    return member(ordinal).paused;
+    return member(ordinal).isPaused();
   }
 
   /**
@@ -283,11 +237,11 @@ public final class EtcdProcessCluster implements AutoCloseable {
    * Handy in {@code @AfterEach} so fault tests can share one cluster.
    */
   public synchronized void heal() {
-    for (Member m : members) {
-      if (m.paused) {
+    for (EtcdMemberProcess m : members) {
+      if (m.isPaused()) {
         resume(m.ordinal);
       }
-      if (m.process == null || !m.process.isAlive()) {
+      if (!m.isRunning()) {
         restart(m.ordinal);
       }
     }
@@ -300,8 +254,8 @@ public final class EtcdProcessCluster implements AutoCloseable {
    * member may legitimately be unhealthy (no quorum) until others come back; see {@link #awaitHealthy(int)}.
    */
   public synchronized void restart(int ordinal) {
-    Member m = member(ordinal);
-    stop(m);
+    EtcdMemberProcess m = member(ordinal);
+    m.kill();
     launch(m, "existing");
     awaitMember(m, config.startTimeout, false);
   }
@@ -322,26 +276,17 @@ public final class EtcdProcessCluster implements AutoCloseable {
   @Override
   public synchronized void close() {
     stopAll();
-    http.shutdownNow();
+    health.close();
   }
 
   /** The last lines of a member's log, for failure messages. */
   public String logTail(int ordinal) {
-    Path log = logFile(ordinal);
-    try {
-      if (!Files.exists(log)) {
-        return "(no log file " + log + ")";
-      }
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e.getMessage() + ")";
-    }
+    return EtcdMemberProcess.logTail(logFile(ordinal));
   }
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private Member member(int ordinal) {
+  private EtcdMemberProcess member(int ordinal) {
     if (ordinal < 0 || ordinal >= members.size()) {
       throw new IllegalArgumentException("no member " + ordinal + " (cluster has " + members.size() + ")");
     }
@@ -352,36 +297,16 @@ public final class EtcdProcessCluster implements AutoCloseable {
     return URI.create(scheme + "://" + host(ordinal) + ":" + port);
   }
 
-  /** Picks a fresh 127.a.b.0/24 block whose member addresses can bind all three ports right now. */
+  /** Gives the members a fresh 127.a.b.0/24 block whose addresses can bind all three ports right now. */
   private void allocateAddresses() {
-    for (int tries = 0; tries < 64; tries++) {
-      int block = Math.floorMod(NEXT_BLOCK.getAndIncrement(), BLOCKS);
-      String prefix = "127." + (1 + block / 256) + "." + (block % 256) + ".";
-      List<String> hosts = IntStream.range(0, size()).mapToObj(k -> prefix + (10 + k)).toList();
-      if (hosts.stream().allMatch(EtcdProcessCluster::bindable)) {
-        members.clear();
-        for (int k = 0; k < size(); k++) {
-          members.add(new Member(k, memberName(k), hosts.get(k)));
-        }
-        return;
-      }
+    List<String> hosts = LoopbackBlocks.allocate(size(), CLIENT_PORT, PEER_PORT, METRICS_PORT);
+    members.clear();
+    for (int k = 0; k < size(); k++) {
+      members.add(new EtcdMemberProcess(k, memberName(k), hosts.get(k), dataDir(k), logFile(k)));
     }
-    throw new IllegalStateException("no free 127.x.y.0/24 block with bindable ports 2379-2381 after 64 tries");
   }
 
-  private static boolean bindable(String host) {
-    for (int port : new int[] {CLIENT_PORT, PEER_PORT, METRICS_PORT}) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void launch(Member m, String clusterState) {
+  private void launch(EtcdMemberProcess m, String clusterState) {
     List<String> cmd = new ArrayList<>(List.of(
         binary,
         "--name=" + m.name,
@@ -398,136 +323,23 @@ public final class EtcdProcessCluster implements AutoCloseable {
         "--logger=zap",
         "--log-outputs=stderr"));
     cmd.addAll(config.extraArgs);
-    cmd.addAll(config.memberArgs.apply(new MemberSpec(m.ordinal, m.name, m.host, dataDir(m.ordinal))));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(m.ordinal).toFile()));
-    // ETCD_* variables in the developer's environment would configure what our flags leave unset (flags win
-    // only over their own variable). ETCD_UNSUPPORTED_ARCH stays: arm64 machines need it to run etcd 3.4 at all.
-    pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") && !k.equals("ETCD_UNSUPPORTED_ARCH"));
-    try {
-      Files.createDirectories(config.baseDir);
-      m.process = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + binary + " for " + m.name + ": " + e.getMessage(), e);
-    }
-    LIVE.add(m.process);
+    cmd.addAll(config.memberArgs.apply(m.spec()));
+    m.launch(cmd);
   }
 
   private void awaitAll(Duration timeout, boolean healthy) {
-    for (Member m : members) {
-      if (m.process != null && m.process.isAlive()) {
+    for (EtcdMemberProcess m : members) {
+      if (m.isRunning()) {
         awaitMember(m, timeout, healthy);
       }
     }
   }
 
-  /** Polls the metrics listener until {@code /health} says true (or, if !healthy, until it answers at all). */
-  private void awaitMember(Member m, Duration timeout, boolean healthy) {
-    try {
-      Awaitility.await("etcd member " + m.name + (healthy ? " healthy" : " serving"))
-          .atMost(timeout)
-          .pollDelay(Duration.ofMillis(50))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            if (!m.process.isAlive()) {
-              throw new IllegalStateException("etcd member " + m.name + " exited with code "
-                  + m.process.exitValue() + "; log tail:\n" + logTail(m.ordinal));
-            }
-            return probe(m, healthy);
-          });
-    } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException("etcd member " + m.name + " not " + (healthy ? "healthy" : "serving")
-          + " within " + timeout + "; log tail:\n" + logTail(m.ordinal), e);
-    }
-  }
-
-  private boolean probe(Member m, boolean healthy) {
-    HttpRequest request = HttpRequest.newBuilder(metricsUrl(m.ordinal).resolve("/health"))
-        .timeout(Duration.ofSeconds(2)).GET().build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return !healthy || (response.statusCode() == 200 && response.body().contains("\"health\":\"true\""));
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private void signal(int ordinal, String signal) {
-    Process p = member(ordinal).process;
-    if (p == null || !p.isAlive()) {
-      throw new IllegalStateException(memberName(ordinal) + " is not running");
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
-          .redirectErrorStream(true).start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed: "
-            + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while signalling " + memberName(ordinal), e);
-    }
+  private void awaitMember(EtcdMemberProcess m, Duration timeout, boolean healthy) {
+    health.await(m, metricsUrl(m.ordinal), timeout, healthy);
   }
 
   private void stopAll() {
-    members.forEach(this::stop);
-  }
-
-  private void stop(Member m) {
-    Process p = m.process;
-    if (p == null) {
-      return;
-    }
-    p.destroyForcibly(); // SIGKILL; also ends a SIGSTOPped process
-    try {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("etcd member " + m.name + " (pid " + p.pid() + ") did not exit");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    LIVE.remove(p);
-    m.process = null;
-    m.paused = false;
-  }
-
-  /** The binary from the builder, else {@code -Detcd.binary}, else {@code etcd} on PATH. */
-  static String resolveBinary(String configured) {
-    String wanted = configured != null ? configured : System.getProperty(BINARY_PROPERTY, "etcd");
-    if (wanted.contains(File.separator)) {
-      Path path = Path.of(wanted);
-      if (Files.isRegularFile(path) && Files.isExecutable(path)) {
-        return path.toAbsolutePath().toString();
-      }
-      throw new IllegalStateException(NOT_FOUND + " (no executable file at " + path + ")");
-    }
-    String pathEnv = Objects.requireNonNullElse(System.getenv("PATH"), "");
-    return Stream.of(pathEnv.split(File.pathSeparator))
-        .filter(dir -> !dir.isEmpty())
-        .map(dir -> Path.of(dir, wanted))
-        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
-        .findFirst()
-        .map(Path::toString)
-        .orElseThrow(() -> new IllegalStateException(NOT_FOUND + " (looked for '" + wanted + "')"));
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean " + dir, e);
-    }
+    members.forEach(EtcdMemberProcess::kill);
   }
 }

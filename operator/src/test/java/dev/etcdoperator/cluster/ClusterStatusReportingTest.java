@@ -1,0 +1,120 @@
+package dev.etcdoperator.cluster;
+
+import static dev.etcdoperator.cluster.StatusFixtures.CLOCK;
+import static dev.etcdoperator.cluster.StatusFixtures.DONE;
+import static dev.etcdoperator.cluster.StatusFixtures.ID0;
+import static dev.etcdoperator.cluster.StatusFixtures.ID3;
+import static dev.etcdoperator.cluster.StatusFixtures.SELECTOR;
+import static dev.etcdoperator.cluster.StatusFixtures.WAITING_FOR_PODS;
+import static dev.etcdoperator.cluster.StatusFixtures.cluster;
+import static dev.etcdoperator.cluster.StatusFixtures.compute;
+import static dev.etcdoperator.cluster.StatusFixtures.healthy;
+import static dev.etcdoperator.cluster.StatusFixtures.member;
+import static dev.etcdoperator.cluster.StatusFixtures.oneOfThreeDown;
+import static dev.etcdoperator.cluster.StatusFixtures.reached;
+import static dev.etcdoperator.cluster.StatusFixtures.threeHealthy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@link ClusterStatusCalculator} reports besides conditions: members, leader, version, counts, generation. */
+class ClusterStatusReportingTest {
+
+  @Test
+  void healthyClusterReportsLeaderClusterIdAndCounts() {
+    EtcdClusterStatus status = compute(DONE, threeHealthy(), 3, true);
+
+    assertThat(status.getLeader()).isEqualTo("main-1");
+    assertThat(status.getClusterID()).isEqualTo("8e9e05c52164694d");
+    assertThat(status.getReplicas()).isEqualTo(3);
+    assertThat(status.getReadyReplicas()).isEqualTo(3);
+    assertThat(status.getSelector()).isEqualTo(SELECTOR);
+  }
+
+  @Test
+  void currentVersionIsTheLowestMemberVersionComparedAsVersions() {
+    EtcdClusterStatus status = compute(DONE, threeHealthy(), 3, true);
+
+    // "3.5.10" < "3.5.9" as strings; as versions 3.5.9 is the lowest.
+    assertThat(status.getCurrentVersion()).isEqualTo("3.5.9");
+  }
+
+  @Test
+  void membersAreSortedByNameWithTheirDetails() {
+    EtcdClusterStatus status = compute(DONE, threeHealthy(), 3, true);
+
+    assertThat(status.getMembers()).extracting(dev.etcdoperator.api.v1alpha1.MemberStatus::getName)
+        .containsExactly("main-0", "main-1", "main-2");
+    dev.etcdoperator.api.v1alpha1.MemberStatus m0 = status.getMembers().get(0);
+    assertThat(m0.getId()).isEqualTo("1a");
+    assertThat(m0.getPeerURL()).isEqualTo("http://main-0.main-peer.db.svc:2380");
+    assertThat(m0.getClientURL()).isEqualTo("http://main-0.main-peer.db.svc:2379");
+    assertThat(m0.getLearner()).isFalse();
+    assertThat(m0.getHealthy()).isTrue();
+    assertThat(m0.getLeader()).isFalse();
+    assertThat(m0.getVersion()).isEqualTo("3.5.21");
+    assertThat(m0.getDbSize()).isEqualTo(4096L);
+    assertThat(m0.getDbSizeInUse()).isEqualTo(2048L);
+    assertThat(status.getMembers()).extracting(dev.etcdoperator.api.v1alpha1.MemberStatus::getDbSize)
+        .containsExactly(4096L, 8192L, 12288L);
+    assertThat(status.getMembers()).extracting(dev.etcdoperator.api.v1alpha1.MemberStatus::getLeader)
+        .containsExactly(false, true, false);
+  }
+
+  /** MemberStatus.message is documented as "why the member is not healthy, when it is not". */
+  @Test
+  void healthyMembersCarryNoMessage() {
+    EtcdClusterStatus status = compute(DONE, threeHealthy(), 3, true);
+
+    assertThat(status.getMembers()).extracting(dev.etcdoperator.api.v1alpha1.MemberStatus::getMessage)
+        .containsOnlyNulls();
+  }
+
+  @Test
+  void observedGenerationIsCopiedFromMetadataGeneration() {
+    EtcdClusterStatus status = compute(cluster(7L, null), DONE, threeHealthy(), 3, 3, true, CLOCK);
+
+    assertThat(status.getObservedGeneration()).isEqualTo(7L);
+    assertThat(status.getConditions()).extracting(Condition::getObservedGeneration).containsOnly(7L);
+  }
+
+  @Test
+  void missingGenerationIsReportedAsZero() {
+    EtcdClusterStatus status = compute(cluster(null, null), DONE, threeHealthy(), 3, 3, true, CLOCK);
+
+    assertThat(status.getObservedGeneration()).isZero();
+  }
+
+  // ---- unhealthy members --------------------------------------------------------------------------------------------
+
+  @Test
+  void unhealthyMemberIsMarkedWithTheProbeError() {
+    EtcdClusterStatus status = compute(WAITING_FOR_PODS, oneOfThreeDown(), 2, true);
+
+    dev.etcdoperator.api.v1alpha1.MemberStatus m2 = status.getMembers().get(2);
+    assertThat(m2.getName()).isEqualTo("main-2");
+    assertThat(m2.getHealthy()).isFalse();
+    assertThat(m2.getMessage()).isEqualTo("context deadline exceeded");
+    assertThat(m2.getVersion()).isNull();
+    assertThat(status.getLeader()).isEqualTo("main-1");
+  }
+
+  @Test
+  void aMemberThatHasNotStartedHasNoNameAndSaysSo() {
+    EtcdView etcd = reached(
+        List.of(member(ID0, "main-0", false), member(ID3, "", true)),
+        List.of(healthy("main-0", ID0, "3.5.21", ID0, 4096)));
+
+    EtcdClusterStatus status = compute(WAITING_FOR_PODS, etcd, 1, true);
+
+    dev.etcdoperator.api.v1alpha1.MemberStatus added = status.getMembers().stream()
+        .filter(m -> m.getId().equals("4d")).findFirst().orElseThrow();
+    assertThat(added.getName()).isNull();
+    assertThat(added.getLearner()).isTrue();
+    assertThat(added.getHealthy()).isFalse();
+    assertThat(added.getMessage()).isEqualTo("member has not started yet");
+  }
+}

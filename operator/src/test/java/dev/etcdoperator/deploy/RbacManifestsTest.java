@@ -1,0 +1,182 @@
+package dev.etcdoperator.deploy;
+
+import static dev.etcdoperator.deploy.DeployManifests.OPERATOR_NAMESPACE;
+import static dev.etcdoperator.deploy.DeployManifests.SERIALIZATION;
+import static dev.etcdoperator.deploy.DeployManifests.deployedConfig;
+import static dev.etcdoperator.deploy.DeployManifests.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdoperator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RBAC manifests in deploy/operator: what a reviewer of an operator install checks. The permission tables below
+ * are the operator's whole API footprint; granting anything more (or less) needs a deliberate change here.
+ */
+class RbacManifestsTest {
+  private static final Path CRD_FILE = Path.of("..", "crds", "etcdclusters.etcdoperator.dev-v1.yml");
+
+  /** One RBAC target: API group, resource (or resource/subresource), and the object names it is narrowed to. */
+  record Target(String apiGroup, String resource, Set<String> resourceNames) {
+    static Target of(String apiGroup, String resource, String... resourceNames) {
+      return new Target(apiGroup, resource, new TreeSet<>(List.of(resourceNames)));
+    }
+  }
+
+  private static Set<String> verbs(String spaceSeparated) {
+    return new TreeSet<>(List.of(spaceSeparated.split(" ")));
+  }
+
+  private static final String OWNED = "get list watch create patch update delete";
+
+  /** The ClusterRole: everything the operator does in the namespaces it watches. */
+  private static final Map<Target, Set<String>> CLUSTER_PERMISSIONS = Map.ofEntries(
+      Map.entry(Target.of("etcdoperator.dev", "etcdclusters"), verbs("get list watch patch update")),
+      // JOSDK patches status with server-side apply on the status subresource.
+      Map.entry(Target.of("etcdoperator.dev", "etcdclusters/status"), verbs("get patch update")),
+      // Owner references with blockOwnerDeletion=true (OwnerReferencesPermissionEnforcement admission plugin).
+      Map.entry(Target.of("etcdoperator.dev", "etcdclusters/finalizers"), verbs("update")),
+      Map.entry(Target.of("apps", "statefulsets"), verbs(OWNED)),
+      Map.entry(Target.of("", "services"), verbs(OWNED)),
+      Map.entry(Target.of("", "configmaps"), verbs(OWNED)),
+      Map.entry(Target.of("policy", "poddisruptionbudgets"), verbs(OWNED)),
+      // Read only; no pods/portforward (only for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
+      Map.entry(Target.of("", "pods"), verbs("get list watch")),
+      Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list patch")),
+      Map.entry(Target.of("", "events"), verbs("create patch")),
+      Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev"),
+          verbs("get")));
+
+  /**
+   * The Role in the operator's namespace: leader election. Fabric8's lease lock gets, creates and PATCHes the Lease;
+   * JOSDK refuses to start unless get, create and update are granted. Create cannot be narrowed to a name.
+   */
+  private static final Map<Target, Set<String>> LEADER_ELECTION_PERMISSIONS = Map.of(
+      Target.of("coordination.k8s.io", "leases"), verbs("create"),
+      Target.of("coordination.k8s.io", "leases", "etcd-operator-leader"), verbs("get update patch"));
+
+  @Test
+  void bindingsGiveTheOperatorServiceAccountTheRolesDefinedHere() {
+    ServiceAccount account = load("serviceaccount.yaml", ServiceAccount.class);
+    Subject operator = new Subject(null, "ServiceAccount", account.getMetadata().getName(),
+        account.getMetadata().getNamespace());
+
+    ClusterRoleBinding clusterBinding = load("clusterrolebinding.yaml", ClusterRoleBinding.class);
+    assertThat(clusterBinding.getSubjects()).containsExactly(operator);
+    assertRoleRef(clusterBinding.getRoleRef(), "ClusterRole",
+        load("clusterrole.yaml", ClusterRole.class).getMetadata().getName());
+
+    RoleBinding binding = load("rolebinding.yaml", RoleBinding.class);
+    assertThat(binding.getSubjects()).containsExactly(operator);
+    Role role = load("role.yaml", Role.class);
+    assertRoleRef(binding.getRoleRef(), "Role", role.getMetadata().getName());
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo(role.getMetadata().getNamespace());
+  }
+
+  @Test
+  void noRuleUsesWildcards() {
+    ClusterRole clusterRole = load("clusterrole.yaml", ClusterRole.class);
+    assertThat(clusterRole.getAggregationRule()).isNull();
+    Stream.concat(clusterRole.getRules().stream(), load("role.yaml", Role.class).getRules().stream())
+        .forEach(rule -> {
+          assertThat(rule.getApiGroups()).isNotEmpty().doesNotContain("*");
+          assertThat(rule.getResources()).isNotEmpty().noneMatch(r -> r.contains("*"));
+          assertThat(rule.getVerbs()).isNotEmpty().doesNotContain("*");
+          assertThat(rule.getResourceNames()).doesNotContain("*");
+          assertThat(rule.getNonResourceURLs()).isEmpty();
+        });
+  }
+
+  @Test
+  void grantsEveryPermissionTheOperatorUses() {
+    assertGrantsAtLeast(permissions(load("clusterrole.yaml", ClusterRole.class).getRules()), CLUSTER_PERMISSIONS);
+    assertGrantsAtLeast(permissions(load("role.yaml", Role.class).getRules()), LEADER_ELECTION_PERMISSIONS);
+  }
+
+  @Test
+  void grantsNothingBeyondThePermissionTables() {
+    assertGrantsAtMost(permissions(load("clusterrole.yaml", ClusterRole.class).getRules()), CLUSTER_PERMISSIONS);
+    assertGrantsAtMost(permissions(load("role.yaml", Role.class).getRules()), LEADER_ELECTION_PERMISSIONS);
+  }
+
+  @Test
+  void leaderElectionIsGrantedOnlyInTheOperatorNamespaceOnTheLeaseTheOperatorUses() {
+    Role role = load("role.yaml", Role.class);
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(OPERATOR_NAMESPACE);
+    assertThat(role.getRules()).allSatisfy(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+      assertThat(rule.getResources()).containsExactly("leases");
+    });
+    assertThat(load("clusterrole.yaml", ClusterRole.class).getRules())
+        .noneMatch(rule -> rule.getResources().contains("leases"));
+
+    // The Lease the operator configured by this Deployment actually uses is the one the Role names.
+    OperatorConfig config = deployedConfig();
+    assertThat(config.leaseNamespace()).isEqualTo(role.getMetadata().getNamespace());
+    assertThat(role.getRules()).anySatisfy(rule -> {
+      assertThat(rule.getResourceNames()).containsExactly(config.leaseName());
+      assertThat(rule.getVerbs()).contains("get", "update");
+    });
+  }
+
+  @Test
+  void theCustomResourceRulesMatchTheCommittedCrd() throws IOException {
+    CustomResourceDefinition crd = SERIALIZATION.unmarshal(Files.readString(CRD_FILE), CustomResourceDefinition.class);
+    String group = crd.getSpec().getGroup();
+    String plural = crd.getSpec().getNames().getPlural();
+    Map<Target, Set<String>> granted = permissions(load("clusterrole.yaml", ClusterRole.class).getRules());
+    assertThat(granted).containsKeys(Target.of(group, plural), Target.of(group, plural + "/status"),
+        Target.of("apiextensions.k8s.io", "customresourcedefinitions", crd.getMetadata().getName()));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private static void assertRoleRef(RoleRef ref, String kind, String name) {
+    assertThat(ref.getApiGroup()).isEqualTo("rbac.authorization.k8s.io");
+    assertThat(ref.getKind()).isEqualTo(kind);
+    assertThat(ref.getName()).isEqualTo(name);
+  }
+
+  /** The rules flattened into one verb set per (group, resource, names). */
+  private static Map<Target, Set<String>> permissions(List<PolicyRule> rules) {
+    Map<Target, Set<String>> granted = new HashMap<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          granted.computeIfAbsent(new Target(group, resource, new TreeSet<>(rule.getResourceNames())),
+              t -> new TreeSet<>()).addAll(rule.getVerbs());
+        }
+      }
+    }
+    return granted;
+  }
+
+  private static void assertGrantsAtLeast(Map<Target, Set<String>> granted, Map<Target, Set<String>> needed) {
+    needed.forEach((target, verbs) -> assertThat(granted.getOrDefault(target, Set.of()))
+        .as("verbs granted on %s", target).containsAll(verbs));
+  }
+
+  private static void assertGrantsAtMost(Map<Target, Set<String>> granted, Map<Target, Set<String>> table) {
+    assertThat(table).as("targets in the permission table").containsKeys(granted.keySet().toArray(Target[]::new));
+    granted.forEach((target, verbs) -> assertThat(verbs).as("verbs granted on %s", target)
+        .isSubsetOf(table.get(target)));
+  }
+}
