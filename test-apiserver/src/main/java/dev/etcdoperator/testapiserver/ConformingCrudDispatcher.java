@@ -18,6 +18,7 @@ import io.fabric8.zjsonpatch.JsonPatchException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,9 @@ import static java.net.HttpURLConnection.HTTP_OK;
  * Fabric8's CRUD dispatcher (7.5.2) with the fixes an operator needs to be tested honestly against it. Storage,
  * watches, uid/creationTimestamp, generation, finalizers and the split between /status and the main resource are
  * stock; each override below says which quirk of the stock dispatcher it fixes.
+ *
+ * <p>Pod port-forward requests are answered as a kubelet would ({@link PodPortForwarder}): forwarded to the pod's
+ * {@code status.podIP}, which tests set to a loopback address of their own.
  *
  * <p>Known approximations that remain: server-side apply is a JSON merge patch of the applied configuration (no
  * field ownership: a field dropped from the applied configuration is not removed, lists are replaced rather than
@@ -76,6 +80,10 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       return new MockResponse().setResponseCode(201).setBody(ALLOW_ALL_RULES);
     }
     if (request.method() == HttpMethod.GET) {
+      MockResponse portForward = PodPortForwarder.dispatch(request.getPath(), this::stored);
+      if (portForward != null) {
+        return portForward;
+      }
       return super.dispatch(request); // query strings of reads carry watch=true and the label/field selectors
     }
     synchronized (writes) {
@@ -183,6 +191,16 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return result;
+  }
+
+  /** The stored object at an object path (no query string), e.g. {@code /api/v1/namespaces/ns/pods/p}. */
+  private Optional<JsonNode> stored(String path) {
+    try {
+      Map.Entry<?, String> entry = findResource(getKey(path));
+      return entry == null ? Optional.empty() : Optional.of(asNode(entry.getValue()));
+    } catch (KubernetesCrudDispatcherException e) {
+      return Optional.empty();
+    }
   }
 
   /** Adds the built-in kinds served with a /status subresource to the CRDs the stock dispatcher knows of. */
