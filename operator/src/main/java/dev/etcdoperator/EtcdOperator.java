@@ -4,12 +4,18 @@ import dev.etcdoperator.cluster.EtcdClients;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
 import dev.etcdoperator.cluster.MemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
-import dev.etcdoperator.etcd.EtcdConnection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -30,6 +36,8 @@ public final class EtcdOperator implements AutoCloseable {
   private final Operator operator;
   private final MemberEndpoints memberEndpoints;
   private final EtcdClients etcdClients;
+  /** Where the operator's client certificates are written for jetcd; this process's own, removed on close. */
+  private final Path clientCertificateDir;
 
   /**
    * @param onLostLeadership what to do when another replica took the lease while this one was running (not when
@@ -38,7 +46,8 @@ public final class EtcdOperator implements AutoCloseable {
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onLostLeadership) {
     this.memberEndpoints = memberEndpoints;
-    this.etcdClients = new EtcdClients(urls -> EtcdConnection.plain(urls, config.etcdRequestTimeout()), clock);
+    this.etcdClients = new EtcdClients(clock);
+    this.clientCertificateDir = privateTempDir();
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false);
       if (config.leaderElection()) {
@@ -59,7 +68,8 @@ public final class EtcdOperator implements AutoCloseable {
     });
     var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
-            config.resyncInterval()), clock);
+            config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir),
+        clock);
     Set<String> namespaces = config.watchNamespaces();
     operator.register(reconciler, o -> {
       if (!namespaces.isEmpty()) {
@@ -78,5 +88,25 @@ public final class EtcdOperator implements AutoCloseable {
     operator.stop();
     etcdClients.close();
     memberEndpoints.close();
+    deleteRecursively(clientCertificateDir);
+  }
+
+  private static Path privateTempDir() {
+    try {
+      return Files.createTempDirectory("etcd-operator-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a private directory for client certificates", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove {}: {}", dir, e.getMessage());
+    }
   }
 }

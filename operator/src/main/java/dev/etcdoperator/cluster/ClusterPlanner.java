@@ -21,15 +21,17 @@ public final class ClusterPlanner {
    * @param formed whether the etcd cluster has formed (bootstrap is over)
    * @param etcdMembers how many members etcd reports, when it answered
    * @param storageGrowth the member volume size asked for, when larger than the StatefulSet provisions
+   * @param certificateProblem why the certificates cannot be used, when they cannot
    */
   public record Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
-      boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers, Optional<Quantity> storageGrowth) {
+      boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers, Optional<Quantity> storageGrowth,
+      Optional<String> certificateProblem) {
 
-    /** The common case in tests and before any growth: no storage change asked for. */
+    /** The common case in tests: no storage growth asked for, certificates fine. */
     public Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
         boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers) {
       this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, etcdMembers,
-          Optional.empty());
+          Optional.empty(), Optional.empty());
     }
   }
 
@@ -39,6 +41,10 @@ public final class ClusterPlanner {
     }
     if (in.paused()) {
       return new ClusterStep.Halt(Reason.PAUSED, "reconciliation is paused: no changes are made");
+    }
+    if (in.certificateProblem().isPresent()) {
+      // Members started with certificates that do not fit could not talk to each other or to clients.
+      return new ClusterStep.Halt(Reason.CERTIFICATES_NOT_READY, in.certificateProblem().get());
     }
     if (in.storageGrowth().isPresent()) {
       return new ClusterStep.ExpandStorage(in.storageGrowth().get());

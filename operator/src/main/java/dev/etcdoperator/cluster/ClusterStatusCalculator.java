@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
@@ -27,9 +28,15 @@ import java.util.Optional;
 public final class ClusterStatusCalculator {
   private ClusterStatusCalculator() {}
 
-  /** What the status is computed from. */
+  /** What the status is computed from; {@code tls} is empty where a test leaves certificates out. */
   public record Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods,
-      String selector, boolean formed) {}
+      String selector, boolean formed, Optional<TlsState> tls) {
+
+    public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
+        boolean formed) {
+      this(cluster, step, etcd, pods, readyPods, selector, formed, Optional.empty());
+    }
+  }
 
   public static EtcdClusterStatus compute(Input in, Clock clock) {
     EtcdClusterStatus previous = Optional.ofNullable(in.cluster().getStatus()).orElseGet(EtcdClusterStatus::new);
@@ -60,7 +67,12 @@ public final class ClusterStatusCalculator {
         health = Health.UNREACHABLE;
       }
     }
-    status.setConditions(conditions(in, previous, health, generation, clock));
+    ConditionSet conditions = conditions(in, previous, health, generation, clock);
+    in.tls().ifPresent(tls -> {
+      status.setCertificates(tls.certificates());
+      conditions.set(CERTIFICATES_READY, tls.ready(), tls.reason(), tls.message());
+    });
+    status.setConditions(conditions.build());
     return status;
   }
 
@@ -125,8 +137,8 @@ public final class ClusterStatusCalculator {
     }
   }
 
-  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(Input in, EtcdClusterStatus previous,
-      Health health, long generation, Clock clock) {
+  private static ConditionSet conditions(Input in, EtcdClusterStatus previous, Health health, long generation,
+      Clock clock) {
     ConditionSet set = new ConditionSet(previous.getConditions(), generation, clock);
     int desired = Objects.requireNonNullElse(in.cluster().getSpec().getReplicas(), 0);
 
@@ -175,7 +187,7 @@ public final class ClusterStatusCalculator {
       };
       set.set(READY, false, reason, in.readyPods() + "/" + desired + " member pods ready");
     }
-    return set.build();
+    return set;
   }
 
   private static String unhealthy(Input in) {

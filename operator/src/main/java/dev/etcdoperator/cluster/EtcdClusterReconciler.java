@@ -4,17 +4,20 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.EtcdUnavailableException;
 import dev.etcdoperator.resources.BootstrapConfig;
 import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.resources.ClusterNames;
+import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -30,6 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +44,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +54,13 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   public static final String NAME = "etcdcluster";
   static final String FIELD_MANAGER = "etcd-operator";
   static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
+  private static final List<Class<? extends HasMetadata>> OWNED_TYPES = List.of(StatefulSet.class,
+      ConfigMap.class, Service.class, PodDisruptionBudget.class, Secret.class);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterReconciler.class);
 
   /** What the reconciler needs from its surroundings, wired by the entry point or a test. */
-  public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval) {}
+  public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval,
+      Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir) {}
 
   private final KubernetesClient client;
   private final MemberEndpoints memberEndpoints;
@@ -61,6 +69,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   private final ObjectDrift drift;
   private final Settings settings;
   private final Clock clock;
+  private final ClusterTls clusterTls;
+  private final OperatorClientFiles clientFiles;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock) {
@@ -71,14 +81,15 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     this.drift = new ObjectDrift(client.getKubernetesSerialization());
     this.settings = settings;
     this.clock = clock;
+    this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
+    this.clientFiles = new OperatorClientFiles(settings.clientCertificateDir());
   }
 
   @Override
   public List<EventSource<?, EtcdCluster>> prepareEventSources(EventSourceContext<EtcdCluster> context) {
     String ours = ClusterLabels.MANAGED_BY + "=" + ClusterLabels.OPERATOR_NAME;
     List<EventSource<?, EtcdCluster>> sources = new ArrayList<>();
-    for (Class<? extends HasMetadata> owned : List.of(StatefulSet.class, ConfigMap.class, Service.class,
-        PodDisruptionBudget.class)) {
+    for (Class<? extends HasMetadata> owned : OWNED_TYPES) {
       sources.add(new InformerEventSource<>(
           InformerEventSourceConfiguration.from(owned, EtcdCluster.class).withLabelSelector(ours).build(), context));
     }
@@ -99,32 +110,42 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
 
-    List<String> problems = SpecProblems.of(cluster, statefulSet);
-    EtcdView etcd = observeEtcd(cluster, pods);
+    List<String> problems = new ArrayList<>(SpecProblems.of(cluster, statefulSet));
+    Optional<ClusterBlueprint> blueprint = blueprint(cluster, problems);
+    Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names)));
+    EtcdView etcd = observeEtcd(cluster, pods, tls);
     boolean formed = isFormed(cluster, bootstrapConfig, etcd);
 
-    List<HasMetadata> drifted = List.of();
+    List<HasMetadata> drifted = new ArrayList<>();
     boolean anyMissing = false;
-    if (problems.isEmpty()) {
-      ClusterBlueprint blueprint = ClusterBlueprint.from(cluster, versionToRun(cluster), settings.imageRepository());
-      List<HasMetadata> desired = DesiredObjects.of(blueprint, bootstrapConfig, statefulSet, formed,
-          memberCount(cluster, bootstrapConfig, statefulSet, etcd, formed));
+    if (problems.isEmpty() && blueprint.isPresent()) {
+      List<HasMetadata> desired = DesiredObjects.of(blueprint.get().withTls(tls.get().memberTls()), bootstrapConfig,
+          statefulSet, formed, memberCount(cluster, bootstrapConfig, statefulSet, etcd, formed));
       Map<String, HasMetadata> live = liveObjects(context);
-      drifted = desired.stream().filter(d -> drift.needsApply(d, live.get(key(d)))).toList();
+      // Certificate Secrets go first: the members mount them.
+      drifted.addAll(tls.get().toWrite());
+      desired.stream().filter(d -> drift.needsApply(d, live.get(key(d)))).forEach(drifted::add);
       anyMissing = drifted.stream().anyMatch(d -> !live.containsKey(key(d)));
     }
     int readyPods = (int) pods.stream().filter(EtcdClusterReconciler::isReady).count();
+    Optional<String> certificateProblem = tls.filter(t -> !t.ready() && !(t.memberTls() instanceof MemberTls.Plain))
+        .map(TlsState::message);
     ClusterStep step = ClusterPlanner.plan(new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
         anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
         etcd instanceof EtcdView.Reached r ? OptionalInt.of(r.observation().members().size()) : OptionalInt.empty(),
-        statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s))));
+        statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s)),
+        certificateProblem));
 
     step = act(cluster, step);
 
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
-        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed), clock);
+        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls), clock);
     new StatusEvents(events).record(cluster, previous, status);
+    if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
+      events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
+          "certificates written: " + String.join(", ", tls.get().issued()));
+    }
 
     UpdateControl<EtcdCluster> control;
     if (status.equals(previous)) {
@@ -176,7 +197,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     }
   }
 
-  private EtcdView observeEtcd(EtcdCluster cluster, List<Pod> pods) {
+  private EtcdView observeEtcd(EtcdCluster cluster, List<Pod> pods, Optional<TlsState> tls) {
     List<Pod> running = pods.stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
@@ -190,8 +211,13 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       return new EtcdView.Unreachable("cannot reach member pods: " + e.getMessage());
     }
     List<URI> urls = endpoints.values().stream().sorted().toList();
+    Optional<ClientPems> credentials = tls.flatMap(TlsState::operatorClient);
+    EtcdConnection connection = credentials.isPresent()
+        ? EtcdConnection.withTls(urls, settings.etcdRequestTimeout(), clientFiles.write(
+            cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), credentials.get()))
+        : EtcdConnection.plain(urls, settings.etcdRequestTimeout());
     try {
-      ClusterObservation observation = etcdClients.forCluster(key(cluster), urls).observe(urls);
+      ClusterObservation observation = etcdClients.forCluster(key(cluster), connection).observe(urls);
       return new EtcdView.Reached(observation, endpoints);
     } catch (EtcdUnavailableException e) {
       return new EtcdView.Unreachable(e.getMessage());
@@ -249,10 +275,31 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         .findFirst();
   }
 
+  /** The blueprint of a cluster, unless its spec is too broken to build one (then that is a problem too). */
+  private Optional<ClusterBlueprint> blueprint(EtcdCluster cluster, List<String> problems) {
+    try {
+      return Optional.of(ClusterBlueprint.from(cluster, versionToRun(cluster), settings.imageRepository()));
+    } catch (IllegalArgumentException e) {
+      if (problems.isEmpty()) {
+        problems.add(e.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Certificate Secrets from the cache, else from the API server: right after we wrote one the cache may lag,
+   * and issuing a second CA because of that lag would cut members off from each other. External mode's Secrets
+   * belong to the user and carry none of our labels, so they are always read directly.
+   */
+  private Function<String, Secret> secretLookup(Context<EtcdCluster> context, ClusterNames names) {
+    return name -> named(context, Secret.class, name)
+        .orElseGet(() -> client.secrets().inNamespace(names.namespace()).withName(name).get());
+  }
+
   private static Map<String, HasMetadata> liveObjects(Context<EtcdCluster> context) {
     Map<String, HasMetadata> live = new java.util.HashMap<>();
-    for (Class<? extends HasMetadata> type : List.of(StatefulSet.class, ConfigMap.class, Service.class,
-        PodDisruptionBudget.class)) {
+    for (Class<? extends HasMetadata> type : OWNED_TYPES) {
       context.getSecondaryResources(type).forEach(o -> live.put(key(o), o));
     }
     return live;

@@ -5,6 +5,8 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.ManagedEtcdFlags;
 import dev.etcdoperator.api.v1alpha1.StorageSpec;
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.pki.KeyAlgorithm;
 import dev.etcdoperator.support.EtcdVersion;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -44,7 +46,47 @@ public final class SpecProblems {
     if (spec.getEtcd() != null) {
       checkTuning(spec.getEtcd(), problems);
     }
+    checkTls(spec.getTls() == null ? new TlsSpec() : spec.getTls(), existing, problems);
     return List.copyOf(problems);
+  }
+
+  private static void checkTls(TlsSpec tls, Optional<StatefulSet> existing, List<String> problems) {
+    if (tls.getMode() == null) {
+      problems.add("spec.tls.mode must be Operator, External or Disabled");
+      return;
+    }
+    try {
+      KeyAlgorithm.parse(tls.getKeyAlgorithm());
+    } catch (IllegalArgumentException e) {
+      problems.add("spec.tls.keyAlgorithm: " + e.getMessage());
+    }
+    if (tls.getMode() == TlsSpec.Mode.External) {
+      TlsSpec.ExternalTls external = tls.getExternal();
+      if (external == null || external.getServerSecretName() == null || external.getPeerSecretName() == null
+          || external.getOperatorClientSecretName() == null) {
+        problems.add("spec.tls.mode External needs spec.tls.external.serverSecretName, peerSecretName and "
+            + "operatorClientSecretName");
+      }
+    }
+    List<String> names = Optional.ofNullable(tls.getClientCertificates()).orElse(List.of()).stream()
+        .map(TlsSpec.ClientCertificate::getName).toList();
+    if (names.stream().anyMatch(n -> n == null || !n.matches("^[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?$"))) {
+      problems.add("spec.tls.clientCertificates names must be lowercase DNS labels of at most 50 characters");
+    } else if (names.size() != names.stream().distinct().count()) {
+      problems.add("spec.tls.clientCertificates names must be unique");
+    }
+    existing.flatMap(SpecProblems::servesTls).filter(live -> live != (tls.getMode() != TlsSpec.Mode.Disabled))
+        .ifPresent(live -> problems.add("spec.tls.mode cannot change after creation: members run "
+            + (live ? "with TLS" : "without TLS") + " and their peer URLs would change scheme"));
+  }
+
+  /** Whether the live members listen for peers over TLS, when their StatefulSet says. */
+  private static Optional<Boolean> servesTls(StatefulSet sts) {
+    return Optional.ofNullable(sts.getSpec().getTemplate()).map(t -> t.getSpec()).stream()
+        .flatMap(pod -> pod.getContainers().stream())
+        .flatMap(c -> Optional.ofNullable(c.getArgs()).orElse(List.of()).stream())
+        .filter(a -> a.startsWith("--listen-peer-urls="))
+        .findFirst().map(a -> a.startsWith("--listen-peer-urls=https://"));
   }
 
   private static void checkStorage(StorageSpec storage, Optional<StatefulSet> existing, List<String> problems) {

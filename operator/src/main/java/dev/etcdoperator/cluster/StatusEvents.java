@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
 
@@ -26,8 +27,13 @@ record StatusEvents(EventRecorder recorder) {
     List<Condition> after = next.getConditions();
 
     Optional<Condition> degraded = ConditionSet.find(after, DEGRADED).filter(c -> "True".equals(c.getStatus()));
-    degraded.filter(c -> changed(before, c)).ifPresent(c ->
+    degraded.filter(c -> changed(before, c, "True")).ifPresent(c ->
         recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
+
+    // Certificates that stop being usable, or TLS switched off, deserve a Warning once.
+    ConditionSet.find(after, CERTIFICATES_READY).filter(c -> "False".equals(c.getStatus()))
+        .filter(c -> changed(before, c, "False"))
+        .ifPresent(c -> recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
 
     if ((previous == null || previous.getClusterID() == null) && next.getClusterID() != null) {
       recorder.record(cluster, Type.Normal, Reason.CLUSTER_FORMED,
@@ -42,10 +48,10 @@ record StatusEvents(EventRecorder recorder) {
     }
   }
 
-  /** A Degraded condition is news when it appears, or its reason or message changes. */
-  private static boolean changed(List<Condition> before, Condition now) {
+  /** A condition in a bad state is news when it gets there, or its reason or message changes. */
+  private static boolean changed(List<Condition> before, Condition now, String badStatus) {
     return ConditionSet.find(before, now.getType())
-        .map(old -> !"True".equals(old.getStatus()) || !Objects.equals(old.getReason(), now.getReason())
+        .map(old -> !badStatus.equals(old.getStatus()) || !Objects.equals(old.getReason(), now.getReason())
             || !Objects.equals(old.getMessage(), now.getMessage()))
         .orElse(true);
   }

@@ -71,7 +71,7 @@ public final class EtcdFlags {
     flags.put("initial-cluster-state", ref(INITIAL_CLUSTER_STATE));
     flags.put("initial-cluster-token", ref(INITIAL_CLUSTER_TOKEN));
 
-    if (blueprint.tls() instanceof MemberTls.Mutual) {
+    if (blueprint.tls() instanceof MemberTls.Mutual mutual) {
       flags.put("cert-file", MemberTls.SERVER_DIR + "/tls.crt");
       flags.put("key-file", MemberTls.SERVER_DIR + "/tls.key");
       flags.put("trusted-ca-file", MemberTls.SERVER_DIR + "/ca.crt");
@@ -80,6 +80,7 @@ public final class EtcdFlags {
       flags.put("peer-key-file", MemberTls.PEER_DIR + "/tls.key");
       flags.put("peer-trusted-ca-file", MemberTls.PEER_DIR + "/ca.crt");
       flags.put("peer-client-cert-auth", "true");
+      mutual.peerCommonName().ifPresent(cn -> flags.put("peer-cert-allowed-cn", cn));
     }
 
     if (isBefore35(version)) {

@@ -1,5 +1,7 @@
 package dev.etcdoperator.resources;
 
+import java.util.Optional;
+
 /**
  * How members secure client and peer traffic. Mutual TLS mounts two Secrets in the kubernetes.io/tls layout
  * (tls.crt, tls.key, ca.crt): one for the client listener, one for peer traffic; etcd re-reads the certificate
@@ -21,8 +23,16 @@ public sealed interface MemberTls {
     }
   }
 
-  /** Client and peer TLS with client-certificate authentication on both. */
-  record Mutual(String serverSecret, String peerSecret) implements MemberTls {
+  /**
+   * Client and peer TLS with client-certificate authentication on both. When the peer certificates' common name is
+   * known (the operator issues them), only that name is accepted on the peer port: otherwise any client certificate
+   * of the same CA, such as an application's, could join raft traffic.
+   */
+  record Mutual(String serverSecret, String peerSecret, Optional<String> peerCommonName) implements MemberTls {
+    public Mutual(String serverSecret, String peerSecret) {
+      this(serverSecret, peerSecret, Optional.empty());
+    }
+
     @Override
     public String scheme() {
       return "https";

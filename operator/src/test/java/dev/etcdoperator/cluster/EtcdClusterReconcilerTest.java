@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
@@ -12,6 +13,14 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.pki.CertificateAuthority;
+import dev.etcdoperator.pki.CertificateInfo;
+import dev.etcdoperator.pki.EtcdCertificateSet;
+import dev.etcdoperator.pki.IssuedCertificate;
+import dev.etcdoperator.pki.KeyAlgorithm;
+import dev.etcdoperator.pki.TlsMemberFiles;
+import dev.etcdoperator.resources.TlsSecretBuilder;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
@@ -22,6 +31,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -99,7 +109,9 @@ class EtcdClusterReconcilerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       for (HasMetadata owned : Arrays.asList(
           get(StatefulSet.class, "alpha"), get(Service.class, "alpha"), get(Service.class, "alpha-peer"),
-          get(ConfigMap.class, "alpha-config"), get(PodDisruptionBudget.class, "alpha"))) {
+          get(ConfigMap.class, "alpha-config"), get(PodDisruptionBudget.class, "alpha"),
+          get(Secret.class, "alpha-ca"), get(Secret.class, "alpha-server-tls"), get(Secret.class, "alpha-peer-tls"),
+          get(Secret.class, "alpha-operator-client-tls"))) {
         assertThat(owned).as("owned object").isNotNull();
         OwnerReference owner = owned.getMetadata().getOwnerReferences().get(0);
         assertThat(owner.getUid()).isEqualTo(cluster.getMetadata().getUid());
@@ -113,10 +125,16 @@ class EtcdClusterReconcilerTest {
     assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
     assertThat(get(ConfigMap.class, "alpha-config").getData())
         .containsEntry("initial-cluster-state", "new")
-        .containsEntry("initial-cluster", "alpha-0=http://alpha-0.alpha-peer." + NS + ".svc:2380,"
-            + "alpha-1=http://alpha-1.alpha-peer." + NS + ".svc:2380,alpha-2=http://alpha-2.alpha-peer." + NS
+        .containsEntry("initial-cluster", "alpha-0=https://alpha-0.alpha-peer." + NS + ".svc:2380,"
+            + "alpha-1=https://alpha-1.alpha-peer." + NS + ".svc:2380,alpha-2=https://alpha-2.alpha-peer." + NS
             + ".svc:2380");
     assertThat(get(PodDisruptionBudget.class, "alpha").getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+    // TLS is on by default: members mount their certificates (never the CA key) and require client certificates.
+    assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getSecret().getSecretName())
+        .containsExactlyInAnyOrder("alpha-server-tls", "alpha-peer-tls");
+    assertThat(etcdArgs("alpha")).contains("--client-cert-auth=true", "--peer-client-cert-auth=true",
+        "--peer-cert-allowed-cn=alpha-peer",
+        "--listen-peer-urls=https://$(POD_IP):2380");
 
     await().atMost(WAIT).untilAsserted(() -> {
       EtcdClusterStatus status = status("alpha");
@@ -126,7 +144,13 @@ class EtcdClusterReconcilerTest {
       assertThat(condition(status, PROGRESSING).getReason()).isEqualTo("Bootstrapping");
       assertThat(condition(status, DEGRADED).getStatus()).isEqualTo("False");
       assertThat(status.getObservedGeneration()).isEqualTo(cluster.getMetadata().getGeneration());
+      assertThat(condition(status, CERTIFICATES_READY).getStatus()).isEqualTo("True");
+      assertThat(status.getCertificates()).extracting(c -> c.getName())
+          .containsExactly("ca", "server", "peer", "operator-client");
+      assertThat(status.getCertificates()).allSatisfy(c -> assertThat(c.getNotAfter()).isNotBlank());
     });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(eventsAbout("alpha"))
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("CertificatesIssued")));
   }
 
   @Test
@@ -222,9 +246,11 @@ class EtcdClusterReconcilerTest {
 
   @Test
   void statusShowsARealThreeMemberClusterWithOneLeader(@org.junit.jupiter.api.io.TempDir Path dir) {
-    ETCD.put("real", EtcdProcessCluster.builder(dir).members(3).namePrefix("real").start());
     create("real", spec -> {});
     await().atMost(WAIT).until(() -> get(StatefulSet.class, "real") != null);
+    // The members present certificates from the CA the operator created, so status can only be read if etcd
+    // accepts the operator's own client certificate.
+    ETCD.put("real", tlsMembers("real", 3, dir).start());
     // The mock API server runs no kubelet: the pods the StatefulSet would create are made here, running and ready.
     for (int i = 0; i < 3; i++) {
       runReadyPod("real", i);
@@ -277,7 +303,10 @@ class EtcdClusterReconcilerTest {
   @Test
   void replicasChangeOnAFormedClusterIsReportedAndTheStatefulSetKeepsItsSize(@org.junit.jupiter.api.io.TempDir Path dir) {
     ETCD.put("solo", EtcdProcessCluster.builder(dir).members(1).namePrefix("solo").start());
-    create("solo", spec -> spec.getSpec().setReplicas(1));
+    create("solo", spec -> {
+      spec.getSpec().setReplicas(1);
+      spec.getSpec().setTls(tls(TlsSpec.Mode.Disabled));
+    });
     await().atMost(WAIT).until(() -> get(StatefulSet.class, "solo") != null);
     runReadyPod("solo", 0);
     await().atMost(WAIT).untilAsserted(() -> assertThat(condition(status("solo"), READY).getStatus()).isEqualTo("True"));
@@ -295,6 +324,96 @@ class EtcdClusterReconcilerTest {
     });
     assertThat(get(StatefulSet.class, "solo").getSpec().getReplicas()).isEqualTo(1);
     assertThat(condition(status("solo"), AVAILABLE).getStatus()).isEqualTo("True");
+    // TLS off, as asked explicitly: plain URLs, and a warning that stays visible.
+    assertThat(etcdArgs("solo")).contains("--listen-peer-urls=http://$(POD_IP):2380")
+        .noneMatch(a -> a.startsWith("--cert-file"));
+    assertThat(condition(status("solo"), CERTIFICATES_READY).getReason()).isEqualTo("TLSDisabled");
+    assertThat(eventsAbout("solo")).anySatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("TLSDisabled");
+    });
+  }
+
+  @Test
+  void externalCertificatesAreCheckedBeforeAnyMemberStarts() {
+    TlsSpec external = tls(TlsSpec.Mode.External);
+    external.setExternal(new TlsSpec.ExternalTls());
+    external.getExternal().setServerSecretName("ext-server");
+    external.getExternal().setPeerSecretName("ext-peer");
+    external.getExternal().setOperatorClientSecretName("ext-operator");
+    create("ext", spec -> spec.getSpec().setTls(external));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition certificates = condition(status("ext"), CERTIFICATES_READY);
+      assertThat(certificates.getStatus()).isEqualTo("False");
+      assertThat(certificates.getReason()).isEqualTo("InvalidCertificates");
+      assertThat(certificates.getMessage()).contains("Secret ext-server (server) does not exist");
+      assertThat(condition(status("ext"), PROGRESSING).getReason()).isEqualTo("CertificatesNotReady");
+    });
+    assertThat(get(StatefulSet.class, "ext")).isNull();
+
+    // Secrets as cert-manager would write them, from the user's own CA: accepted and mounted as they are.
+    CertificateAuthority userCa = CertificateAuthority.create("user-ca", KeyAlgorithm.ECDSA_P256,
+        Duration.ofDays(30), Clock.systemUTC());
+    EtcdCertificateSet set = new EtcdCertificateSet("ext", NS, "cluster.local", KeyAlgorithm.ECDSA_P256,
+        Duration.ofDays(30), Duration.ofDays(10));
+    userSecret("ext-server", userCa, userCa.issue(set.server()));
+    userSecret("ext-peer", userCa, userCa.issue(set.peer()));
+    userSecret("ext-operator", userCa, userCa.issue(set.operatorClient()));
+
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      assertThat(get(StatefulSet.class, "ext")).isNotNull();
+      assertThat(condition(status("ext"), CERTIFICATES_READY).getStatus()).isEqualTo("True");
+    });
+    assertThat(get(StatefulSet.class, "ext").getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(v -> v.getSecret().getSecretName()).containsExactlyInAnyOrder("ext-server", "ext-peer");
+    assertThat(get(Secret.class, "ext-ca")).as("no CA of our own in External mode").isNull();
+  }
+
+  @Test
+  void applicationsGetClientCertificatesFromTheClusterCa() {
+    TlsSpec withClients = tls(TlsSpec.Mode.Operator);
+    TlsSpec.ClientCertificate billing = new TlsSpec.ClientCertificate();
+    billing.setName("billing");
+    withClients.setClientCertificates(List.of(billing));
+    create("apps", spec -> spec.getSpec().setTls(withClients));
+
+    await().atMost(WAIT).until(() -> get(Secret.class, "apps-client-billing") != null);
+    Secret secret = get(Secret.class, "apps-client-billing");
+    CertificateInfo certificate = CertificateInfo.parse(TlsSecretBuilder.text(secret, TlsSecretBuilder.TLS_CERT));
+    assertThat(certificate.subjectCommonName()).isEqualTo("billing");
+    assertThat(certificate.issuerCommonName()).isEqualTo("apps-ca");
+    assertThat(TlsSecretBuilder.text(secret, TlsSecretBuilder.CA_CERT))
+        .isEqualTo(TlsSecretBuilder.text(get(Secret.class, "apps-ca"), TlsSecretBuilder.CA_CERT));
+    assertThat(TlsSecretBuilder.text(secret, TlsSecretBuilder.TLS_KEY)).startsWith("-----BEGIN PRIVATE KEY-----");
+  }
+
+  /** Real TLS members whose certificates come from the CA the operator keeps for {@code cluster}. */
+  private static EtcdProcessCluster.Builder tlsMembers(String cluster, int members, Path dir) {
+    await().atMost(WAIT).until(() -> get(Secret.class, cluster + "-ca") != null);
+    Secret caSecret = get(Secret.class, cluster + "-ca");
+    CertificateAuthority ca = CertificateAuthority.fromPem(TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_CERT),
+        TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_KEY), Clock.systemUTC());
+    EtcdCertificateSet set = new EtcdCertificateSet(cluster, NS, "cluster.local", KeyAlgorithm.ECDSA_P256,
+        Duration.ofDays(30), Duration.ofDays(10));
+    return new TlsMemberFiles(dir.resolve("pki"), ca.certificatePem(), set, ca::issue)
+        .configure(EtcdProcessCluster.builder(dir.resolve("etcd")).members(members).namePrefix(cluster));
+  }
+
+  private static void userSecret(String name, CertificateAuthority ca, IssuedCertificate issued) {
+    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToStringData(TlsSecretBuilder.TLS_CERT, issued.certificatePem())
+        .addToStringData(TlsSecretBuilder.TLS_KEY, issued.privateKeyPem())
+        .addToStringData(TlsSecretBuilder.CA_CERT, ca.certificatePem())
+        .build()).create();
+  }
+
+  private static TlsSpec tls(TlsSpec.Mode mode) {
+    TlsSpec tls = new TlsSpec();
+    tls.setMode(mode);
+    return tls;
   }
 
   @Test

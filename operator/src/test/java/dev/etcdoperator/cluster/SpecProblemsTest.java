@@ -1,5 +1,7 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.testing.TestClusters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -36,11 +38,43 @@ class SpecProblemsTest {
     return SpecProblems.of(cluster(spec), Optional.of(existing));
   }
 
-  /** The StatefulSet the operator created for a cluster with this storage. */
+  /** The StatefulSet the operator created for a cluster with this storage (and TLS on, the default). */
   private static StatefulSet existing(StorageSpec storage) {
     EtcdCluster cluster = cluster(s -> s.setStorage(storage));
     return MemberStatefulSetBuilder.build(ClusterBlueprint.from(cluster, EtcdVersion.parse("3.5.21").orElseThrow(),
-        ClusterBlueprint.DEFAULT_IMAGE_REPOSITORY), 3);
+        ClusterBlueprint.DEFAULT_IMAGE_REPOSITORY).withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")),
+        3);
+  }
+
+  @Test
+  void switchingTlsOnOrOffAfterCreationIsRejected() {
+    StatefulSet withTls = existing(persistent("8Gi", null));
+    EtcdCluster disabled = cluster(s -> {
+      s.setStorage(persistent("8Gi", null));
+      TlsSpec tls = new TlsSpec();
+      tls.setMode(TlsSpec.Mode.Disabled);
+      s.setTls(tls);
+    });
+
+    assertThat(SpecProblems.of(disabled, Optional.of(withTls))).containsExactly("spec.tls.mode cannot change after "
+        + "creation: members run with TLS and their peer URLs would change scheme");
+  }
+
+  @Test
+  void externalModeNeedsItsSecretNamesAndClientCertificateNamesMustBeUnique() {
+    EtcdCluster cluster = cluster(s -> {
+      TlsSpec tls = new TlsSpec();
+      tls.setMode(TlsSpec.Mode.External);
+      TlsSpec.ClientCertificate a = new TlsSpec.ClientCertificate();
+      a.setName("app");
+      tls.setClientCertificates(List.of(a, a));
+      s.setTls(tls);
+    });
+
+    assertThat(SpecProblems.of(cluster, Optional.empty())).containsExactly(
+        "spec.tls.mode External needs spec.tls.external.serverSecretName, peerSecretName and "
+            + "operatorClientSecretName",
+        "spec.tls.clientCertificates names must be unique");
   }
 
   private static StorageSpec persistent(String size, String storageClass) {

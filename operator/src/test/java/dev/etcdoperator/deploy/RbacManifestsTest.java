@@ -58,6 +58,8 @@ class RbacManifestsTest {
       Map.entry(Target.of("", "services"), verbs(OWNED)),
       Map.entry(Target.of("", "configmaps"), verbs(OWNED)),
       Map.entry(Target.of("policy", "poddisruptionbudgets"), verbs(OWNED)),
+      // Certificate Secrets: issued, renewed and read; removed only by garbage collection with the cluster.
+      Map.entry(Target.of("", "secrets"), verbs("get list watch create patch update")),
       // Read only; no pods/portforward (only for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
       Map.entry(Target.of("", "pods"), verbs("get list watch")),
       Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list patch")),

@@ -236,6 +236,9 @@ class EtcdFlagsTest {
         "--peer-cert-file=/etc/etcd/tls/peer/tls.crt", "--peer-key-file=/etc/etcd/tls/peer/tls.key",
         "--peer-trusted-ca-file=/etc/etcd/tls/peer/ca.crt", "--peer-client-cert-auth=true");
     assertThat(EtcdFlags.render(blueprint())).noneMatch(a -> a.contains("cert") && !a.contains("corrupt"));
+    assertThat(args).noneMatch(a -> a.startsWith("--peer-cert-allowed-cn"));
+    assertThat(EtcdFlags.render(blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls",
+        java.util.Optional.of("main-peer"))))).contains("--peer-cert-allowed-cn=main-peer");
   }
 
   @Test

@@ -8,6 +8,7 @@ public final class EtcdClusterConditions {
   public static final String AVAILABLE = "Available";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+  public static final String CERTIFICATES_READY = "CertificatesReady";
 
   /** Reasons, CamelCase as Kubernetes conventions ask. */
   public static final class Reason {
@@ -29,6 +30,7 @@ public final class EtcdClusterConditions {
     public static final String APPLY_REJECTED = "ApplyRejected";
     public static final String CLUSTER_FORMED = "ClusterFormed";
     public static final String EXPANDING_STORAGE = "ExpandingStorage";
+    public static final String CERTIFICATES_NOT_READY = "CertificatesNotReady";
     public static final String MEMBERSHIP_CHANGE_NOT_SUPPORTED = "MembershipChangeNotSupported";
   }
 }

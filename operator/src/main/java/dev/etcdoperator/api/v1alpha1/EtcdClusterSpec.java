@@ -39,6 +39,9 @@ public class EtcdClusterSpec {
   @JsonPropertyDescription("etcd tuning.")
   private EtcdTuning etcd;
 
+  @JsonPropertyDescription("Client and peer TLS; on by default, with certificates the operator issues and renews.")
+  private TlsSpec tls;
+
   @JsonPropertyDescription("Allow-listed settings for the member pods.")
   private EtcdPodTemplate podTemplate;
 
@@ -88,6 +91,14 @@ public class EtcdClusterSpec {
 
   public void setEtcd(EtcdTuning etcd) {
     this.etcd = etcd;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
   }
 
   public EtcdPodTemplate getPodTemplate() {

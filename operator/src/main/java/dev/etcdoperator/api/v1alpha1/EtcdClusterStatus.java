@@ -38,6 +38,9 @@ public class EtcdClusterStatus {
 
   private List<Condition> conditions = new ArrayList<>();
 
+  @JsonPropertyDescription("Certificates the cluster uses, with expiry and renewal time.")
+  private List<CertificateStatus> certificates = new ArrayList<>();
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -110,6 +113,14 @@ public class EtcdClusterStatus {
     this.conditions = conditions;
   }
 
+  public List<CertificateStatus> getCertificates() {
+    return certificates;
+  }
+
+  public void setCertificates(List<CertificateStatus> certificates) {
+    this.certificates = certificates;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EtcdClusterStatus s
@@ -117,7 +128,7 @@ public class EtcdClusterStatus {
         && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(selector, s.selector)
         && Objects.equals(clusterID, s.clusterID) && Objects.equals(leader, s.leader)
         && Objects.equals(currentVersion, s.currentVersion) && Objects.equals(members, s.members)
-        && Objects.equals(conditions, s.conditions);
+        && Objects.equals(conditions, s.conditions) && Objects.equals(certificates, s.certificates);
   }
 
   @Override

@@ -13,7 +13,7 @@ public final class ManagedEtcdFlags {
   static final String CEL_LIST = "['name', 'data-dir', 'wal-dir', 'listen-peer-urls', 'listen-client-urls',"
       + " 'advertise-client-urls', 'initial-advertise-peer-urls', 'initial-cluster', 'initial-cluster-state',"
       + " 'initial-cluster-token', 'listen-metrics-urls', 'cert-file', 'key-file', 'trusted-ca-file',"
-      + " 'client-cert-auth', 'peer-cert-file', 'peer-key-file', 'peer-trusted-ca-file', 'peer-client-cert-auth',"
+      + " 'client-cert-auth', 'peer-cert-file', 'peer-key-file', 'peer-trusted-ca-file', 'peer-client-cert-auth', 'peer-cert-allowed-cn',"
       + " 'auto-tls', 'peer-auto-tls', 'discovery', 'discovery-srv', 'force-new-cluster', 'logger', 'log-outputs',"
       + " 'quota-backend-bytes', 'heartbeat-interval', 'election-timeout', 'snapshot-count', 'max-request-bytes',"
       + " 'auto-compaction-mode', 'auto-compaction-retention', 'log-level']";

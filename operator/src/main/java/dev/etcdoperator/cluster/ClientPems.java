@@ -1,0 +1,9 @@
+package dev.etcdoperator.cluster;
+
+/** The operator's client credentials for one cluster, in PEM. Never printed: toString hides the key. */
+record ClientPems(String caPem, String certificatePem, String privateKeyPem) {
+  @Override
+  public String toString() {
+    return "ClientPems[certificate and key hidden]";
+  }
+}

@@ -1,0 +1,140 @@
+package dev.etcdoperator.cluster;
+
+import dev.etcdoperator.api.v1alpha1.CertificateStatus;
+import dev.etcdoperator.pki.CertificateAuthority;
+import dev.etcdoperator.pki.CertificateInfo;
+import dev.etcdoperator.pki.EtcdCertificateSet;
+import dev.etcdoperator.pki.IssuedCertificate;
+import dev.etcdoperator.pki.LeafRequest;
+import dev.etcdoperator.pki.RenewalPolicy;
+import dev.etcdoperator.resources.ClusterBlueprint;
+import dev.etcdoperator.resources.ClusterNames;
+import dev.etcdoperator.resources.MemberTls;
+import dev.etcdoperator.resources.TlsSecretBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * spec.tls.mode Operator: a CA per cluster and the leaves it signs. Each certificate is issued when its Secret is
+ * missing, renewed when the renewal policy says so, and re-issued when it no longer fits (other names, another
+ * CA). Certificates that fit are left alone, so a reconcile writes nothing in the steady state.
+ */
+final class OperatorIssuedCertificates {
+  private final Clock clock;
+
+  OperatorIssuedCertificates(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** What one leaf is: its role in status, its Secret and what it must certify. */
+  private record Leaf(String role, String secret, LeafRequest request) {}
+
+  TlsState plan(ClusterBlueprint blueprint, EtcdCertificateSet set, RenewalPolicy policy, List<String> clients,
+      Function<String, Secret> liveSecrets) {
+    ClusterNames names = blueprint.names();
+    List<Secret> toWrite = new ArrayList<>();
+    List<String> issued = new ArrayList<>();
+    List<CertificateStatus> statuses = new ArrayList<>();
+
+    Secret caSecret = liveSecrets.apply(names.caSecret());
+    CertificateAuthority ca;
+    if (caSecret == null) {
+      ca = CertificateAuthority.create(set.caCommonName(), set.keyAlgorithm(), set.caValidity(), clock);
+      toWrite.add(TlsSecretBuilder.authority(blueprint, names.caSecret(), ca.certificatePem(), ca.privateKeyPem()));
+      issued.add("ca issued");
+    } else {
+      try {
+        ca = CertificateAuthority.fromPem(TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_CERT),
+            TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_KEY), clock);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        // Never replace a CA we cannot read: members trust it, and a new one would cut them off from each other.
+        return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret()), List.of(),
+            List.of(), Optional.empty(), List.of(), false, TlsReasons.CA_UNREADABLE, "Secret " + names.caSecret()
+                + " does not hold a usable CA (ca.crt and ca.key): " + e.getMessage());
+      }
+    }
+    statuses.add(status("ca", names.caSecret(), ca.info(), policy));
+
+    String operatorCertificate = null;
+    String operatorKey = null;
+    for (Leaf leaf : leaves(names, set, clients)) {
+      Secret live = liveSecrets.apply(leaf.secret());
+      Optional<CertificateInfo> current = fitting(live, leaf.request(), ca);
+      String certificatePem;
+      String keyPem;
+      CertificateInfo info;
+      if (current.isPresent() && !policy.isDue(current.get(), clock)) {
+        certificatePem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_CERT);
+        keyPem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY);
+        info = current.get();
+      } else {
+        IssuedCertificate certificate = ca.issue(leaf.request());
+        certificatePem = certificate.certificatePem();
+        keyPem = certificate.privateKeyPem();
+        info = certificate.info();
+        toWrite.add(TlsSecretBuilder.leaf(blueprint, leaf.secret(), certificatePem, keyPem, ca.certificatePem()));
+        issued.add(leaf.role() + (live == null ? " issued" : " renewed"));
+      }
+      statuses.add(status(leaf.role(), leaf.secret(), info, policy));
+      if (leaf.secret().equals(names.operatorClientTlsSecret())) {
+        operatorCertificate = certificatePem;
+        operatorKey = keyPem;
+      }
+    }
+    return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret(),
+        Optional.of(set.peer().commonName())), toWrite, issued,
+        Optional.of(new ClientPems(ca.certificatePem(), operatorCertificate, operatorKey)),
+        statuses, true, TlsReasons.CERTIFICATES_VALID, "certificates are issued by the cluster CA and valid");
+  }
+
+  private static List<Leaf> leaves(ClusterNames names, EtcdCertificateSet set, List<String> clients) {
+    List<Leaf> leaves = new ArrayList<>(List.of(
+        new Leaf("server", names.serverTlsSecret(), set.server()),
+        new Leaf("peer", names.peerTlsSecret(), set.peer()),
+        new Leaf("operator-client", names.operatorClientTlsSecret(), set.operatorClient())));
+    clients.forEach(c -> leaves.add(new Leaf("client-" + c, names.clientTlsSecret(c), set.client(c))));
+    return leaves;
+  }
+
+  /** The live certificate, if it still certifies what is asked and was signed by this CA. */
+  private static Optional<CertificateInfo> fitting(Secret live, LeafRequest request, CertificateAuthority ca) {
+    if (live == null) {
+      return Optional.empty();
+    }
+    String certificatePem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_CERT);
+    String caPem = TlsSecretBuilder.text(live, TlsSecretBuilder.CA_CERT);
+    if (certificatePem == null || TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY) == null
+        || !Objects.equals(normalized(caPem), normalized(ca.certificatePem()))) {
+      return Optional.empty();
+    }
+    try {
+      CertificateInfo info = CertificateInfo.parse(certificatePem);
+      boolean sameNames = info.subjectCommonName().equals(request.commonName())
+          && info.dnsNames().containsAll(request.dnsNames()) && info.ipAddresses().containsAll(request.ipAddresses());
+      return sameNames && info.issuerCommonName().equals(ca.info().subjectCommonName())
+          ? Optional.of(info) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String normalized(String pem) {
+    return pem == null ? null : pem.strip();
+  }
+
+  private static CertificateStatus status(String role, String secret, CertificateInfo info, RenewalPolicy policy) {
+    CertificateStatus status = new CertificateStatus();
+    status.setName(role);
+    status.setSecretName(secret);
+    status.setNotAfter(DateTimeFormatter.ISO_INSTANT.format(info.notAfter()));
+    status.setRenewAt(DateTimeFormatter.ISO_INSTANT.format(policy.dueAt(info)));
+    status.setSerial(info.serial());
+    return status;
+  }
+}
