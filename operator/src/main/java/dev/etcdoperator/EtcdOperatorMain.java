@@ -4,7 +4,6 @@ import dev.etcdoperator.cluster.DirectMemberEndpoints;
 import dev.etcdoperator.cluster.MemberEndpoints;
 import dev.etcdoperator.cluster.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
-import dev.etcdoperator.resources.MemberTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -47,8 +46,8 @@ public final class EtcdOperatorMain {
     }
 
     MemberEndpoints endpoints = switch (config.memberAccess()) {
-      case PORT_FORWARD -> new PortForwardMemberEndpoints(client, new MemberTls.Plain().scheme());
-      case DIRECT, AUTO -> new DirectMemberEndpoints(new MemberTls.Plain().scheme(), config.clusterDomain());
+      case PORT_FORWARD -> new PortForwardMemberEndpoints(client, Clock.systemUTC());
+      case DIRECT, AUTO -> new DirectMemberEndpoints(config.clusterDomain());
     };
     AtomicBoolean started = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);

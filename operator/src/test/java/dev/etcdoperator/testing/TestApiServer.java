@@ -135,6 +135,11 @@ public final class TestApiServer implements AutoCloseable {
         .withMasterUrl(url)
         .withTrustCerts(true)
         .withNamespace("default")
+        // Plain HTTP: the JDK client would try an h2c upgrade, which loses large request bodies now and then
+        // (a CRD create then never got an answer). Real API servers speak TLS and negotiate HTTP/2 by ALPN.
+        .withHttp2Disable(true)
+        // A lost request must fail the test, not hang the build.
+        .withRequestTimeout(30_000)
         .build()).build();
   }
 

@@ -1,0 +1,102 @@
+package dev.etcdoperator.cluster;
+
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
+import static dev.etcdoperator.cluster.OperatorTestEnvironment.WAIT;
+import static dev.etcdoperator.cluster.OperatorTestEnvironment.condition;
+import static dev.etcdoperator.cluster.OperatorTestEnvironment.tls;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.pki.CertificateAuthority;
+import dev.etcdoperator.pki.CertificateInfo;
+import dev.etcdoperator.pki.EtcdCertificateSet;
+import dev.etcdoperator.pki.KeyAlgorithm;
+import dev.etcdoperator.resources.TlsSecretBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real JOSDK operator (see {@link OperatorTestEnvironment}) with TLS set up by the user: certificates from
+ * the user's own CA (External mode) and client certificates the operator issues for applications. TLS on by
+ * default is checked along with the owned objects in {@link EtcdClusterReconcilerTest}.
+ */
+class ClusterTlsReconcilerTest {
+  private static final String NS = "cluster-tls-test";
+
+  private static OperatorTestEnvironment env;
+
+  @BeforeAll
+  static void startOperator() {
+    env = new OperatorTestEnvironment(NS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void externalCertificatesAreCheckedBeforeAnyMemberStarts() {
+    TlsSpec external = tls(TlsSpec.Mode.External);
+    external.setExternal(new TlsSpec.ExternalTls());
+    external.getExternal().setServerSecretName("ext-server");
+    external.getExternal().setPeerSecretName("ext-peer");
+    external.getExternal().setOperatorClientSecretName("ext-operator");
+    env.create("ext", spec -> spec.getSpec().setTls(external));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition certificates = condition(env.status("ext"), CERTIFICATES_READY);
+      assertThat(certificates.getStatus()).isEqualTo("False");
+      assertThat(certificates.getReason()).isEqualTo("InvalidCertificates");
+      assertThat(certificates.getMessage()).contains("Secret ext-server (server) does not exist");
+      assertThat(condition(env.status("ext"), PROGRESSING).getReason()).isEqualTo("CertificatesNotReady");
+    });
+    assertThat(env.get(StatefulSet.class, "ext")).isNull();
+
+    // Secrets as cert-manager would write them, from the user's own CA: accepted and mounted as they are.
+    CertificateAuthority userCa = CertificateAuthority.create("user-ca", KeyAlgorithm.ECDSA_P256,
+        Duration.ofDays(30), Clock.systemUTC());
+    EtcdCertificateSet set = new EtcdCertificateSet("ext", NS, "cluster.local", KeyAlgorithm.ECDSA_P256,
+        Duration.ofDays(30), Duration.ofDays(10));
+    env.userSecret("ext-server", userCa, userCa.issue(set.server()));
+    env.userSecret("ext-peer", userCa, userCa.issue(set.peer()));
+    env.userSecret("ext-operator", userCa, userCa.issue(set.operatorClient()));
+
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      assertThat(env.get(StatefulSet.class, "ext")).isNotNull();
+      assertThat(condition(env.status("ext"), CERTIFICATES_READY).getStatus()).isEqualTo("True");
+    });
+    assertThat(env.get(StatefulSet.class, "ext").getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(v -> v.getSecret().getSecretName()).containsExactlyInAnyOrder("ext-server", "ext-peer");
+    assertThat(env.get(Secret.class, "ext-ca")).as("no CA of our own in External mode").isNull();
+  }
+
+  @Test
+  void applicationsGetClientCertificatesFromTheClusterCa() {
+    TlsSpec withClients = tls(TlsSpec.Mode.Operator);
+    TlsSpec.ClientCertificate billing = new TlsSpec.ClientCertificate();
+    billing.setName("billing");
+    withClients.setClientCertificates(List.of(billing));
+    env.create("apps", spec -> spec.getSpec().setTls(withClients));
+
+    await().atMost(WAIT).until(() -> env.get(Secret.class, "apps-client-billing") != null);
+    Secret secret = env.get(Secret.class, "apps-client-billing");
+    CertificateInfo certificate = CertificateInfo.parse(TlsSecretBuilder.text(secret, TlsSecretBuilder.TLS_CERT));
+    assertThat(certificate.subjectCommonName()).isEqualTo("billing");
+    assertThat(certificate.issuerCommonName()).isEqualTo("apps-ca");
+    assertThat(TlsSecretBuilder.text(secret, TlsSecretBuilder.CA_CERT))
+        .isEqualTo(TlsSecretBuilder.text(env.get(Secret.class, "apps-ca"), TlsSecretBuilder.CA_CERT));
+    assertThat(TlsSecretBuilder.text(secret, TlsSecretBuilder.TLS_KEY)).startsWith("-----BEGIN PRIVATE KEY-----");
+  }
+}
