@@ -11,7 +11,6 @@ import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.resources.TlsSecretBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +58,8 @@ final class ExternalCertificates {
       List<String> found = CertificateCheck.problems(ca, certificate, key, e.usages(), e.names(), clock);
       found.forEach(p -> problems.add("Secret " + e.secret() + " (" + e.role() + "): " + p));
       if (found.isEmpty()) {
-        statuses.add(status(e.role(), e.secret(), CertificateInfo.parse(certificate)));
+        statuses.add(CertificateStatuses.of(e.role(), e.secret(), CertificateInfo.parse(certificate),
+            Optional.empty()));
         if (e.role().equals("operator-client")) {
           // jetcd's TLS layer reads PKCS#8 only; cert-manager writes PKCS#1 or SEC1 keys by default.
           operatorClient = new ClientPems(ca, certificate, PrivateKeyPem.toPkcs8(key));
@@ -73,14 +73,5 @@ final class ExternalCertificates {
     }
     return new TlsState(memberTls, List.of(), List.of(), Optional.of(operatorClient), statuses, true,
         TlsReasons.CERTIFICATES_VALID, "the external certificates fit the cluster");
-  }
-
-  private static CertificateStatus status(String role, String secret, CertificateInfo info) {
-    CertificateStatus status = new CertificateStatus();
-    status.setName(role);
-    status.setSecretName(secret);
-    status.setNotAfter(DateTimeFormatter.ISO_INSTANT.format(info.notAfter()));
-    status.setSerial(info.serial());
-    return status;
   }
 }

@@ -13,7 +13,6 @@ import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.resources.TlsSecretBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -59,7 +58,7 @@ final class OperatorIssuedCertificates {
                 + " does not hold a usable CA (ca.crt and ca.key): " + e.getMessage());
       }
     }
-    statuses.add(status("ca", names.caSecret(), ca.info(), policy));
+    statuses.add(CertificateStatuses.of("ca", names.caSecret(), ca.info(), Optional.of(policy.dueAt(ca.info()))));
 
     String operatorCertificate = null;
     String operatorKey = null;
@@ -81,7 +80,7 @@ final class OperatorIssuedCertificates {
         toWrite.add(TlsSecretBuilder.leaf(blueprint, leaf.secret(), certificatePem, keyPem, ca.certificatePem()));
         issued.add(leaf.role() + (live == null ? " issued" : " renewed"));
       }
-      statuses.add(status(leaf.role(), leaf.secret(), info, policy));
+      statuses.add(CertificateStatuses.of(leaf.role(), leaf.secret(), info, Optional.of(policy.dueAt(info))));
       if (leaf.secret().equals(names.operatorClientTlsSecret())) {
         operatorCertificate = certificatePem;
         operatorKey = keyPem;
@@ -126,15 +125,5 @@ final class OperatorIssuedCertificates {
 
   private static String normalized(String pem) {
     return pem == null ? null : pem.strip();
-  }
-
-  private static CertificateStatus status(String role, String secret, CertificateInfo info, RenewalPolicy policy) {
-    CertificateStatus status = new CertificateStatus();
-    status.setName(role);
-    status.setSecretName(secret);
-    status.setNotAfter(DateTimeFormatter.ISO_INSTANT.format(info.notAfter()));
-    status.setRenewAt(DateTimeFormatter.ISO_INSTANT.format(policy.dueAt(info)));
-    status.setSerial(info.serial());
-    return status;
   }
 }
