@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,11 +26,12 @@ public final class EtcdOperatorMain {
   private EtcdOperatorMain() {}
 
   public static void main(String[] args) throws Exception {
-    boolean inCluster = Files.exists(SERVICE_ACCOUNT.resolve("token"))
-        && System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    // The environment is read here, once, and handed to the configuration.
+    Map<String, String> env = System.getenv();
+    boolean inCluster = Files.exists(SERVICE_ACCOUNT.resolve("token")) && env.containsKey("KUBERNETES_SERVICE_HOST");
     OperatorConfig config;
     try {
-      config = OperatorConfig.fromEnvironment(System.getenv(), inCluster, podNamespace());
+      config = OperatorConfig.fromEnvironment(env, inCluster, podNamespace());
     } catch (IllegalArgumentException e) {
       LOG.error("etcd-operator cannot start: {}", e.getMessage());
       System.exit(2);

@@ -114,8 +114,8 @@ class EtcdTlsCaRotationTest {
       }
 
       traffic.stop();
-      System.out.println("CA rotation traffic: " + traffic.summary());
-      assertThat(traffic.failures()).as("operations that did not succeed within " + OPERATION_DEADLINE).isEmpty();
+      assertThat(traffic.failures()).as("operations that did not succeed within %s (traffic: %s)",
+          OPERATION_DEADLINE, traffic.summary()).isEmpty();
       assertThat(traffic.completed()).allSatisfy((phase, count) -> assertThat(count).as(phase).isPositive());
       try (EtcdClient last = EtcdClient.connect(EtcdConnection.withTls(etcd.clientUrls(), TIMEOUT,
           EtcdTlsClusterTest.tls(files.client("last", newOnly, newClient))))) {
