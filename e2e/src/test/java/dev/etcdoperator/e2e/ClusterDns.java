@@ -1,0 +1,109 @@
+package dev.etcdoperator.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The stand-in's cluster DNS: one hosts file with every pod's names under its headless Service
+ * ({@code <pod>.<service>.<ns>.svc} and the same with {@code .<clusterDomain>}) and every client Service name
+ * ({@code <service>.<ns>.svc[.<clusterDomain>]}) pointing at its ready pods' addresses.
+ *
+ * <p>Two readers: the test JVM (with {@code -Djdk.net.hosts.file=<this file>}, so the operator's jetcd reaches members
+ * by the DNS names their certificates carry), and every etcd process, which sees this file bind-mounted as its own
+ * {@code /etc/hosts} in a private mount namespace. Because of the bind mount the file is always rewritten in place
+ * (same inode), never replaced by a rename; it is only rewritten when its content changes.
+ */
+final class ClusterDns {
+  private final Path file;
+  private final String clusterDomain;
+  /** Pod key (ns/name) to its address and DNS names. */
+  private final Map<String, List<String>> podNames = new TreeMap<>();
+  private final Map<String, String> podAddresses = new TreeMap<>();
+  /** Service DNS base name (service.ns.svc) to the addresses behind it. */
+  private final Map<String, Set<String>> services = new TreeMap<>();
+  private String written = "";
+
+  ClusterDns(Path file, String clusterDomain) {
+    this.file = file;
+    this.clusterDomain = clusterDomain;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    flush();
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** The pod's FQDN under its headless Service: {@code <pod>.<subdomain>.<ns>.svc}. */
+  static String podHost(String pod, String subdomain, String namespace) {
+    return pod + "." + subdomain + "." + namespace + ".svc";
+  }
+
+  synchronized void putPod(String namespace, String pod, String subdomain, String address) {
+    String key = namespace + "/" + pod;
+    List<String> names = new ArrayList<>();
+    if (subdomain != null && !subdomain.isBlank()) {
+      String host = podHost(pod, subdomain, namespace);
+      names.add(host);
+      names.add(host + "." + clusterDomain);
+    }
+    podNames.put(key, names);
+    podAddresses.put(key, address);
+    flush();
+  }
+
+  synchronized void removePod(String namespace, String pod) {
+    podNames.remove(namespace + "/" + pod);
+    podAddresses.remove(namespace + "/" + pod);
+    flush();
+  }
+
+  /** The addresses behind a Service (its ready endpoints); an empty set removes the name. */
+  synchronized void putService(String namespace, String service, Set<String> addresses) {
+    String name = service + "." + namespace + ".svc";
+    if (addresses.isEmpty()) {
+      services.remove(name);
+    } else {
+      services.put(name, new TreeSet<>(addresses));
+    }
+    flush();
+  }
+
+  private void flush() {
+    StringBuilder text = new StringBuilder("# written by the e2e stand-in (ClusterDns)\n127.0.0.1 localhost\n");
+    podNames.forEach((key, names) -> {
+      if (!names.isEmpty()) {
+        text.append(podAddresses.get(key)).append(' ').append(String.join(" ", names)).append('\n');
+      }
+    });
+    services.forEach((name, addresses) -> addresses.forEach(a ->
+        text.append(a).append(' ').append(name).append(' ').append(name).append('.').append(clusterDomain)
+            .append('\n')));
+    String content = text.toString();
+    if (content.equals(written)) {
+      return;
+    }
+    try {
+      // In place: etcd processes have this very inode bind-mounted on /etc/hosts.
+      Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+      written = content;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

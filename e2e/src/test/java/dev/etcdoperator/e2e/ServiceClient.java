@@ -1,0 +1,46 @@
+package dev.etcdoperator.e2e;
+
+import io.etcd.jetcd.Client;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.netty.GrpcSslContexts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An application's etcd client: through the client Service ({@code https://<cluster>.<ns>.svc:2379}, which the
+ * stand-in's DNS resolves to the ready members) with the client certificate from Secret
+ * {@code <cluster>-client-<name>} (tls.crt, tls.key, ca.crt), verifying the server certificate's name.
+ */
+final class ServiceClient {
+  private ServiceClient() {}
+
+  static Client connect(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir) {
+    Secret secret = kube.secrets().inNamespace(namespace).withName(cluster + "-client-" + certificate).get();
+    if (secret == null) {
+      throw new IllegalStateException("no Secret " + cluster + "-client-" + certificate);
+    }
+    try {
+      Files.createDirectories(dir);
+      Path crt = write(dir.resolve("tls.crt"), ContainerEnv.secretValue(secret, "tls.crt"));
+      Path key = write(dir.resolve("tls.key"), ContainerEnv.secretValue(secret, "tls.key"));
+      Path ca = write(dir.resolve("ca.crt"), ContainerEnv.secretValue(secret, "ca.crt"));
+      return Client.builder()
+          .endpoints("https://" + cluster + "." + namespace + ".svc:2379")
+          .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).keyManager(crt.toFile(), key.toFile())
+              .build())
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path write(Path file, String content) throws IOException {
+    if (content == null) {
+      throw new IllegalStateException("client Secret lacks " + file.getFileName());
+    }
+    return Files.writeString(file, content);
+  }
+}
