@@ -136,6 +136,26 @@ final class ContainerProcess {
         });
   }
 
+  /**
+   * Sends a signal by name ({@code KILL}, {@code STOP}, {@code CONT}) to the container's process: the unshare and
+   * shell wrappers exec, so this pid is etcd itself.
+   */
+  void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).redirectErrorStream(true)
+          .start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -s " + name + " " + process.pid() + " failed: "
+            + new String(kill.getInputStream().readAllBytes()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** SIGKILL now (suite tear-down). */
   void kill() {
     process.destroyForcibly();

@@ -122,6 +122,12 @@ final class Kubelet implements AutoCloseable {
     return runtimes.values().stream().anyMatch(r -> r.namespace.equals(namespace) && r.name.equals(pod));
   }
 
+  /** The current container process of a pod (by namespace and name), if one was started and not yet replaced. */
+  Optional<ContainerProcess> processOf(String namespace, String pod) {
+    return runtimes.values().stream().filter(r -> r.namespace.equals(namespace) && r.name.equals(pod))
+        .map(r -> r.process).filter(java.util.Objects::nonNull).findFirst();
+  }
+
   /** Every process this kubelet ever started, alive or not. */
   List<ContainerProcess> processes() {
     return List.copyOf(everStarted);

@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code local} backend: the stand-in API server (own process), the StatefulSet controller and kubelet
- * stand-ins, and the real operator in this JVM, which reaches members exactly as in a cluster
- * ({@link DirectMemberEndpoints}: {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
+ * The {@code local} backend: the stand-in API server (own process), the StatefulSet controller, kubelet and
+ * garbage-collector stand-ins, and the real operator in this JVM (restartable: {@link #stopOperator},
+ * {@link #startOperator}), which reaches members exactly as in a cluster ({@link DirectMemberEndpoints}:
+ * {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
  * resolve through {@link ClusterDns}' hosts file, which this JVM must use as its resolver
  * ({@code -Djdk.net.hosts.file}, set by e2e/pom.xml): so TLS hostname verification checks the names the operator's
  * server certificates carry (the peer wildcards), with no test-only trust shortcut.
@@ -36,7 +37,9 @@ final class LocalCluster implements AutoCloseable {
   private final TestApiServer apiServer;
   private final Kubelet kubelet;
   private final StatefulSetController statefulSets;
-  private final EtcdOperator operator;
+  private final GarbageCollector garbageCollector;
+  private final OperatorConfig config;
+  private volatile EtcdOperator operator;
 
   LocalCluster(String name, String namespace) {
     this.namespace = namespace;
@@ -64,18 +67,42 @@ final class LocalCluster implements AutoCloseable {
       kubelet.start();
       statefulSets = new StatefulSetController(apiServer.newClient(), volumes, kubelet);
       statefulSets.start();
-      OperatorConfig config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
+      garbageCollector = new GarbageCollector(apiServer.newClient());
+      garbageCollector.start();
+      config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN);
-      operator = new EtcdOperator(apiServer.newClient(), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
-          Clock.systemUTC(), () -> {
-            throw new AssertionError("leader election is off in e2e");
-          });
-      operator.start();
+      startOperator();
     } catch (RuntimeException | Error e) {
       close();
       throw e;
     }
+  }
+
+  /** Starts a new operator instance (own client, own member connections) against the same API server. */
+  synchronized void startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("the operator is running");
+    }
+    EtcdOperator fresh = new EtcdOperator(apiServer.newClient(), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
+        Clock.systemUTC(), () -> {
+          throw new AssertionError("leader election is off in e2e");
+        });
+    fresh.start();
+    operator = fresh;
+  }
+
+  /** Stops the running operator (as a pod being killed would: nothing of its in-memory state survives). */
+  synchronized void stopOperator() {
+    EtcdOperator running = operator;
+    operator = null;
+    if (running != null) {
+      running.close();
+    }
+  }
+
+  Kubelet kubelet() {
+    return kubelet;
   }
 
   private static String required(String property) {
@@ -112,11 +139,12 @@ final class LocalCluster implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (operator != null) {
-        operator.close();
-      }
+      stopOperator();
     } finally {
       try {
+        if (garbageCollector != null) {
+          garbageCollector.close();
+        }
         if (statefulSets != null) {
           statefulSets.close();
         }

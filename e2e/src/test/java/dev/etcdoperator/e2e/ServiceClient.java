@@ -18,6 +18,12 @@ final class ServiceClient {
   private ServiceClient() {}
 
   static Client connect(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir) {
+    return connect(kube, namespace, cluster, certificate, dir, "https://" + cluster + "." + namespace + ".svc:2379");
+  }
+
+  /** The same client certificate against another endpoint, e.g. one member's {@code <pod>.<cluster>-peer.<ns>.svc}. */
+  static Client connect(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir,
+      String endpoint) {
     Secret secret = kube.secrets().inNamespace(namespace).withName(cluster + "-client-" + certificate).get();
     if (secret == null) {
       throw new IllegalStateException("no Secret " + cluster + "-client-" + certificate);
@@ -28,7 +34,7 @@ final class ServiceClient {
       Path key = write(dir.resolve("tls.key"), ContainerEnv.secretValue(secret, "tls.key"));
       Path ca = write(dir.resolve("ca.crt"), ContainerEnv.secretValue(secret, "ca.crt"));
       return Client.builder()
-          .endpoints("https://" + cluster + "." + namespace + ".svc:2379")
+          .endpoints(endpoint)
           .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).keyManager(crt.toFile(), key.toFile())
               .build())
           .build();

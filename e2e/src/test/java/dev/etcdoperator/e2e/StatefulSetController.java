@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * pod labels from the template plus {@code controller-revision-hash}, {@code statefulset.kubernetes.io/pod-name} and
  * {@code apps.kubernetes.io/pod-index}, and status (replicas, readyReplicas, currentRevision, updateRevision).
  * {@code OnDelete} updates come for free: existing pods are never replaced, a deleted pod is recreated from the
- * current template with the new revision. Mock API servers do no garbage collection, so pods of a deleted StatefulSet
- * are deleted here too.
+ * current template with the new revision. Pods and claims of a deleted StatefulSet are deleted here too (claims
+ * per whenDeleted, their data once the pod's process is down), alongside {@link GarbageCollector}.
  */
 final class StatefulSetController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
@@ -269,6 +269,13 @@ final class StatefulSetController implements AutoCloseable {
     if ("Delete".equals(retention(sts, true))) {
       for (int ordinal : owned.keySet()) {
         claimsOf(sts, ordinal).forEach(c -> claimsToDelete.put(ns + "/" + c.getMetadata().getName(), c));
+      }
+      // claims of pods already gone (the garbage collector may have removed them first) carry our reference
+      for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(ns).list().getItems()) {
+        if (Optional.ofNullable(claim.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+            .anyMatch(r -> sts.getMetadata().getUid().equals(r.getUid()))) {
+          claimsToDelete.put(ns + "/" + claim.getMetadata().getName(), claim);
+        }
       }
     }
   }

@@ -40,19 +40,7 @@ class ThreeMemberTlsClusterTest {
 
   @AfterAll
   static void noEtcdOutlivesTheTest() {
-    if (cluster == null) {
-      return;
-    }
-    List<ContainerProcess> processes = cluster.processes();
-    String workDir = cluster.workDir().toString();
-    cluster.close();
-    await("every etcd process gone").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(processes).noneMatch(ContainerProcess::isAlive);
-      assertThat(ProcessHandle.allProcesses()
-          .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(workDir)).orElse(false))
-          .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList())
-          .as("processes still using %s", workDir).isEmpty();
-    });
+    NoProcessOutlives.closeAndCheck(cluster);
   }
 
   @Test

@@ -1,0 +1,225 @@
+package dev.etcdoperator.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.options.GetOption;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * What a scenario does to a {@link LocalCluster}, in the words of the scenarios: apply or patch an {@code EtcdCluster},
+ * wait for a condition, read and write keys through the client Service with a client certificate, kill, pause or
+ * resume a member, delete a pod, restart the operator, collect logs. One namespace per scenario class.
+ */
+final class Scenario {
+  /** The client certificate every scenario's clusters issue ({@code <cluster>-client-e2e}). */
+  static final String CLIENT_CERTIFICATE = "e2e";
+
+  private final LocalCluster cluster;
+  private final String namespace;
+
+  Scenario(LocalCluster cluster) {
+    this.cluster = cluster;
+    this.namespace = cluster.namespace();
+  }
+
+  /** A cluster of {@code replicas} members with the default TLS and the scenarios' client certificate. */
+  EtcdCluster tlsCluster(String name, int replicas) {
+    EtcdCluster etcd = new EtcdCluster();
+    etcd.getMetadata().setName(name);
+    etcd.getMetadata().setNamespace(namespace);
+    etcd.setSpec(new EtcdClusterSpec());
+    etcd.getSpec().setReplicas(replicas);
+    TlsSpec tls = new TlsSpec();
+    TlsSpec.ClientCertificate app = new TlsSpec.ClientCertificate();
+    app.setName(CLIENT_CERTIFICATE);
+    tls.getClientCertificates().add(app);
+    etcd.getSpec().setTls(tls);
+    etcd.setStatus(null);
+    return etcd;
+  }
+
+  KubernetesClient kube() {
+    return cluster.client();
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /** Creates the cluster, or replaces its spec when it exists. */
+  EtcdCluster apply(EtcdCluster etcd) {
+    return kube().resources(EtcdCluster.class).inNamespace(namespace).resource(etcd)
+        .createOr(NonDeletingOperation::update);
+  }
+
+  EtcdCluster patch(String name, UnaryOperator<EtcdCluster> change) {
+    return kube().resources(EtcdCluster.class).inNamespace(namespace).withName(name).edit(change);
+  }
+
+  EtcdCluster get(String name) {
+    return kube().resources(EtcdCluster.class).inNamespace(namespace).withName(name).get();
+  }
+
+  void delete(String name) {
+    kube().resources(EtcdCluster.class).inNamespace(namespace).withName(name).delete();
+  }
+
+  static boolean hasCondition(EtcdCluster etcd, String type, String status) {
+    return etcd != null && etcd.getStatus() != null && etcd.getStatus().getConditions() != null
+        && etcd.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && status.equals(c.getStatus()));
+  }
+
+  EtcdCluster awaitCondition(String name, String type, String status, Duration atMost) {
+    await(name + " " + type + "=" + status).atMost(atMost).pollInterval(Duration.ofMillis(250))
+        .until(() -> hasCondition(get(name), type, status));
+    return get(name);
+  }
+
+  EtcdCluster awaitReady(String name) {
+    return awaitCondition(name, "Ready", "True", Duration.ofMinutes(2));
+  }
+
+  /** A client through the client Service ({@code <cluster>.<ns>.svc}), which resolves to the ready members. */
+  Client serviceClient(String name) {
+    return ServiceClient.connect(kube(), namespace, name, CLIENT_CERTIFICATE, certificateDir(name));
+  }
+
+  /** A client of one member only, by its stable name under the peer Service. */
+  Client memberClient(String name, int ordinal) {
+    return ServiceClient.connect(kube(), namespace, name, CLIENT_CERTIFICATE, certificateDir(name),
+        "https://" + name + "-" + ordinal + "." + name + "-peer." + namespace + ".svc:2379");
+  }
+
+  private Path certificateDir(String name) {
+    return cluster.workDir().resolve("client-" + name);
+  }
+
+  static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, UTF_8);
+  }
+
+  /** Writes {@code <prefix><i>} = {@code value-<i>} for i in [0, count), 100 in flight at a time. */
+  static void writeKeys(Client client, String prefix, int count) {
+    KV kv = client.getKVClient();
+    List<CompletableFuture<?>> puts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      puts.add(kv.put(bytes(prefix + String.format("%05d", i)), bytes("value-" + i)));
+      if (puts.size() == 100 || i == count - 1) {
+        join(CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)));
+        puts.clear();
+      }
+    }
+  }
+
+  /** Every key under the prefix with its value (a linearizable range read). */
+  static Map<String, String> readKeys(Client client, String prefix) {
+    var response = join(client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
+    Map<String, String> all = new TreeMap<>();
+    response.getKvs().forEach(kv -> all.put(kv.getKey().toString(UTF_8), kv.getValue().toString(UTF_8)));
+    return all;
+  }
+
+  static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("etcd request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The running container process of a pod. */
+  ContainerProcess process(String pod) {
+    return cluster.kubelet().processOf(namespace, pod).filter(ContainerProcess::isAlive)
+        .orElseThrow(() -> new IllegalStateException("no running process for pod " + pod));
+  }
+
+  /** SIGKILL to the member's process: the kubelet restarts it (same pod, same data) like a container restart. */
+  long killMember(String pod) {
+    ContainerProcess process = process(pod);
+    process.signal("KILL");
+    return process.pid();
+  }
+
+  /** SIGSTOP: the member is unreachable (connections hang) until {@link #resumeMember}. */
+  void pauseMember(String pod) {
+    process(pod).signal("STOP");
+  }
+
+  void resumeMember(String pod) {
+    process(pod).signal("CONT");
+  }
+
+  Pod pod(String pod) {
+    return kube().pods().inNamespace(namespace).withName(pod).get();
+  }
+
+  int restartCount(String pod) {
+    Pod live = pod(pod);
+    if (live == null || live.getStatus() == null || live.getStatus().getContainerStatuses() == null
+        || live.getStatus().getContainerStatuses().isEmpty()) {
+      return 0;
+    }
+    return live.getStatus().getContainerStatuses().get(0).getRestartCount();
+  }
+
+  void deletePod(String pod) {
+    kube().pods().inNamespace(namespace).withName(pod).delete();
+  }
+
+  void stopOperator() {
+    cluster.stopOperator();
+  }
+
+  void startOperator() {
+    cluster.startOperator();
+  }
+
+  /** Closes the running operator and starts a new instance against the same API server. */
+  void restartOperator() {
+    cluster.stopOperator();
+    cluster.startOperator();
+  }
+
+  /** Copies every pod's log (all restarts appended) to {@code target}; returns the copies. */
+  List<Path> collectLogs(Path target) {
+    try (Stream<Path> logs = Files.list(cluster.logsDir())) {
+      Files.createDirectories(target);
+      List<Path> copies = new ArrayList<>();
+      for (Path log : logs.sorted().toList()) {
+        copies.add(Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING));
+      }
+      return copies;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
