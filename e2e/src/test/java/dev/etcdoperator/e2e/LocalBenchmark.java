@@ -1,0 +1,131 @@
+package dev.etcdoperator.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Benchmark entry point (a main class, not a test) on the {@code local} backend: for 1, 3 and 5 members, each on a
+ * fresh {@link LocalCluster} (they share the run's DNS hosts file, so they run one after the other), prints
+ *
+ * <ul>
+ *   <li>the time from applying the {@code EtcdCluster} to observing its status {@code Ready=True} (polled every
+ *       50 ms, so the figure is at most 50 ms late);</li>
+ *   <li>the operator's share of it: from the moment the last member pod became {@code Ready} (the latest
+ *       {@code Ready=True} {@code lastTransitionTime} of the pods, written by the kubelet stand-in with millisecond
+ *       precision) to status {@code Ready=True};</li>
+ *   <li>the heap used after settling ({@code Available=True}, {@code Progressing=False}, then {@code System.gc()}):
+ *       the operator runs in this JVM together with the StatefulSet, kubelet and garbage-collector stand-ins (the API
+ *       server stand-in is its own process), so the figure bounds the operator's heap from above; the heap of the
+ *       same JVM before the apply (operator started, no cluster yet) is printed next to it.</li>
+ * </ul>
+ *
+ * <p>Figures only: nothing is asserted on time. Run through e2e/pom.xml's {@code bench} profile, which passes the
+ * system properties the surefire configuration passes to the scenarios:
+ * {@code ./mvnw -q -Pbench -pl e2e -am verify -DskipTests}.
+ */
+public final class LocalBenchmark {
+  private static final int[] SIZES = {1, 3, 5};
+  private static final String NAMESPACE = "bench";
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+  private LocalBenchmark() {}
+
+  record Row(int members, Duration applyToReady, Duration operatorShare, double heapBeforeMb, double heapSettledMb) {}
+
+  /** The backend of the size being measured, closed by the shutdown hook if the run is interrupted. */
+  private static volatile LocalCluster current;
+
+  public static void main(String[] args) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LocalCluster running = current;
+      if (running != null) {
+        running.close();
+      }
+    }, "benchmark-shutdown"));
+    List<Row> rows = new ArrayList<>();
+    try {
+      for (int members : SIZES) {
+        System.out.printf("benchmark: %d member(s) ...%n", members);
+        rows.add(run(members));
+      }
+    } catch (Throwable e) {
+      System.out.println("benchmark: failed: " + e);
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.out.println();
+    System.out.println("etcd-operator benchmark, local backend (etcd " + LocalCluster.ETCD_VERSION + ", "
+        + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version() + ")");
+    System.out.println("| members | apply -> Ready (ms) | operator share: last pod Ready -> Ready (ms) "
+        + "| heap before apply (MB) | heap after settling (MB) |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+    for (Row row : rows) {
+      System.out.printf("| %d | %d | %d | %.1f | %.1f |%n", row.members(), row.applyToReady().toMillis(),
+          row.operatorShare().toMillis(), row.heapBeforeMb(), row.heapSettledMb());
+    }
+    System.out.println("Heap: this JVM after System.gc() (operator + StatefulSet/kubelet/GC stand-ins; the API "
+        + "server stand-in runs in its own process).");
+    // Every LocalCluster is closed and checked above; non-daemon client threads must not keep the JVM alive.
+    System.exit(0);
+  }
+
+  private static Row run(int members) {
+    LocalCluster cluster = new LocalCluster("bench-" + members, NAMESPACE);
+    current = cluster;
+    try {
+      Scenario scenario = new Scenario(cluster);
+      String name = "bench" + members;
+      double heapBefore = heapUsedMb();
+      Instant applied = Instant.now();
+      scenario.apply(scenario.tlsCluster(name, members));
+      await(name + " Ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
+          .until(() -> Scenario.hasCondition(scenario.get(name), "Ready", "True"));
+      Instant ready = Instant.now();
+      Instant lastPodReady = lastPodReady(scenario, name, members);
+
+      await(name + " settled").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+        EtcdCluster etcd = scenario.get(name);
+        return Scenario.hasCondition(etcd, "Available", "True") && Scenario.hasCondition(etcd, "Progressing", "False");
+      });
+      double heapSettled = heapUsedMb();
+      Duration share = lastPodReady.isAfter(ready) ? Duration.ZERO : Duration.between(lastPodReady, ready);
+      return new Row(members, Duration.between(applied, ready), share, heapBefore, heapSettled);
+    } finally {
+      NoProcessOutlives.closeAndCheck(cluster);
+      current = null;
+    }
+  }
+
+  /** The latest {@code Ready=True} transition among the cluster's pods. */
+  private static Instant lastPodReady(Scenario scenario, String name, int members) {
+    Instant last = Instant.EPOCH;
+    for (int ordinal = 0; ordinal < members; ordinal++) {
+      String podName = name + "-" + ordinal;
+      Pod pod = scenario.pod(podName);
+      Optional<Instant> readyAt = Optional.ofNullable(pod).map(Pod::getStatus)
+          .flatMap(s -> s.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+              .filter(c -> "True".equals(c.getStatus())).findFirst())
+          .map(PodCondition::getLastTransitionTime).map(Instant::parse);
+      Instant at = readyAt.orElseThrow(() -> new IllegalStateException("pod " + podName + " is not Ready"));
+      if (at.isAfter(last)) {
+        last = at;
+      }
+    }
+    return last;
+  }
+
+  private static double heapUsedMb() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+  }
+}
