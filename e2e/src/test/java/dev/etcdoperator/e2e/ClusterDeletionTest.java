@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,25 +21,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterDeletionTest {
   private static final String NAMESPACE = "e2e-d";
   private static final String NAME = "main";
-  private static LocalCluster cluster;
-  private static Scenario scenario;
 
   @RegisterExtension
-  static final PodLogsOnFailure LOGS = new PodLogsOnFailure(() -> cluster == null ? null : cluster.logsDir());
-
-  @BeforeAll
-  static void startBackend() {
-    cluster = new LocalCluster("cluster-deletion", NAMESPACE);
-    scenario = new Scenario(cluster);
-  }
-
-  @AfterAll
-  static void noEtcdOutlivesTheTest() {
-    NoProcessOutlives.closeAndCheck(cluster);
-  }
+  static final LocalBackend BACKEND = new LocalBackend("cluster-deletion", NAMESPACE);
 
   @Test
   void deletingTheClusterRemovesEveryOwnedObjectPodAndProcess() throws Exception {
+    Scenario scenario = BACKEND.scenario();
     scenario.apply(scenario.tlsCluster(NAME, 3));
     String uid = scenario.awaitReady(NAME).getMetadata().getUid();
     KubernetesClient kube = scenario.kube();
@@ -55,7 +41,7 @@ class ClusterDeletionTest {
     List<String> claims = kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().stream()
         .map(c -> c.getMetadata().getName()).toList();
     assertThat(claims).hasSize(3);
-    List<ContainerProcess> processes = cluster.processes();
+    List<ContainerProcess> processes = BACKEND.cluster().processes();
     assertThat(processes).hasSize(3).allMatch(ContainerProcess::isAlive);
 
     scenario.delete(NAME);
@@ -68,10 +54,10 @@ class ClusterDeletionTest {
           assertThat(kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems()).isEmpty();
         });
     await("etcd processes and their data gone").atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
-      assertThat(cluster.processes()).noneMatch(ContainerProcess::isAlive);
-      assertThat(NoProcessOutlives.processesUsing(cluster.workDir().toString())).isEmpty();
+      assertThat(BACKEND.cluster().processes()).noneMatch(ContainerProcess::isAlive);
+      assertThat(NoProcessOutlives.processesUsing(BACKEND.cluster().workDir().toString())).isEmpty();
       for (String claim : claims) {
-        assertThat(cluster.workDir().resolve("pvcs").resolve(NAMESPACE).resolve(claim)).doesNotExist();
+        assertThat(BACKEND.cluster().workDir().resolve("pvcs").resolve(NAMESPACE).resolve(claim)).doesNotExist();
       }
     });
     assertThat(scenario.get(NAME)).isNull();

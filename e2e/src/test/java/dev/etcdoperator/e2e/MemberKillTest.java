@@ -7,8 +7,6 @@ import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,25 +22,13 @@ class MemberKillTest {
   private static final int KEYS = 200;
   /** One leader election plus the client's reconnect, with margin; a member that stays unreachable is far longer. */
   private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
-  private static LocalCluster cluster;
-  private static Scenario scenario;
 
   @RegisterExtension
-  static final PodLogsOnFailure LOGS = new PodLogsOnFailure(() -> cluster == null ? null : cluster.logsDir());
-
-  @BeforeAll
-  static void startBackend() {
-    cluster = new LocalCluster("member-kill", NAMESPACE);
-    scenario = new Scenario(cluster);
-  }
-
-  @AfterAll
-  static void noEtcdOutlivesTheTest() {
-    NoProcessOutlives.closeAndCheck(cluster);
-  }
+  static final LocalBackend BACKEND = new LocalBackend("member-kill", NAMESPACE);
 
   @Test
   void killedMemberRestartsWithItsDataAndTheClusterStaysAvailable() {
+    Scenario scenario = BACKEND.scenario();
     scenario.apply(scenario.tlsCluster(NAME, 3));
     scenario.awaitReady(NAME);
 

@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,25 +24,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OperatorRestartDuringBootstrapTest {
   private static final String NAMESPACE = "e2e-c";
   private static final String NAME = "main";
-  private static LocalCluster cluster;
-  private static Scenario scenario;
 
   @RegisterExtension
-  static final PodLogsOnFailure LOGS = new PodLogsOnFailure(() -> cluster == null ? null : cluster.logsDir());
-
-  @BeforeAll
-  static void startBackend() {
-    cluster = new LocalCluster("operator-restart", NAMESPACE);
-    scenario = new Scenario(cluster);
-  }
-
-  @AfterAll
-  static void noEtcdOutlivesTheTest() {
-    NoProcessOutlives.closeAndCheck(cluster);
-  }
+  static final LocalBackend BACKEND = new LocalBackend("operator-restart", NAMESPACE);
 
   @Test
   void newOperatorFinishesTheBootstrapWithoutRepeatingIt() throws Exception {
+    Scenario scenario = BACKEND.scenario();
     var kube = scenario.kube();
     try (ObjectHistory<Secret> secrets = new ObjectHistory<>(kube.secrets().inNamespace(NAMESPACE));
         ObjectHistory<ConfigMap> configMaps = new ObjectHistory<>(kube.configMaps().inNamespace(NAMESPACE));

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,25 +17,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class QuorumLossPauseTest {
   private static final String NAMESPACE = "e2e-p";
   private static final String NAME = "main";
-  private static LocalCluster cluster;
-  private static Scenario scenario;
 
   @RegisterExtension
-  static final PodLogsOnFailure LOGS = new PodLogsOnFailure(() -> cluster == null ? null : cluster.logsDir());
-
-  @BeforeAll
-  static void startBackend() {
-    cluster = new LocalCluster("quorum-loss-pause", NAMESPACE);
-    scenario = new Scenario(cluster);
-  }
-
-  @AfterAll
-  static void noEtcdOutlivesTheTest() {
-    NoProcessOutlives.closeAndCheck(cluster);
-  }
+  static final LocalBackend BACKEND = new LocalBackend("quorum-loss-pause", NAMESPACE);
 
   @Test
   void probeSeesTheOutageAndTheClusterRecoversOnResume() {
+    Scenario scenario = BACKEND.scenario();
     scenario.apply(scenario.tlsCluster(NAME, 3));
     scenario.awaitReady(NAME);
     try (Client client = scenario.serviceClient(NAME); Client probeClient = scenario.serviceClient(NAME)) {
