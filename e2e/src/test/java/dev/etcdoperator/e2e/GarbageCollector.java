@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * StatefulSet per its retention policy and removes their data only once no process of their pod can still write
  * to them (what pvc-protection and the volume reclaim policy do in a real cluster).
  */
-final class GarbageCollector implements AutoCloseable {
+final class GarbageCollector implements StandIn {
   private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
   private final KubernetesClient client;
@@ -44,13 +44,15 @@ final class GarbageCollector implements AutoCloseable {
     this.client = client;
   }
 
-  void start() {
+  @Override
+  public void start() {
     dependents.add(client.apps().statefulSets().inAnyNamespace().inform());
     dependents.add(client.services().inAnyNamespace().inform());
     dependents.add(client.configMaps().inAnyNamespace().inform());
     dependents.add(client.secrets().inAnyNamespace().inform());
     dependents.add(client.policy().v1().podDisruptionBudget().inAnyNamespace().inform());
     dependents.add(client.pods().inAnyNamespace().inform());
+    dependents.add(client.persistentVolumeClaims().inAnyNamespace().inform());
     loop.scheduleWithFixedDelay(() -> {
       try {
         collect();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.etcdoperator.EtcdOperator;
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.cluster.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
@@ -26,6 +27,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import java.util.Optional;
 import java.util.Set;
 import org.testcontainers.DockerClientFactory;
@@ -45,7 +49,7 @@ import org.testcontainers.utility.DockerImageName;
  * already present locally: {@link #unavailableReason()} says why not, without starting any container, so a test can
  * skip before anything is pulled or started. Override the image with {@code -De2e.k3s.image=...}.
  */
-final class K3sCluster implements AutoCloseable {
+final class K3sCluster implements Backend {
   /** A current K3s of Kubernetes 1.31. */
   static final String DEFAULT_IMAGE = "rancher/k3s:v1.31.4-k3s1";
   /**
@@ -62,6 +66,8 @@ final class K3sCluster implements AutoCloseable {
   private final String kubeconfig;
   private final OperatorConfig config;
   private volatile EtcdOperator operator;
+  /** Port-forwards to members by pod name, open until {@link #close}. */
+  private final Map<String, LocalPortForward> forwards = new ConcurrentHashMap<>();
 
   static String image() {
     String image = System.getProperty("e2e.k3s.image");
@@ -180,7 +186,8 @@ final class K3sCluster implements AutoCloseable {
   }
 
   /** Starts a new operator instance (own client, own port-forwards) against the same K3s. */
-  synchronized void startOperator() {
+  @Override
+  public synchronized void startOperator() {
     if (operator != null) {
       throw new IllegalStateException("the operator is running");
     }
@@ -193,7 +200,8 @@ final class K3sCluster implements AutoCloseable {
     operator = fresh;
   }
 
-  synchronized void stopOperator() {
+  @Override
+  public synchronized void stopOperator() {
     EtcdOperator running = operator;
     operator = null;
     if (running != null) {
@@ -201,35 +209,108 @@ final class K3sCluster implements AutoCloseable {
     }
   }
 
-  KubernetesClient client() {
+  @Override
+  public String name() {
+    return "k3s";
+  }
+
+  @Override
+  public KubernetesClient client() {
     return client;
   }
 
-  String namespace() {
+  @Override
+  public String namespace() {
     return namespace;
   }
 
-  Path workDir() {
+  @Override
+  public Path workDir() {
     return workDir;
   }
 
-  /** Where {@link #close} saves every pod's log of the scenario's namespace. */
-  Path logsDir() {
+  /** Where {@link #saveLogs} writes every pod's log of the scenario's namespace. */
+  private Path logsDir() {
     return workDir.resolve("pod-logs");
   }
 
-  /** A port on 127.0.0.1 forwarding to a member's client port (the members' server certificates name 127.0.0.1). */
-  LocalPortForward forwardToMember(String pod) {
+  @Override
+  public Path podLogs() {
+    saveLogs();
+    return logsDir();
+  }
+
+  @Override
+  public Duration readyTimeout() {
+    return Duration.ofMinutes(6); // image pulls and volume provisioning
+  }
+
+  /**
+   * The client Service is inside K3s, out of this JVM's reach: one port-forward per member instead, which the
+   * etcd client balances and fails over between like the Service would.
+   */
+  @Override
+  public List<String> clientEndpoints(String cluster) {
+    EtcdCluster etcd = client.resources(EtcdCluster.class).inNamespace(namespace).withName(cluster).get();
+    int replicas = etcd == null || etcd.getSpec().getReplicas() == null ? 1 : etcd.getSpec().getReplicas();
+    return IntStream.range(0, replicas).mapToObj(i -> memberEndpoint(cluster, i)).toList();
+  }
+
+  /** A port on 127.0.0.1 forwarding to the member's client port (its server certificate names 127.0.0.1). */
+  @Override
+  public String memberEndpoint(String cluster, int ordinal) {
+    LocalPortForward forward = forwards.computeIfAbsent(cluster + "-" + ordinal, pod -> {
+      try {
+        return client.pods().inNamespace(namespace).withName(pod)
+            .portForward(2379, InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), 0);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    return "https://127.0.0.1:" + forward.getLocalPort();
+  }
+
+  /** The etcd image has no shell: the signal comes from inside the K3s node, to the container's pid there. */
+  @Override
+  public void signalMember(String pod, String signal) {
+    String script = "id=$(crictl ps -q --name etcd --label io.kubernetes.pod.namespace=" + namespace
+        + " --label io.kubernetes.pod.name=" + pod + ") && [ -n \"$id\" ]"
+        + " && pid=$(crictl inspect --output go-template --template '{{.info.pid}}' $id)"
+        + " && kill -s " + signal + " $pid";
+    exec(script, "signal " + signal + " to " + pod);
+  }
+
+  @Override
+  public List<String> runningMembers() {
+    String out = exec("crictl ps -q --name etcd --label io.kubernetes.pod.namespace=" + namespace,
+        "list etcd containers");
+    return out.lines().filter(l -> !l.isBlank()).map(id -> "container " + id).toList();
+  }
+
+  @Override
+  public boolean claimDataExists(String claim) {
+    return client.persistentVolumes().list().getItems().stream().anyMatch(pv -> pv.getSpec().getClaimRef() != null
+        && namespace.equals(pv.getSpec().getClaimRef().getNamespace())
+        && claim.equals(pv.getSpec().getClaimRef().getName()));
+  }
+
+  private String exec(String script, String what) {
     try {
-      return client.pods().inNamespace(namespace).withName(pod)
-          .portForward(2379, InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), 0);
+      var result = container.execInContainer("sh", "-c", script);
+      if (result.getExitCode() != 0) {
+        throw new IllegalStateException(what + " failed in the K3s node: " + result.getStderr());
+      }
+      return result.getStdout();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
   /** Saves the current log of every pod in the namespace to {@link #logsDir()}. */
-  void saveLogs() {
+  private void saveLogs() {
     try {
       Files.createDirectories(logsDir());
       for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
@@ -251,6 +332,13 @@ final class K3sCluster implements AutoCloseable {
   public void close() {
     try {
       stopOperator();
+      forwards.values().forEach(f -> {
+        try {
+          f.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+      });
     } finally {
       try {
         saveLogs();

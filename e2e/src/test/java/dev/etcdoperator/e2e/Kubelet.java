@@ -2,21 +2,17 @@ package dev.etcdoperator.e2e;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,15 +33,18 @@ import org.slf4j.LoggerFactory;
  * The kubelet stand-in: runs every pod's (single) container as a process ({@link ContainerProcess}) on the pod's
  * own 127.x address, keeps pod status (podIP, phase, Ready, restart count) through the status subresource, probes
  * readiness over HTTP, restarts exited containers (restartPolicy Always), stops processes of deleted pods (SIGTERM,
- * SIGKILL after the grace period) and keeps {@link ClusterDns} in step with pods and Services (endpoints).
+ * SIGKILL after the grace period) and keeps {@link ClusterDns} in step with pods ({@link EndpointsController} does Services).
  *
  * <p>One sync loop on one thread, every 200 ms, over informer caches: simple, and no two actions on one pod race.
- * Deviation: readiness is probed every second whatever periodSeconds says (failureThreshold is honoured).
+ * Probes ({@link ContainerProbe}): startup, liveness and readiness as the kubelet runs them. Deviation: readiness is
+ * checked at least every second whatever periodSeconds says (thresholds are honoured), to keep scenarios quick.
  */
-final class Kubelet implements AutoCloseable {
+final class Kubelet implements StandIn {
   private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
+  /** {@code status.containerStatuses[].containerID} is this prefix and the process id. */
+  static final String CONTAINER_ID_SCHEME = "standin://";
 
   private final KubernetesClient client;
   private final ClusterDns dns;
@@ -55,16 +54,16 @@ final class Kubelet implements AutoCloseable {
   private final Path logsDir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
-  private final Set<ContainerProcess> everStarted = ConcurrentHashMap.newKeySet();
+  /** Every process started, with its pod ({@code ns/name}). */
+  private final Map<ContainerProcess, String> everStarted = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kubelet-standin");
     t.setDaemon(true);
     return t;
   });
   private SharedIndexInformer<Pod> pods;
-  private SharedIndexInformer<Service> services;
   /** No etcd outlives this JVM, even when a test forgets close() or the JVM is stopped by Ctrl-C. */
-  private final Thread killOnExit = new Thread(() -> everStarted.forEach(ContainerProcess::kill), "kubelet-kill");
+  private final Thread killOnExit = new Thread(() -> everStarted.keySet().forEach(ContainerProcess::kill), "kubelet-kill");
 
   /** What the kubelet knows of one pod object (by uid). */
   private static final class PodRuntime {
@@ -79,8 +78,13 @@ final class Kubelet implements AutoCloseable {
     Instant exitedAt;
     int restarts;
     boolean ready;
-    int probeFailures;
-    Instant lastProbe = Instant.EPOCH;
+    ContainerProbe readiness;
+    ContainerProbe liveness;
+    ContainerProbe startup;
+    /** The process is being stopped because a liveness or startup probe failed: the exit is a restart. */
+    boolean killedByProbe;
+    Integer lastExitCode;
+    Instant lastFinishedAt;
     String waiting = "ContainerCreating";
     Long grace = 30L;
     PodStatus written;
@@ -105,9 +109,9 @@ final class Kubelet implements AutoCloseable {
     ContainerProcess.which("etcd");
   }
 
-  void start() {
+  @Override
+  public void start() {
     pods = client.pods().inAnyNamespace().inform();
-    services = client.services().inAnyNamespace().inform();
     Runtime.getRuntime().addShutdownHook(killOnExit);
     loop.scheduleWithFixedDelay(this::syncSafely, 0, 200, TimeUnit.MILLISECONDS);
   }
@@ -130,7 +134,14 @@ final class Kubelet implements AutoCloseable {
 
   /** Every process this kubelet ever started, alive or not. */
   List<ContainerProcess> processes() {
-    return List.copyOf(everStarted);
+    return List.copyOf(everStarted.keySet());
+  }
+
+  /** Names of the namespace's pods that have a live process (also one still stopping after its pod was deleted). */
+  List<String> podsWithLiveProcesses(String namespace) {
+    return everStarted.entrySet().stream().filter(e -> e.getKey().isAlive())
+        .map(Map.Entry::getValue).filter(k -> k.startsWith(namespace + "/"))
+        .map(k -> k.substring(namespace.length() + 1)).sorted().toList();
   }
 
   private void syncSafely() {
@@ -157,7 +168,6 @@ final class Kubelet implements AutoCloseable {
         terminate(runtime);
       }
     }
-    syncServices();
   }
 
   private PodRuntime admit(Pod pod) {
@@ -177,6 +187,8 @@ final class Kubelet implements AutoCloseable {
       if (runtime.exitedAt == null) {
         runtime.exitedAt = Instant.now();
         runtime.ready = false;
+        runtime.lastExitCode = runtime.process.exitCode();
+        runtime.lastFinishedAt = runtime.exitedAt;
         LOG.info("pod {}/{}: container exited with {}", runtime.namespace, runtime.name,
             runtime.process.exitCode());
       }
@@ -188,8 +200,8 @@ final class Kubelet implements AutoCloseable {
     }
     if (runtime.process == null) {
       tryStart(pod, container, runtime);
-    } else if (runtime.process.isAlive()) {
-      probe(container, runtime);
+    } else if (runtime.process.isAlive() && !runtime.killedByProbe) {
+      probe(runtime);
     }
     writeStatus(pod, container, runtime);
   }
@@ -202,11 +214,15 @@ final class Kubelet implements AutoCloseable {
           ContainerEnv.expandAll(container.getCommand(), env), ContainerEnv.expandAll(container.getArgs(), env),
           container.getImage(), mounts, runtime.address);
       runtime.process = ContainerProcess.start(command, env, runtime.dir, dns.file(), logFile(runtime));
-      everStarted.add(runtime.process);
+      everStarted.put(runtime.process, runtime.namespace + "/" + runtime.name);
       runtime.startedAt = Instant.now();
       runtime.exitedAt = null;
       runtime.waiting = null;
-      runtime.probeFailures = 0;
+      runtime.killedByProbe = false;
+      runtime.ready = false;
+      runtime.readiness = probeOf(container.getReadinessProbe(), container, runtime, PROBE_INTERVAL);
+      runtime.liveness = probeOf(container.getLivenessProbe(), container, runtime, null);
+      runtime.startup = probeOf(container.getStartupProbe(), container, runtime, null);
       LOG.info("pod {}/{}: started pid {}", runtime.namespace, runtime.name, runtime.process.pid());
     } catch (ContainerEnv.NotReady e) {
       runtime.waiting = "CreateContainerConfigError";
@@ -222,42 +238,38 @@ final class Kubelet implements AutoCloseable {
     return logFile(runtime.namespace, runtime.name);
   }
 
-  private void probe(Container container, PodRuntime runtime) {
-    if (Duration.between(runtime.lastProbe, Instant.now()).compareTo(PROBE_INTERVAL) < 0) {
-      return;
-    }
-    runtime.lastProbe = Instant.now();
-    if (container.getReadinessProbe() == null || container.getReadinessProbe().getHttpGet() == null) {
-      runtime.ready = true; // no (HTTP) readiness probe: ready once running
-      return;
-    }
-    HTTPGetAction get = container.getReadinessProbe().getHttpGet();
-    int port = get.getPort().getIntVal() != null ? get.getPort().getIntVal() : namedPort(container, get);
-    String scheme = Optional.ofNullable(get.getScheme()).orElse("HTTP").toLowerCase();
-    URI uri = URI.create(scheme + "://" + runtime.address + ":" + port + Optional.ofNullable(get.getPath()).orElse("/"));
-    boolean ok;
-    try {
-      int code = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).GET().build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-      ok = code >= 200 && code < 400;
-    } catch (java.io.IOException e) {
-      ok = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    int threshold = Optional.ofNullable(container.getReadinessProbe().getFailureThreshold()).orElse(3);
-    if (ok) {
-      runtime.ready = true;
-      runtime.probeFailures = 0;
-    } else if (++runtime.probeFailures >= threshold || !runtime.ready) {
-      runtime.ready = false;
-    }
+  private ContainerProbe probeOf(Probe probe, Container container, PodRuntime runtime, Duration maxPeriod) {
+    return probe == null ? null : new ContainerProbe(probe, container, runtime.address, http, runtime.startedAt,
+        maxPeriod == null ? Duration.ofDays(1) : maxPeriod);
   }
 
-  private static int namedPort(Container container, HTTPGetAction get) {
-    return container.getPorts().stream().filter(p -> get.getPort().getStrVal().equals(p.getName())).findFirst()
-        .orElseThrow().getContainerPort();
+  /**
+   * As the kubelet: nothing but the startup probe until it has passed once (a startup probe failing for good
+   * restarts the container); then a liveness probe failing for good restarts the container (SIGTERM, the grace
+   * period, SIGKILL), and the readiness probe drives Ready (no readiness probe: Ready once running).
+   */
+  private void probe(PodRuntime runtime) {
+    Instant now = Instant.now();
+    if (runtime.startup != null && !runtime.startup.everPassed()) {
+      runtime.ready = false;
+      runtime.startup.poll(now);
+      if (runtime.startup.failedForGood()) {
+        restartForProbe(runtime, "startup");
+      }
+      return;
+    }
+    if (runtime.liveness != null && !runtime.liveness.poll(now) && runtime.liveness.failedForGood()) {
+      runtime.ready = false;
+      restartForProbe(runtime, "liveness");
+      return;
+    }
+    runtime.ready = runtime.readiness == null || runtime.readiness.poll(now);
+  }
+
+  private void restartForProbe(PodRuntime runtime, String which) {
+    LOG.info("pod {}/{}: {} probe failed, restarting the container", runtime.namespace, runtime.name, which);
+    runtime.killedByProbe = true;
+    runtime.process.stop(Duration.ofSeconds(runtime.grace));
   }
 
   private void writeStatus(Pod pod, Container container, PodRuntime runtime) {
@@ -271,6 +283,14 @@ final class Kubelet implements AutoCloseable {
     var containerStatus = new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
         .withImageID(container.getImage()).withReady(running && runtime.ready).withRestartCount(runtime.restarts)
         .withStarted(running);
+    if (runtime.process != null) {
+      containerStatus.withContainerID(CONTAINER_ID_SCHEME + runtime.process.pid());
+    }
+    if (runtime.lastExitCode != null) {
+      containerStatus.withNewLastState().withNewTerminated().withExitCode(runtime.lastExitCode)
+          .withReason(runtime.lastExitCode == 0 ? "Completed" : "Error")
+          .withFinishedAt(runtime.lastFinishedAt.toString()).endTerminated().endLastState();
+    }
     if (running) {
       containerStatus.withNewState().withNewRunning().withStartedAt(runtime.startedAt.toString()).endRunning()
           .endState();
@@ -337,28 +357,13 @@ final class Kubelet implements AutoCloseable {
     });
   }
 
-  /** Endpoints: a Service name resolves to its ready pods (all pods with publishNotReadyAddresses). */
-  private void syncServices() {
-    for (Service service : services.getStore().list()) {
-      Map<String, String> selector = service.getSpec().getSelector();
-      if (selector == null || selector.isEmpty()) {
-        continue;
-      }
-      boolean notReadyToo = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
-      Set<String> ips = new HashSet<>();
-      String ns = service.getMetadata().getNamespace();
-      for (PodRuntime r : runtimes.values()) {
-        if (!r.namespace.equals(ns) || !(notReadyToo || (r.ready && r.process != null && r.process.isAlive()))) {
-          continue;
-        }
-        Pod pod = pods.getStore().getByKey(ns + "/" + r.name);
-        Map<String, String> labels = pod == null ? null : pod.getMetadata().getLabels();
-        if (labels != null && labels.entrySet().containsAll(selector.entrySet())) {
-          ips.add(r.address);
-        }
-      }
-      dns.putService(ns, service.getMetadata().getName(), ips);
-    }
+  /** A pod this kubelet runs, as the endpoints controller sees it. */
+  record PodEndpoint(String namespace, String name, String uid, String address, boolean ready) {}
+
+  /** Every pod this kubelet runs (not those being stopped), with whether its container is running and Ready. */
+  List<PodEndpoint> podEndpoints() {
+    return runtimes.values().stream().map(r -> new PodEndpoint(r.namespace, r.name, r.uid, r.address,
+        r.ready && r.process != null && r.process.isAlive())).toList();
   }
 
   /** Stops the loop and SIGKILLs every process at once (suite tear-down; graceful stops are for scenarios). */
@@ -373,10 +378,7 @@ final class Kubelet implements AutoCloseable {
     if (pods != null) {
       pods.close();
     }
-    if (services != null) {
-      services.close();
-    }
-    everStarted.forEach(ContainerProcess::kill);
+    everStarted.keySet().forEach(ContainerProcess::kill);
     try {
       Runtime.getRuntime().removeShutdownHook(killOnExit);
     } catch (IllegalStateException | IllegalArgumentException alreadyRunningOrNeverAdded) {

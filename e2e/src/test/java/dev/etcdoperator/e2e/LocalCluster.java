@@ -15,8 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The {@code local} backend: the stand-in API server (own process), the StatefulSet controller, kubelet and
@@ -27,7 +29,7 @@ import java.util.Set;
  * ({@code -Djdk.net.hosts.file}, set by e2e/pom.xml): so TLS hostname verification checks the names the operator's
  * server certificates carry (the peer wildcards), with no test-only trust shortcut.
  */
-final class LocalCluster implements AutoCloseable {
+final class LocalCluster implements Backend {
   static final String CLUSTER_DOMAIN = "cluster.local";
   /** The etcd on PATH (Debian's etcd-server) serves every image tag; scenarios run this version. */
   static final EtcdVersion ETCD_VERSION = new EtcdVersion(3, 4, 23);
@@ -36,8 +38,9 @@ final class LocalCluster implements AutoCloseable {
   private final Path workDir;
   private final TestApiServer apiServer;
   private final Kubelet kubelet;
-  private final StatefulSetController statefulSets;
-  private final GarbageCollector garbageCollector;
+  private final PodVolumes volumes;
+  /** Every stand-in, in start order; closed in reverse. */
+  private final List<StandIn> standIns = new ArrayList<>();
   private final OperatorConfig config;
   private volatile EtcdOperator operator;
 
@@ -62,13 +65,14 @@ final class LocalCluster implements AutoCloseable {
       KubernetesClient client = apiServer.client();
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
           .build()).create();
-      PodVolumes volumes = new PodVolumes(workDir.resolve("pvcs"));
+      volumes = new PodVolumes(workDir.resolve("pvcs"));
       kubelet = new Kubelet(apiServer.newClient(), dns, new PodAddresses(), volumes, workDir);
-      kubelet.start();
-      statefulSets = new StatefulSetController(apiServer.newClient(), volumes, kubelet);
-      statefulSets.start();
-      garbageCollector = new GarbageCollector(apiServer.newClient());
-      garbageCollector.start();
+      standIns.add(kubelet);
+      standIns.add(new EndpointsController(apiServer.newClient(), kubelet, dns));
+      standIns.add(new StatefulSetController(apiServer.newClient(), volumes));
+      standIns.add(new ClaimController(apiServer.newClient(), volumes));
+      standIns.add(new GarbageCollector(apiServer.newClient()));
+      standIns.forEach(StandIn::start);
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN);
@@ -80,7 +84,8 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Starts a new operator instance (own client, own member connections) against the same API server. */
-  synchronized void startOperator() {
+  @Override
+  public synchronized void startOperator() {
     if (operator != null) {
       throw new IllegalStateException("the operator is running");
     }
@@ -93,7 +98,8 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Stops the running operator (as a pod being killed would: nothing of its in-memory state survives). */
-  synchronized void stopOperator() {
+  @Override
+  public synchronized void stopOperator() {
     EtcdOperator running = operator;
     operator = null;
     if (running != null) {
@@ -114,20 +120,71 @@ final class LocalCluster implements AutoCloseable {
     return value;
   }
 
-  KubernetesClient client() {
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public KubernetesClient client() {
     return apiServer.client();
   }
 
-  String namespace() {
+  @Override
+  public String namespace() {
     return namespace;
   }
 
-  Path workDir() {
+  @Override
+  public Path workDir() {
     return workDir;
   }
 
-  Path logsDir() {
+  /** The client Service's name, which {@link ClusterDns} resolves to the ready members. */
+  @Override
+  public List<String> clientEndpoints(String cluster) {
+    return List.of("https://" + cluster + "." + namespace + ".svc:2379");
+  }
+
+  @Override
+  public String memberEndpoint(String cluster, int ordinal) {
+    return "https://" + cluster + "-" + ordinal + "." + cluster + "-peer." + namespace + ".svc:2379";
+  }
+
+  @Override
+  public void signalMember(String pod, String signal) {
+    kubelet.processOf(namespace, pod).filter(ContainerProcess::isAlive)
+        .orElseThrow(() -> new IllegalStateException("no running process for pod " + pod)).signal(signal);
+  }
+
+  /** The kubelet writes each pod's log as it goes ({@code <ns>_<pod>.log}, appended across restarts). */
+  @Override
+  public Path podLogs() {
     return kubelet.logsDir();
+  }
+
+  @Override
+  public List<String> runningMembers() {
+    List<String> running = new ArrayList<>(kubelet.podsWithLiveProcesses(namespace));
+    Set<Long> known = kubelet.processes().stream().map(ContainerProcess::pid).collect(Collectors.toSet());
+    // anything else still using this run's files is a stray the kubelet lost track of
+    NoProcessOutlives.processesUsing(workDir.toString(), known).forEach(p -> running.add("stray process " + p));
+    return running;
+  }
+
+  /** The directory behind a claim of the namespace. */
+  Path claimDir(String claim) {
+    return volumes.claimDir(namespace, claim);
+  }
+
+  @Override
+  public boolean claimDataExists(String claim) {
+    return Files.exists(volumes.claimDir(namespace, claim));
+  }
+
+  @Override
+  public Duration readyTimeout() {
+    return Duration.ofMinutes(2);
   }
 
   /** Every container process started in this run (alive or not). */
@@ -142,15 +199,8 @@ final class LocalCluster implements AutoCloseable {
       stopOperator();
     } finally {
       try {
-        if (garbageCollector != null) {
-          garbageCollector.close();
-        }
-        if (statefulSets != null) {
-          statefulSets.close();
-        }
-        if (kubelet != null) {
-          kubelet.close();
-        }
+        // the kubelet last: its close SIGKILLs every process
+        standIns.reversed().forEach(StandIn::close);
       } finally {
         apiServer.close();
       }

@@ -8,27 +8,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scenario (b): SIGKILL one member of a Ready three-member cluster. The kubelet restarts the container (same pod,
  * same data directory, restartCount 1), the cluster is Ready again, an application reading through the client
  * Service every 100 ms never loses it for longer than one leader election, and no key is lost.
  */
+@ClassTemplate
+@ExtendWith(Backends.class)
 class MemberKillTest {
-  private static final String NAMESPACE = "e2e-b";
   private static final String NAME = "main";
   private static final String VICTIM = NAME + "-1";
   private static final int KEYS = 200;
   /** One leader election plus the client's reconnect, with margin; a member that stays unreachable is far longer. */
   private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
 
-  @RegisterExtension
-  static final LocalBackend BACKEND = new LocalBackend("member-kill", NAMESPACE);
-
   @Test
-  void killedMemberRestartsWithItsDataAndTheClusterStaysAvailable() {
-    Scenario scenario = BACKEND.scenario();
+  void killedMemberRestartsWithItsDataAndTheClusterStaysAvailable(Scenario scenario) {
     scenario.apply(scenario.tlsCluster(NAME, 3));
     scenario.awaitReady(NAME);
 
@@ -41,12 +39,13 @@ class MemberKillTest {
             .until(() -> probe.successesSince(probeStart) >= 10);
         assertThat(scenario.restartCount(VICTIM)).isZero();
 
-        long killedPid = scenario.killMember(VICTIM);
+        String killed = scenario.containerId(VICTIM);
+        scenario.killMember(VICTIM);
 
         await(VICTIM + " restarted by the kubelet").atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(200))
             .until(() -> scenario.restartCount(VICTIM) == 1 && StatefulSetController.isReady(scenario.pod(VICTIM)));
-        assertThat(scenario.process(VICTIM).pid()).as("a new process").isNotEqualTo(killedPid);
+        assertThat(scenario.containerId(VICTIM)).as("a new container").isNotEqualTo(killed).isNotNull();
         scenario.awaitReady(NAME);
         Instant recovered = Instant.now();
         await("probe reads after recovery").atMost(Duration.ofSeconds(10))

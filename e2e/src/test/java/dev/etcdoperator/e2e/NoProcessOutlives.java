@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The suite's guarantee that no etcd outlives a scenario class: closes the {@link LocalCluster} and then checks that
@@ -30,7 +31,13 @@ final class NoProcessOutlives {
 
   /** pid and command line of every live process whose arguments name {@code path}. */
   static List<String> processesUsing(String path) {
+    return processesUsing(path, Set.of());
+  }
+
+  /** As {@link #processesUsing(String)}, leaving out the given pids. */
+  static List<String> processesUsing(String path, Set<Long> except) {
     return ProcessHandle.allProcesses()
+        .filter(p -> !except.contains(p.pid()))
         .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(path)).orElse(false))
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
   }

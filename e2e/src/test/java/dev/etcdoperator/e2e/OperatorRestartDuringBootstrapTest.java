@@ -13,7 +13,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scenario (c): the operator is stopped as soon as the StatefulSet exists, before the cluster is Ready, and a new
@@ -21,42 +22,39 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bootstrap token, one StatefulSet and one etcd cluster (every member reports the same cluster id and sees three
  * members).
  */
+@ClassTemplate
+@ExtendWith(Backends.class)
 class OperatorRestartDuringBootstrapTest {
-  private static final String NAMESPACE = "e2e-c";
   private static final String NAME = "main";
 
-  @RegisterExtension
-  static final LocalBackend BACKEND = new LocalBackend("operator-restart", NAMESPACE);
-
   @Test
-  void newOperatorFinishesTheBootstrapWithoutRepeatingIt() throws Exception {
-    Scenario scenario = BACKEND.scenario();
+  void newOperatorFinishesTheBootstrapWithoutRepeatingIt(Scenario scenario) throws Exception {
     var kube = scenario.kube();
-    try (ObjectHistory<Secret> secrets = new ObjectHistory<>(kube.secrets().inNamespace(NAMESPACE));
-        ObjectHistory<ConfigMap> configMaps = new ObjectHistory<>(kube.configMaps().inNamespace(NAMESPACE));
+    try (ObjectHistory<Secret> secrets = new ObjectHistory<>(kube.secrets().inNamespace(scenario.namespace()));
+        ObjectHistory<ConfigMap> configMaps = new ObjectHistory<>(kube.configMaps().inNamespace(scenario.namespace()));
         ObjectHistory<StatefulSet> statefulSets = new ObjectHistory<>(
-            kube.apps().statefulSets().inNamespace(NAMESPACE))) {
+            kube.apps().statefulSets().inNamespace(scenario.namespace()))) {
       scenario.apply(scenario.tlsCluster(NAME, 3));
       await("StatefulSet created").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-          .until(() -> kube.apps().statefulSets().inNamespace(NAMESPACE).withName(NAME).get() != null);
+          .until(() -> kube.apps().statefulSets().inNamespace(scenario.namespace()).withName(NAME).get() != null);
       scenario.stopOperator();
 
       EtcdCluster midway = scenario.get(NAME);
       assertThat(Scenario.hasCondition(midway, "Ready", "True")).as("stopped before Ready: %s", midway.getStatus())
           .isFalse();
-      String caUid = kube.secrets().inNamespace(NAMESPACE).withName(NAME + "-ca").get().getMetadata().getUid();
-      String token = kube.configMaps().inNamespace(NAMESPACE).withName(NAME + "-config").get().getData()
+      String caUid = kube.secrets().inNamespace(scenario.namespace()).withName(NAME + "-ca").get().getMetadata().getUid();
+      String token = kube.configMaps().inNamespace(scenario.namespace()).withName(NAME + "-config").get().getData()
           .get(BootstrapConfigMapBuilder.INITIAL_CLUSTER_TOKEN_KEY);
-      String stsUid = kube.apps().statefulSets().inNamespace(NAMESPACE).withName(NAME).get().getMetadata().getUid();
+      String stsUid = kube.apps().statefulSets().inNamespace(scenario.namespace()).withName(NAME).get().getMetadata().getUid();
       assertThat(token).isNotBlank();
 
       scenario.startOperator();
       scenario.awaitReady(NAME);
 
       assertThat(secrets.uids(NAME + "-ca")).as("CA Secrets ever created").containsExactly(caUid);
-      assertThat(kube.secrets().inNamespace(NAMESPACE).withName(NAME + "-ca").get().getMetadata().getUid())
+      assertThat(kube.secrets().inNamespace(scenario.namespace()).withName(NAME + "-ca").get().getMetadata().getUid())
           .isEqualTo(caUid);
-      assertThat(kube.configMaps().inNamespace(NAMESPACE).withName(NAME + "-config").get().getData()
+      assertThat(kube.configMaps().inNamespace(scenario.namespace()).withName(NAME + "-config").get().getData()
           .get(BootstrapConfigMapBuilder.INITIAL_CLUSTER_TOKEN_KEY)).as("initial-cluster-token").isEqualTo(token);
       assertThat(configMaps.uids(NAME + "-config")).hasSize(1);
       assertThat(statefulSets.uids(NAME)).as("StatefulSets ever created").containsExactly(stsUid);

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  *   <li>secret / configMap: files written under {@code <podDir>/volumes/<volume>} (items and defaultMode honoured);
  *   <li>emptyDir: {@code <podDir>/volumes/<volume>}, gone with the pod directory;
  *   <li>persistentVolumeClaim: {@link #claimDir} {@code <base>/pvcs/<ns>/<claim>}, which outlives the pod and is
- *       removed only with the claim (the StatefulSet stand-in decides that).
+ *       removed only with the claim ({@link ClaimController}).
  * </ul>
  *
  * The process does not run in a container, so nothing is mounted at the container's paths: {@link MountTable}
@@ -78,7 +78,11 @@ final class PodVolumes {
       } else if (volume.getEmptyDir() != null) {
         createDirectories(dir);
       } else if (volume.getPersistentVolumeClaim() != null) {
-        dir = claimDir(ns, volume.getPersistentVolumeClaim().getClaimName());
+        String claim = volume.getPersistentVolumeClaim().getClaimName();
+        if (client.persistentVolumeClaims().inNamespace(ns).withName(claim).get() == null) {
+          throw new ContainerEnv.NotReady("persistentvolumeclaim " + claim + " not found");
+        }
+        dir = claimDir(ns, claim);
         createDirectories(dir);
       } else {
         throw new IllegalArgumentException("volume " + volume.getName() + ": unsupported type");

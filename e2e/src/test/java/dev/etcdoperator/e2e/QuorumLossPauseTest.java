@@ -7,23 +7,21 @@ import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Pausing (SIGSTOP) two of three members loses quorum: the {@link AvailabilityProbe} must see it (this is what makes
  * {@link MemberKillTest}'s availability check able to fail), and resuming them (SIGCONT) brings the cluster back
  * with its data, without container restarts.
  */
+@ClassTemplate
+@ExtendWith(Backends.class)
 class QuorumLossPauseTest {
-  private static final String NAMESPACE = "e2e-p";
   private static final String NAME = "main";
 
-  @RegisterExtension
-  static final LocalBackend BACKEND = new LocalBackend("quorum-loss-pause", NAMESPACE);
-
   @Test
-  void probeSeesTheOutageAndTheClusterRecoversOnResume() {
-    Scenario scenario = BACKEND.scenario();
+  void probeSeesTheOutageAndTheClusterRecoversOnResume(Scenario scenario) {
     scenario.apply(scenario.tlsCluster(NAME, 3));
     scenario.awaitReady(NAME);
     try (Client client = scenario.serviceClient(NAME); Client probeClient = scenario.serviceClient(NAME)) {

@@ -96,7 +96,8 @@ public final class Sandbox {
 
     // The client certificate files, and a check through the client Service that they work.
     Files.createDirectories(certDir);
-    try (Client client = ServiceClient.connect(cluster.client(), NAMESPACE, name, CLIENT_CERTIFICATE, certDir)) {
+    try (Client client = ServiceClient.connect(cluster.client(), NAMESPACE, name, CLIENT_CERTIFICATE, certDir,
+        cluster.clientEndpoints(name))) {
       Scenario.join(client.getKVClient().put(Scenario.bytes("/sandbox/hello"), Scenario.bytes("world")));
     }
     Path ca = certDir.resolve("ca.crt");
@@ -128,7 +129,7 @@ public final class Sandbox {
     System.out.println("  client certificate:                " + crt);
     System.out.println("  client key:                        " + key);
     System.out.println("  stand-in DNS (hosts file):         " + hostsFile);
-    System.out.println("  pod logs:                          " + cluster.logsDir());
+    System.out.println("  pod logs:                          " + cluster.podLogs());
     System.out.println();
     System.out.println("The member certificates name the Service and pod DNS names (and 127.0.0.1), not the pods' "
         + "127.x addresses, and those names resolve only through the stand-in's hosts file. This runs etcdctl with "

@@ -31,20 +31,24 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * What a scenario does to a {@link LocalCluster}, in the words of the scenarios: apply or patch an {@code EtcdCluster},
+ * What a scenario does to a {@link Backend}, in the words of the scenarios: apply or patch an {@code EtcdCluster},
  * wait for a condition, read and write keys through the client Service with a client certificate, kill, pause or
- * resume a member, delete a pod, restart the operator, collect logs. One namespace per scenario class.
+ * resume a member, delete a pod or a claim, restart the operator, collect logs. One namespace per scenario class.
  */
 final class Scenario {
   /** The client certificate every scenario's clusters issue ({@code <cluster>-client-e2e}). */
   static final String CLIENT_CERTIFICATE = "e2e";
 
-  private final LocalCluster cluster;
+  private final Backend backend;
   private final String namespace;
 
-  Scenario(LocalCluster cluster) {
-    this.cluster = cluster;
-    this.namespace = cluster.namespace();
+  Scenario(Backend backend) {
+    this.backend = backend;
+    this.namespace = backend.namespace();
+  }
+
+  Backend backend() {
+    return backend;
   }
 
   /** A cluster of {@code replicas} members with the default TLS and the scenarios' client certificate. */
@@ -64,7 +68,7 @@ final class Scenario {
   }
 
   KubernetesClient kube() {
-    return cluster.client();
+    return backend.client();
   }
 
   String namespace() {
@@ -102,22 +106,23 @@ final class Scenario {
   }
 
   EtcdCluster awaitReady(String name) {
-    return awaitCondition(name, "Ready", "True", Duration.ofMinutes(2));
+    return awaitCondition(name, "Ready", "True", backend.readyTimeout());
   }
 
-  /** A client through the client Service ({@code <cluster>.<ns>.svc}), which resolves to the ready members. */
+  /** A client as an application has it: through the client Service, with the application's certificate. */
   Client serviceClient(String name) {
-    return ServiceClient.connect(kube(), namespace, name, CLIENT_CERTIFICATE, certificateDir(name));
+    return ServiceClient.connect(kube(), namespace, name, CLIENT_CERTIFICATE, certificateDir(name),
+        backend.clientEndpoints(name));
   }
 
-  /** A client of one member only, by its stable name under the peer Service. */
+  /** A client of one member only. */
   Client memberClient(String name, int ordinal) {
     return ServiceClient.connect(kube(), namespace, name, CLIENT_CERTIFICATE, certificateDir(name),
-        "https://" + name + "-" + ordinal + "." + name + "-peer." + namespace + ".svc:2379");
+        List.of(backend.memberEndpoint(name, ordinal)));
   }
 
   private Path certificateDir(String name) {
-    return cluster.workDir().resolve("client-" + name);
+    return backend.workDir().resolve("client-" + name);
   }
 
   static ByteSequence bytes(String text) {
@@ -156,26 +161,18 @@ final class Scenario {
     }
   }
 
-  /** The running container process of a pod. */
-  ContainerProcess process(String pod) {
-    return cluster.kubelet().processOf(namespace, pod).filter(ContainerProcess::isAlive)
-        .orElseThrow(() -> new IllegalStateException("no running process for pod " + pod));
-  }
-
-  /** SIGKILL to the member's process: the kubelet restarts it (same pod, same data) like a container restart. */
-  long killMember(String pod) {
-    ContainerProcess process = process(pod);
-    process.signal("KILL");
-    return process.pid();
+  /** SIGKILL to the member's process: the kubelet restarts the container (same pod, same data). */
+  void killMember(String pod) {
+    backend.signalMember(pod, "KILL");
   }
 
   /** SIGSTOP: the member is unreachable (connections hang) until {@link #resumeMember}. */
   void pauseMember(String pod) {
-    process(pod).signal("STOP");
+    backend.signalMember(pod, "STOP");
   }
 
   void resumeMember(String pod) {
-    process(pod).signal("CONT");
+    backend.signalMember(pod, "CONT");
   }
 
   Pod pod(String pod) {
@@ -191,27 +188,42 @@ final class Scenario {
     return live.getStatus().getContainerStatuses().get(0).getRestartCount();
   }
 
+  /** The id of the pod's current container ({@code status.containerStatuses[0].containerID}); new on a restart. */
+  String containerId(String pod) {
+    Pod live = pod(pod);
+    if (live == null || live.getStatus() == null || live.getStatus().getContainerStatuses() == null
+        || live.getStatus().getContainerStatuses().isEmpty()) {
+      return null;
+    }
+    return live.getStatus().getContainerStatuses().get(0).getContainerID();
+  }
+
   void deletePod(String pod) {
     kube().pods().inNamespace(namespace).withName(pod).delete();
   }
 
+  /** Deletes a claim: it stays Terminating, with its data, while a pod uses it (PVC protection). */
+  void deleteClaim(String claim) {
+    kube().persistentVolumeClaims().inNamespace(namespace).withName(claim).delete();
+  }
+
   void stopOperator() {
-    cluster.stopOperator();
+    backend.stopOperator();
   }
 
   void startOperator() {
-    cluster.startOperator();
+    backend.startOperator();
   }
 
   /** Closes the running operator and starts a new instance against the same API server. */
   void restartOperator() {
-    cluster.stopOperator();
-    cluster.startOperator();
+    backend.stopOperator();
+    backend.startOperator();
   }
 
   /** Copies every pod's log (all restarts appended) to {@code target}; returns the copies. */
   List<Path> collectLogs(Path target) {
-    try (Stream<Path> logs = Files.list(cluster.logsDir())) {
+    try (Stream<Path> logs = Files.list(backend.podLogs())) {
       Files.createDirectories(target);
       List<Path> copies = new ArrayList<>();
       for (Path log : logs.sorted().toList()) {

@@ -8,22 +8,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * An application's etcd client: through the client Service ({@code https://<cluster>.<ns>.svc:2379}, which the
- * stand-in's DNS resolves to the ready members) with the client certificate from Secret
- * {@code <cluster>-client-<name>} (tls.crt, tls.key, ca.crt), verifying the server certificate's name.
+ * An application's etcd client: against the given endpoints (the client Service, a member; {@link Backend} says
+ * how this JVM reaches them) with the client certificate from Secret {@code <cluster>-client-<name>} (tls.crt,
+ * tls.key, ca.crt), verifying the server certificate's name.
  */
 final class ServiceClient {
   private ServiceClient() {}
 
-  static Client connect(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir) {
-    return connect(kube, namespace, cluster, certificate, dir, "https://" + cluster + "." + namespace + ".svc:2379");
-  }
-
-  /** The same client certificate against another endpoint, e.g. one member's {@code <pod>.<cluster>-peer.<ns>.svc}. */
   static Client connect(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir,
-      String endpoint) {
+      List<String> endpoints) {
     Secret secret = kube.secrets().inNamespace(namespace).withName(cluster + "-client-" + certificate).get();
     if (secret == null) {
       throw new IllegalStateException("no Secret " + cluster + "-client-" + certificate);
@@ -34,7 +30,7 @@ final class ServiceClient {
       Path key = write(dir.resolve("tls.key"), ContainerEnv.secretValue(secret, "tls.key"));
       Path ca = write(dir.resolve("ca.crt"), ContainerEnv.secretValue(secret, "ca.crt"));
       return Client.builder()
-          .endpoints(endpoint)
+          .endpoints(endpoints.toArray(String[]::new))
           .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).keyManager(crt.toFile(), key.toFile())
               .build())
           .build();

@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * pod labels from the template plus {@code controller-revision-hash}, {@code statefulset.kubernetes.io/pod-name} and
  * {@code apps.kubernetes.io/pod-index}, and status (replicas, readyReplicas, currentRevision, updateRevision).
  * {@code OnDelete} updates come for free: existing pods are never replaced, a deleted pod is recreated from the
- * current template with the new revision. Pods and claims of a deleted StatefulSet are deleted here too (claims
- * per whenDeleted, their data once the pod's process is down), alongside {@link GarbageCollector}.
+ * current template with the new revision. Claims carry the PVC protection finalizer; a claim deleted on scale-down
+ * (whenScaled: Delete) or with its StatefulSet (whenDeleted: Delete: the claim is owned by the StatefulSet, and
+ * {@link GarbageCollector} deletes it with the pods) keeps its data until its pod is gone ({@link ClaimController}).
+ * A pod whose claim is still being deleted waits for the fresh claim.
  */
-final class StatefulSetController implements AutoCloseable {
+final class StatefulSetController implements StandIn {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
   static final String REVISION_LABEL = "controller-revision-hash";
   static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
@@ -55,10 +57,6 @@ final class StatefulSetController implements AutoCloseable {
 
   private final KubernetesClient client;
   private final PodVolumes volumes;
-  private final Kubelet kubelet;
-  private final Map<String, StatefulSet> known = new HashMap<>();
-  /** Claims whose data goes once their pod's process is down. */
-  private final Map<String, PersistentVolumeClaim> claimsToDelete = new LinkedHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "statefulset-standin");
     t.setDaemon(true);
@@ -67,13 +65,13 @@ final class StatefulSetController implements AutoCloseable {
   private SharedIndexInformer<StatefulSet> statefulSets;
   private SharedIndexInformer<Pod> pods;
 
-  StatefulSetController(KubernetesClient client, PodVolumes volumes, Kubelet kubelet) {
+  StatefulSetController(KubernetesClient client, PodVolumes volumes) {
     this.client = client;
     this.volumes = volumes;
-    this.kubelet = kubelet;
   }
 
-  void start() {
+  @Override
+  public void start() {
     statefulSets = client.apps().statefulSets().inAnyNamespace().inform();
     pods = client.pods().inAnyNamespace().inform();
     loop.scheduleWithFixedDelay(() -> {
@@ -86,19 +84,9 @@ final class StatefulSetController implements AutoCloseable {
   }
 
   private void sync() {
-    Map<String, StatefulSet> current = new HashMap<>();
     for (StatefulSet sts : statefulSets.getStore().list()) {
-      current.put(sts.getMetadata().getUid(), sts);
       syncOne(sts);
     }
-    for (StatefulSet gone : List.copyOf(known.values())) {
-      if (!current.containsKey(gone.getMetadata().getUid())) {
-        collectGarbage(gone);
-      }
-    }
-    known.clear();
-    known.putAll(current);
-    deleteReleasedClaims();
   }
 
   private void syncOne(StatefulSet sts) {
@@ -128,7 +116,9 @@ final class StatefulSetController implements AutoCloseable {
         LOG.info("statefulset {}/{}: scaling down, deleting {}", ns, name, pod.getMetadata().getName());
         client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).delete();
         if ("Delete".equals(retention(sts, false))) {
-          claimsOf(sts, ordinal).forEach(c -> claimsToDelete.put(ns + "/" + c.getMetadata().getName(), c));
+          // ClaimController keeps the data until the pod is gone
+          claimsOf(sts, ordinal).forEach(c -> client.persistentVolumeClaims().inNamespace(ns)
+              .withName(c.getMetadata().getName()).delete());
         }
       }
       if (ordered) {
@@ -173,7 +163,10 @@ final class StatefulSetController implements AutoCloseable {
     spec.setSubdomain(sts.getSpec().getServiceName());
     List<Volume> podVolumes = new ArrayList<>(Optional.ofNullable(spec.getVolumes()).orElse(List.of()));
     for (PersistentVolumeClaim claim : claimsOf(sts, ordinal)) {
-      ensureClaim(sts, claim);
+      if (!ensureClaim(sts, claim)) {
+        LOG.debug("pod {} waits for claim {} to finish deleting", podName, claim.getMetadata().getName());
+        return;
+      }
       podVolumes.add(new VolumeBuilder().withName(templateName(claim, sts, ordinal)).withNewPersistentVolumeClaim()
           .withClaimName(claim.getMetadata().getName()).endPersistentVolumeClaim().build());
     }
@@ -206,21 +199,29 @@ final class StatefulSetController implements AutoCloseable {
     return name.substring(0, name.length() - ("-" + sts.getMetadata().getName() + "-" + ordinal).length());
   }
 
-  private void ensureClaim(StatefulSet sts, PersistentVolumeClaim claim) {
+  /**
+   * Creates the claim (with the protection finalizer) unless it exists; false while a claim of that name is still
+   * being deleted: the pod must wait for the fresh claim rather than start on the old one's way out.
+   */
+  private boolean ensureClaim(StatefulSet sts, PersistentVolumeClaim claim) {
     String ns = sts.getMetadata().getNamespace();
-    claimsToDelete.remove(ns + "/" + claim.getMetadata().getName());
-    if (client.persistentVolumeClaims().inNamespace(ns).withName(claim.getMetadata().getName()).get() == null) {
-      if ("Delete".equals(retention(sts, true))) {
-        claim.getMetadata().setOwnerReferences(List.of(ownerOf(sts)));
-      }
-      claim.setStatus(null);
-      client.persistentVolumeClaims().inNamespace(ns).resource(claim).create();
+    PersistentVolumeClaim live = client.persistentVolumeClaims().inNamespace(ns)
+        .withName(claim.getMetadata().getName()).get();
+    if (live != null) {
+      return live.getMetadata().getDeletionTimestamp() == null;
     }
+    if ("Delete".equals(retention(sts, true))) {
+      claim.getMetadata().setOwnerReferences(List.of(ownerOf(sts)));
+    }
+    claim.getMetadata().setFinalizers(List.of(ClaimController.PROTECTION_FINALIZER));
+    claim.setStatus(null);
+    client.persistentVolumeClaims().inNamespace(ns).resource(claim).create();
     try {
       Files.createDirectories(volumes.claimDir(ns, claim.getMetadata().getName()));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    return true;
   }
 
   private static String retention(StatefulSet sts, boolean whenDeleted) {
@@ -261,42 +262,6 @@ final class StatefulSetController implements AutoCloseable {
     }
   }
 
-  /** The StatefulSet is gone: delete its pods (and claims per whenDeleted), as the garbage collector would. */
-  private void collectGarbage(StatefulSet sts) {
-    String ns = sts.getMetadata().getNamespace();
-    Map<Integer, Pod> owned = ownedPods(sts);
-    owned.values().forEach(p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
-    if ("Delete".equals(retention(sts, true))) {
-      for (int ordinal : owned.keySet()) {
-        claimsOf(sts, ordinal).forEach(c -> claimsToDelete.put(ns + "/" + c.getMetadata().getName(), c));
-      }
-      // claims of pods already gone (the garbage collector may have removed them first) carry our reference
-      for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(ns).list().getItems()) {
-        if (Optional.ofNullable(claim.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
-            .anyMatch(r -> sts.getMetadata().getUid().equals(r.getUid()))) {
-          claimsToDelete.put(ns + "/" + claim.getMetadata().getName(), claim);
-        }
-      }
-    }
-  }
-
-  /** Deletes claims (object and directory) once no process of their pod can still write to them. */
-  private void deleteReleasedClaims() {
-    for (var entry : List.copyOf(claimsToDelete.entrySet())) {
-      PersistentVolumeClaim claim = entry.getValue();
-      String ns = claim.getMetadata().getNamespace();
-      String claimName = claim.getMetadata().getName();
-      String pod = claimName.substring(claimName.indexOf('-') + 1);
-      if (kubelet.hasRuntime(ns, pod)) {
-        continue;
-      }
-      client.persistentVolumeClaims().inNamespace(ns).withName(claimName).delete();
-      deleteRecursively(volumes.claimDir(ns, claimName));
-      claimsToDelete.remove(entry.getKey());
-      LOG.info("claim {}/{} deleted with its data", ns, claimName);
-    }
-  }
-
   static boolean isReady(Pod pod) {
     return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
         .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
@@ -309,19 +274,6 @@ final class StatefulSetController implements AutoCloseable {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 10);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot delete {}: {}", dir, e.getMessage());
     }
   }
 

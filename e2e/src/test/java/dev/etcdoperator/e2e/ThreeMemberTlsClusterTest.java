@@ -6,20 +6,18 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import io.etcd.jetcd.Client;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Scenario (a): a three-member cluster with default TLS becomes Ready; 1,000 keys through the client Service. */
+@ClassTemplate
+@ExtendWith(Backends.class)
 class ThreeMemberTlsClusterTest {
-  private static final String NAMESPACE = "e2e-a";
   private static final String NAME = "main";
   private static final int KEYS = 1000;
 
-  @RegisterExtension
-  static final LocalBackend BACKEND = new LocalBackend("three-member-tls", NAMESPACE);
-
   @Test
-  void becomesReadyAndServesKeysThroughTheClientService() {
-    Scenario scenario = BACKEND.scenario();
+  void becomesReadyAndServesKeysThroughTheClientService(Scenario scenario) {
     scenario.apply(scenario.tlsCluster(NAME, 3));
 
     EtcdCluster ready = scenario.awaitReady(NAME);

@@ -1,0 +1,278 @@
+package dev.etcdoperator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local backend's Kubernetes semantics that the scenarios rely on but do not all exercise: OrderedReady pod
+ * management, PVC retention on scale-down and deletion, PVC protection, startup and liveness probes, Endpoints.
+ * Containers here are {@code sleep} processes; a test makes a TCP probe pass by listening on the pod's address.
+ */
+class KubernetesStandInTest {
+  private static final String NAMESPACE = "e2e-standin";
+  private static final int PROBE_PORT = 8080;
+  private static LocalCluster cluster;
+  private static KubernetesClient kube;
+  private final List<ServerSocket> listeners = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    cluster = new LocalCluster("stand-in", NAMESPACE);
+    kube = cluster.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    NoProcessOutlives.closeAndCheck(cluster);
+  }
+
+  @Test
+  void orderedReadyStartsEachPodOnceItsPredecessorIsReadyAndScalesDownFromTheTop() throws Exception {
+    List<String> deleted = new CopyOnWriteArrayList<>();
+    try (Watch ignored = kube.pods().inNamespace(NAMESPACE).watch(deletions(deleted))) {
+      kube.apps().statefulSets().inNamespace(NAMESPACE).resource(statefulSet("ordered", 2, "OrderedReady",
+          readyWhenListening())).create();
+      Pod first = awaitRunning("ordered-0");
+      await("ordered-1 not created while ordered-0 is not Ready").during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5)).until(() -> pod("ordered-1") == null);
+
+      listen(first);
+      Pod second = awaitRunning("ordered-1");
+      listen(second);
+      await("both Ready").atMost(Duration.ofSeconds(15))
+          .until(() -> StatefulSetController.isReady(pod("ordered-0"))
+              && StatefulSetController.isReady(pod("ordered-1")));
+
+      kube.apps().statefulSets().inNamespace(NAMESPACE).withName("ordered").scale(0);
+      await("scaled to zero").atMost(Duration.ofSeconds(30))
+          .until(() -> pod("ordered-0") == null && pod("ordered-1") == null);
+      assertThat(deleted).containsExactly("ordered-1", "ordered-0");
+    }
+  }
+
+  @Test
+  void claimsFollowTheRetentionPolicy() throws Exception {
+    StatefulSet sts = withDataClaim(statefulSet("kept", 2, "Parallel", null));
+    sts.getSpec().setPersistentVolumeClaimRetentionPolicy(
+        new StatefulSetPersistentVolumeClaimRetentionPolicyBuilder()
+            .withWhenScaled("Delete").withWhenDeleted("Retain").build());
+    kube.apps().statefulSets().inNamespace(NAMESPACE).resource(sts).create();
+    awaitRunning("kept-0");
+    awaitRunning("kept-1");
+    Files.writeString(cluster.claimDir("data-kept-0").resolve("marker"), "0");
+    Files.writeString(cluster.claimDir("data-kept-1").resolve("marker"), "1");
+
+    kube.apps().statefulSets().inNamespace(NAMESPACE).withName("kept").scale(1);
+    await("claim of the removed ordinal gone with its data (whenScaled: Delete)").atMost(Duration.ofSeconds(30))
+        .until(() -> claim("data-kept-1") == null && !cluster.claimDataExists("data-kept-1"));
+    assertThat(cluster.claimDir("data-kept-0").resolve("marker")).hasContent("0");
+
+    kube.apps().statefulSets().inNamespace(NAMESPACE).withName("kept").delete();
+    await("pods gone with their StatefulSet").atMost(Duration.ofSeconds(30)).until(() -> pod("kept-0") == null);
+    assertThat(claim("data-kept-0")).as("whenDeleted: Retain").isNotNull();
+    assertThat(cluster.claimDir("data-kept-0").resolve("marker")).hasContent("0");
+  }
+
+  @Test
+  void aDeletedClaimKeepsItsDataUntilItsPodIsGoneAndThePodComesBackOnAFreshClaim() throws Exception {
+    StatefulSet sts = withDataClaim(statefulSet("fresh", 1, "Parallel", null));
+    kube.apps().statefulSets().inNamespace(NAMESPACE).resource(sts).create();
+    awaitRunning("fresh-0");
+    String oldClaim = claim("data-fresh-0").getMetadata().getUid();
+    Files.writeString(cluster.claimDir("data-fresh-0").resolve("marker"), "old");
+
+    kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-fresh-0").delete();
+    await("claim Terminating while its pod runs").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> claim("data-fresh-0") != null && claim("data-fresh-0").getMetadata().getDeletionTimestamp() != null
+            && Files.exists(cluster.claimDir("data-fresh-0").resolve("marker")));
+
+    kube.pods().inNamespace(NAMESPACE).withName("fresh-0").delete();
+    await("a new pod on a new, empty claim").atMost(Duration.ofSeconds(30)).until(() -> {
+      PersistentVolumeClaim claim = claim("data-fresh-0");
+      Pod pod = pod("fresh-0");
+      return claim != null && !claim.getMetadata().getUid().equals(oldClaim) && isRunning(pod);
+    });
+    assertThat(cluster.claimDir("data-fresh-0").resolve("marker")).doesNotExist();
+  }
+
+  @Test
+  void livenessIsCheckedOnlyAfterTheStartupProbePassedAndRestartsTheContainer() throws Exception {
+    Container container = sleeper();
+    container.setStartupProbe(tcpProbe(PROBE_PORT, 30));
+    container.setLivenessProbe(tcpProbe(PROBE_PORT + 1, 2));
+    kube.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("lively").endMetadata()
+        .withNewSpec().withContainers(container).withTerminationGracePeriodSeconds(1L).endSpec().build()).create();
+    Pod running = awaitRunning("lively");
+    String firstContainer = running.getStatus().getContainerStatuses().get(0).getContainerID();
+    await("no liveness check, so no restart, while the startup probe fails").during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5)).until(() -> restarts("lively") == 0 && !StatefulSetController.isReady(
+            pod("lively")));
+
+    listen(running);
+    await("restarted by the failing liveness probe").atMost(Duration.ofSeconds(15))
+        .until(() -> restarts("lively") >= 1);
+    var status = pod("lively").getStatus().getContainerStatuses().get(0);
+    assertThat(status.getContainerID()).isNotEqualTo(firstContainer);
+    assertThat(status.getLastState().getTerminated()).as("last state").isNotNull();
+  }
+
+  @Test
+  void endpointsListReadyPodsAsAddressesAndTheOthersAsNotReady() throws Exception {
+    for (String name : List.of("ep-a", "ep-b")) {
+      Container container = sleeper();
+      container.setReadinessProbe(tcpProbe(PROBE_PORT, 1));
+      kube.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name)
+          .withLabels(Map.of("app", "ep")).endMetadata().withNewSpec().withContainers(container)
+          .withTerminationGracePeriodSeconds(1L).endSpec().build()).create();
+    }
+    kube.services().inNamespace(NAMESPACE).resource(new ServiceBuilder().withNewMetadata().withName("ep")
+        .endMetadata().withNewSpec().withSelector(Map.of("app", "ep")).addNewPort().withName("http").withPort(80)
+        .withTargetPort(new IntOrString(PROBE_PORT)).endPort().endSpec().build()).create();
+    String readyIp = awaitRunning("ep-a").getStatus().getPodIP();
+    String notReadyIp = awaitRunning("ep-b").getStatus().getPodIP();
+    listen(pod("ep-a"));
+
+    await("Endpoints of the Service").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      Endpoints endpoints = kube.endpoints().inNamespace(NAMESPACE).withName("ep").get();
+      assertThat(endpoints).isNotNull();
+      assertThat(endpoints.getSubsets()).hasSize(1);
+      var subset = endpoints.getSubsets().get(0);
+      assertThat(subset.getAddresses()).extracting(a -> a.getIp()).containsExactly(readyIp);
+      assertThat(subset.getNotReadyAddresses()).extracting(a -> a.getIp()).containsExactly(notReadyIp);
+      assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(PROBE_PORT);
+    });
+    assertThat(InetAddress.getByName("ep." + NAMESPACE + ".svc").getHostAddress()).as("the Service name")
+        .isEqualTo(readyIp);
+
+    kube.services().inNamespace(NAMESPACE).withName("ep").delete();
+    await("Endpoints go with the Service").atMost(Duration.ofSeconds(15))
+        .until(() -> kube.endpoints().inNamespace(NAMESPACE).withName("ep").get() == null);
+  }
+
+  @AfterEach
+  void closeListeners() throws IOException {
+    for (ServerSocket listener : listeners) {
+      listener.close();
+    }
+  }
+
+  /** Makes a TCP probe of the pod on {@link #PROBE_PORT} pass. */
+  private void listen(Pod pod) {
+    try {
+      ServerSocket listener = new ServerSocket();
+      listener.bind(new InetSocketAddress(pod.getStatus().getPodIP(), PROBE_PORT));
+      listeners.add(listener);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Container sleeper() {
+    return new ContainerBuilder().withName("main").withImage("busybox").withCommand("sleep", "3600").build();
+  }
+
+  private static Probe tcpProbe(int port, int failureThreshold) {
+    return new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket().withPeriodSeconds(1)
+        .withFailureThreshold(failureThreshold).build();
+  }
+
+  private static Probe readyWhenListening() {
+    return tcpProbe(PROBE_PORT, 1);
+  }
+
+  private static StatefulSet statefulSet(String name, int replicas, String podManagement, Probe readiness) {
+    Container container = sleeper();
+    container.setReadinessProbe(readiness);
+    return new StatefulSetBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withReplicas(replicas).withPodManagementPolicy(podManagement).withServiceName(name)
+        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+        .withNewSpec().withContainers(container).withTerminationGracePeriodSeconds(1L).endSpec().endTemplate()
+        .endSpec().build();
+  }
+
+  /** A claim template {@code data} mounted at /data. */
+  private static StatefulSet withDataClaim(StatefulSet sts) {
+    sts.getSpec().getTemplate().getSpec().getContainers().get(0).setVolumeMounts(List.of(
+        new VolumeMountBuilder().withName("data").withMountPath("/data").build()));
+    sts.getSpec().setVolumeClaimTemplates(List.of(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("data").endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
+        .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()));
+    return sts;
+  }
+
+  private static Pod pod(String name) {
+    return kube.pods().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static PersistentVolumeClaim claim(String name) {
+    return kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static boolean isRunning(Pod pod) {
+    return pod != null && pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+        && !pod.getStatus().getContainerStatuses().isEmpty()
+        && pod.getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
+  }
+
+  private static Pod awaitRunning(String name) {
+    await(name + " running").atMost(Duration.ofSeconds(30)).until(() -> isRunning(pod(name)));
+    return pod(name);
+  }
+
+  private static int restarts(String name) {
+    return pod(name).getStatus().getContainerStatuses().get(0).getRestartCount();
+  }
+
+  private static Watcher<Pod> deletions(List<String> deleted) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.DELETED) {
+          deleted.add(pod.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        // the test closes it
+      }
+    };
+  }
+}
