@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /** Chooses the single next step from what was observed (GUIDE §4). Pure: no client, no clock. */
 public final class ClusterPlanner {
@@ -22,16 +21,20 @@ public final class ClusterPlanner {
    * @param etcdMembers how many members etcd reports, when it answered
    * @param storageGrowth the member volume size asked for, when larger than the StatefulSet provisions
    * @param certificateProblem why the certificates cannot be used, when they cannot
+   * @param membership etcd's membership and the member pods and claims, when etcd answered
+   * @param retainClaims whether claims of removed members are kept (spec.storage.retainOnScaleDown)
+   * @param peerScheme scheme of the members' peer URLs
    */
   public record Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
-      boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers, Optional<Quantity> storageGrowth,
-      Optional<String> certificateProblem) {
+      boolean formed, int desiredMembers, int readyPods, Optional<Quantity> storageGrowth,
+      Optional<String> certificateProblem, Optional<MembershipFacts> membership, boolean retainClaims,
+      String peerScheme) {
 
-    /** The common case in tests: no storage growth asked for, certificates fine. */
+    /** The common case in tests: no storage growth asked for, certificates fine, membership as desired. */
     public Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
-        boolean formed, int desiredMembers, int readyPods, OptionalInt etcdMembers) {
-      this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, etcdMembers,
-          Optional.empty(), Optional.empty());
+        boolean formed, int desiredMembers, int readyPods) {
+      this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, Optional.empty(),
+          Optional.empty(), Optional.empty(), false, "https");
     }
   }
 
@@ -58,12 +61,12 @@ public final class ClusterPlanner {
           "waiting for the members to form the cluster (" + in.readyPods() + "/" + in.desiredMembers()
               + " pods ready)");
     }
-    if (in.etcdMembers().isPresent() && in.etcdMembers().getAsInt() != in.desiredMembers()) {
-      // Adding or removing members safely (learners, quorum checks) is the membership workflow's job; until it
-      // exists the operator says so instead of scaling the StatefulSet behind etcd's back.
-      return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_NOT_SUPPORTED, "spec.replicas is " + in.desiredMembers()
-          + " but the cluster has " + in.etcdMembers().getAsInt() + " members: this operator version does not "
-          + "change the membership of a formed cluster");
+    if (in.membership().isPresent()) {
+      Optional<ClusterStep> change = MembershipPlanner.plan(in.membership().get(), in.desiredMembers(),
+          in.retainClaims(), in.peerScheme());
+      if (change.isPresent()) {
+        return change.get();
+      }
     }
     if (in.readyPods() < in.desiredMembers()) {
       return new ClusterStep.Wait(PODS_POLL, Reason.WAITING_FOR_PODS,

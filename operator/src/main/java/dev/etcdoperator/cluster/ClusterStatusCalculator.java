@@ -9,6 +9,7 @@ import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.api.v1alpha1.MembershipChange;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.etcd.ClusterObservation;
 import dev.etcdoperator.etcd.EtcdIds;
@@ -67,6 +68,7 @@ public final class ClusterStatusCalculator {
         health = Health.UNREACHABLE;
       }
     }
+    status.setMembershipChange(membershipChange(in.step(), previous.getMembershipChange(), clock));
     ConditionSet conditions = conditions(in, previous, health, generation, clock);
     in.tls().ifPresent(tls -> {
       status.setCertificates(tls.certificates());
@@ -74,6 +76,23 @@ public final class ClusterStatusCalculator {
     });
     status.setConditions(conditions.build());
     return status;
+  }
+
+  /**
+   * The change under way: the one this reconcile works on (keeping its start time), none once the cluster matches
+   * its spec, and otherwise whatever was recorded (a restarted operator, a wait between two steps).
+   */
+  private static MembershipChange membershipChange(ClusterStep step, MembershipChange recorded, Clock clock) {
+    return switch (step) {
+      case ClusterStep.ChangeMembership change -> {
+        MembershipChange current = new MembershipChange(
+            change.reason().equals(Reason.SCALING_IN) ? MembershipChange.SCALE_IN : MembershipChange.SCALE_OUT,
+            change.action().member(), clock.instant().toString());
+        yield current.sameChange(recorded) ? recorded : current;
+      }
+      case ClusterStep.Done done -> null;
+      default -> recorded;
+    };
   }
 
   private static List<MemberStatus> members(ClusterObservation obs, Map<String, URI> endpointsByPod) {
@@ -157,6 +176,7 @@ public final class ClusterStatusCalculator {
       case ClusterStep.ApplyObjects apply -> set.set(PROGRESSING, true, apply.reason(),
           "applying " + apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
       case ClusterStep.Wait wait -> set.set(PROGRESSING, true, wait.reason(), wait.message());
+      case ClusterStep.ChangeMembership change -> set.set(PROGRESSING, true, change.reason(), change.message());
       case ClusterStep.ExpandStorage grow -> set.set(PROGRESSING, true, Reason.EXPANDING_STORAGE,
           "expanding member volumes to " + grow.size());
       case ClusterStep.Done done -> set.set(PROGRESSING, false, Reason.RECONCILED, "the cluster matches its spec");
@@ -182,6 +202,7 @@ public final class ClusterStatusCalculator {
         case ClusterStep.Halt halt -> halt.reason();
         case ClusterStep.Wait wait -> wait.reason();
         case ClusterStep.ApplyObjects apply -> apply.reason();
+        case ClusterStep.ChangeMembership change -> change.reason();
         case ClusterStep.ExpandStorage grow -> Reason.EXPANDING_STORAGE;
         case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING : Reason.MEMBERS_UNHEALTHY;
       };

@@ -17,6 +17,9 @@ public sealed interface ClusterStep {
   /** Grow every member's volume to {@code size}, then re-create the StatefulSet so its template says so too. */
   record ExpandStorage(Quantity size) implements ClusterStep {}
 
+  /** One membership change; {@code reason} is the Progressing reason (ScalingOut, ScalingIn, ...). */
+  record ChangeMembership(MembershipAction action, String reason, String message) implements ClusterStep {}
+
   /** Nothing to do until the cluster moves; look again after {@code after}. */
   record Wait(Duration after, String reason, String message) implements ClusterStep {}
 

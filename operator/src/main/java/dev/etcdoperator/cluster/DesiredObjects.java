@@ -20,17 +20,24 @@ final class DesiredObjects {
   private DesiredObjects() {}
 
   /**
-   * @param existingConfig the bootstrap ConfigMap as it is; its member list and token are never rewritten, since
-   *     members started from them
+   * @param existingConfig the bootstrap ConfigMap as it is; its token is never rewritten, nor, until the cluster
+   *     has formed, its member list, since members started from them
    * @param formed whether the cluster has formed: from then on no member may start with initial-cluster-state=new
    * @param memberCount how many member pods the StatefulSet should run
+   * @param memberOrdinals the ordinals of etcd's members (voters and learners), when etcd answered: a member that
+   *     joins a formed cluster needs them all in its initial cluster
    */
   static List<HasMetadata> of(ClusterBlueprint blueprint, Optional<ConfigMap> existingConfig,
-      Optional<StatefulSet> existingStatefulSet, boolean formed, int memberCount) {
+      Optional<StatefulSet> existingStatefulSet, boolean formed, int memberCount,
+      Optional<List<Integer>> memberOrdinals) {
     BootstrapConfig bootstrap = existingConfig.flatMap(DesiredObjects::bootstrapOf)
         .orElseGet(() -> BootstrapConfig.initial(blueprint));
     if (formed) {
       bootstrap = bootstrap.withState(InitialClusterState.EXISTING);
+      if (memberOrdinals.isPresent() && !memberOrdinals.get().isEmpty()) {
+        bootstrap = new BootstrapConfig(BootstrapConfig.initialClusterOf(blueprint, memberOrdinals.get()),
+            InitialClusterState.EXISTING, bootstrap.token());
+      }
     }
     StatefulSet statefulSet = MemberStatefulSetBuilder.build(blueprint, memberCount);
     existingStatefulSet.ifPresent(live -> keepImmutableFields(statefulSet, live));

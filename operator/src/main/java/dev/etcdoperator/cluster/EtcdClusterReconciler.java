@@ -3,7 +3,7 @@ package dev.etcdoperator.cluster;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
-import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.EtcdUnavailableException;
 import dev.etcdoperator.resources.BootstrapConfig;
@@ -16,6 +16,7 @@ import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -42,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -71,6 +71,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   private final Clock clock;
   private final ClusterTls clusterTls;
   private final OperatorClientFiles clientFiles;
+  private final MembershipActions membershipActions;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock) {
@@ -83,6 +84,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     this.clock = clock;
     this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
     this.clientFiles = new OperatorClientFiles(settings.clientCertificateDir());
+    this.membershipActions = new MembershipActions(client, events, clock);
   }
 
   @Override
@@ -93,12 +95,14 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       sources.add(new InformerEventSource<>(
           InformerEventSourceConfiguration.from(owned, EtcdCluster.class).withLabelSelector(ours).build(), context));
     }
-    // Pods are owned by the StatefulSet, not by us: map them to their cluster by the instance label.
-    sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, EtcdCluster.class)
-        .withLabelSelector(ours)
-        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
-            pod.getMetadata().getLabels().get(ClusterLabels.INSTANCE), pod.getMetadata().getNamespace())))
-        .build(), context));
+    // Pods and volume claims belong to the StatefulSet, not to us: map them to their cluster by the instance label.
+    for (Class<? extends HasMetadata> member : List.of(Pod.class, PersistentVolumeClaim.class)) {
+      sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(member, EtcdCluster.class)
+          .withLabelSelector(ours)
+          .withSecondaryToPrimaryMapper(o -> Set.of(new ResourceID(
+              o.getMetadata().getLabels().get(ClusterLabels.INSTANCE), o.getMetadata().getNamespace())))
+          .build(), context));
+    }
     return sources;
   }
 
@@ -115,12 +119,18 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names)));
     EtcdView etcd = observeEtcd(cluster, pods, tls);
     boolean formed = isFormed(cluster, bootstrapConfig, etcd);
+    Optional<MembershipFacts> membership = etcd instanceof EtcdView.Reached r && formed
+        ? Optional.of(MembershipFacts.of(names, r.observation(), MemberObjects.podOrdinals(names, pods),
+            MemberObjects.claimOrdinals(names, context.getSecondaryResources(PersistentVolumeClaim.class)),
+            statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0)))
+        : Optional.empty();
 
     List<HasMetadata> drifted = new ArrayList<>();
     boolean anyMissing = false;
     if (problems.isEmpty() && blueprint.isPresent()) {
       List<HasMetadata> desired = DesiredObjects.of(blueprint.get().withTls(tls.get().memberTls()), bootstrapConfig,
-          statefulSet, formed, memberCount(cluster, bootstrapConfig, statefulSet, etcd, formed));
+          statefulSet, formed, memberCount(cluster, bootstrapConfig, statefulSet, membership, formed),
+          membership.map(MembershipFacts::memberOrdinals));
       Map<String, HasMetadata> live = liveObjects(context);
       // Certificate Secrets go first: the members mount them.
       drifted.addAll(tls.get().toWrite());
@@ -132,11 +142,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         .map(TlsState::message);
     ClusterStep step = ClusterPlanner.plan(new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
         anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
-        etcd instanceof EtcdView.Reached r ? OptionalInt.of(r.observation().members().size()) : OptionalInt.empty(),
         statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s)),
-        certificateProblem));
+        certificateProblem, membership, retainsClaims(cluster),
+        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https"));
 
-    step = act(cluster, step);
+    step = act(cluster, step, etcd);
 
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
@@ -169,10 +179,13 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     };
   }
 
-  private ClusterStep act(EtcdCluster cluster, ClusterStep step) {
+  private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd) {
     String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     try {
       switch (step) {
+        case ClusterStep.ChangeMembership change when etcd instanceof EtcdView.Reached reached -> {
+          return membershipActions.perform(cluster, change, reached.client());
+        }
         case ClusterStep.ApplyObjects apply -> {
           for (HasMetadata object : apply.objects()) {
             client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
@@ -217,8 +230,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
             cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), credentials.get()))
         : EtcdConnection.plain(urls, settings.etcdRequestTimeout());
     try {
-      ClusterObservation observation = etcdClients.forCluster(key(cluster), connection).observe(urls);
-      return new EtcdView.Reached(observation, endpoints);
+      EtcdClient client = etcdClients.forCluster(key(cluster), connection);
+      return new EtcdView.Reached(client.observe(urls), endpoints, client);
     } catch (EtcdUnavailableException e) {
       return new EtcdView.Unreachable(e.getMessage());
     }
@@ -234,19 +247,24 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   }
 
   /**
-   * Before the cluster forms, the bootstrap members; afterwards the StatefulSet follows etcd's membership, which
-   * only the membership workflow changes (one learner at a time), never a plain StatefulSet scale.
+   * Before the cluster forms, the bootstrap members; afterwards the StatefulSet follows etcd's membership (up to the
+   * highest member ordinal), which only the membership workflow changes, one member at a time.
    */
   private static int memberCount(EtcdCluster cluster, Optional<ConfigMap> bootstrapConfig,
-      Optional<StatefulSet> statefulSet, EtcdView etcd, boolean formed) {
+      Optional<StatefulSet> statefulSet, Optional<MembershipFacts> membership, boolean formed) {
     if (!formed) {
       return bootstrapConfig.flatMap(DesiredObjects::bootstrapOf).map(DesiredObjects::bootstrapMemberCount)
           .orElse(cluster.getSpec().getReplicas());
     }
-    if (etcd instanceof EtcdView.Reached r) {
-      return r.observation().members().size();
+    if (membership.isPresent()) {
+      return membership.get().statefulSetReplicasForMembers();
     }
     return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
+  }
+
+  private static boolean retainsClaims(EtcdCluster cluster) {
+    return cluster.getSpec().getStorage() != null
+        && Boolean.TRUE.equals(cluster.getSpec().getStorage().getRetainOnScaleDown());
   }
 
   /** spec.version if set; otherwise keep what runs, and start new clusters with the operator's default. */

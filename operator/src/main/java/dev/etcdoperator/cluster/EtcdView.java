@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdClient;
 import java.net.URI;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ public sealed interface EtcdView {
   /** Member pods run, but no member answered. */
   record Unreachable(String error) implements EtcdView {}
 
-  /** etcd answered; endpoints are keyed by pod name. */
-  record Reached(ClusterObservation observation, Map<String, URI> endpointsByPod) implements EtcdView {}
+  /** etcd answered; endpoints are keyed by pod name; {@code client} is how to talk to it again. */
+  record Reached(ClusterObservation observation, Map<String, URI> endpointsByPod, EtcdClient client)
+      implements EtcdView {}
 }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * not be among the connection's endpoints. Thread-safe; {@link #close()} releases all threads and connections.
  */
 public final class EtcdClient implements AutoCloseable {
+  /** etcd's ErrLearnerNotReady: the learner is not yet in sync with the leader. */
+  static final String LEARNER_NOT_READY = "can only promote a learner member which is in sync with leader";
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClient.class);
 
@@ -116,9 +118,54 @@ public final class EtcdClient implements AutoCloseable {
     MemberList memberList = chooseMemberList(results, endpoints);
     Map<URI, MemberProbe> byEndpoint = new LinkedHashMap<>();
     for (EndpointProbe.Result r : results) {
-      byEndpoint.put(r.endpoint(), toProbe(r, memberList.clusterId()));
+      byEndpoint.put(r.endpoint(), toProbe(r, memberList));
     }
     return new ClusterObservation(memberList.clusterId(), memberList.members(), byEndpoint);
+  }
+
+  /**
+   * Adds a learner that will join at {@code peerUrl}; returns it as etcd lists it (not yet started, so no name).
+   * Not idempotent: the caller must first check the member list for a member at that peer URL.
+   */
+  public EtcdMember addLearner(URI peerUrl) {
+    return Convert.member(await(client.getClusterClient().addMember(List.of(peerUrl), true), "member add")
+        .getMember());
+  }
+
+  /**
+   * Promotes a learner to a voting member. Returns false, changing nothing, while etcd says the learner has not
+   * caught up with the leader yet (the caller retries later).
+   */
+  public boolean promote(long memberId) {
+    try {
+      await(client.getClusterClient().promoteMember(memberId), "member promote");
+      return true;
+    } catch (EtcdClientException e) {
+      if (e.getMessage().contains(LEARNER_NOT_READY)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Removes a member (voter or learner) from the cluster. */
+  public void removeMember(long memberId) {
+    await(client.getClusterClient().removeMember(memberId), "member remove");
+  }
+
+  /**
+   * Asks the leader, which must be the member at {@code leaderEndpoint} (etcd refuses the request elsewhere), to
+   * hand leadership to {@code transfereeId}.
+   */
+  public void moveLeader(URI leaderEndpoint, long transfereeId) {
+    checkEndpoint(leaderEndpoint);
+    Client leader = factory.client(List.of(leaderEndpoint), false);
+    try {
+      Failures.await(leader.getMaintenanceClient().moveLeader(transfereeId), deadline(), "move leader",
+          List.of(leaderEndpoint), timeout());
+    } finally {
+      leader.close();
+    }
   }
 
   /** Writes {@code key=value} (UTF-8). */
@@ -166,7 +213,8 @@ public final class EtcdClient implements AutoCloseable {
             endpoints));
   }
 
-  private static MemberProbe toProbe(EndpointProbe.Result r, long clusterId) {
+  private static MemberProbe toProbe(EndpointProbe.Result r, MemberList memberList) {
+    long clusterId = memberList.clusterId();
     if (r.status().isEmpty()) {
       return MemberProbe.unhealthy(r.endpoint(), Optional.empty(), r.errorSummary());
     }
@@ -174,6 +222,13 @@ public final class EtcdClient implements AutoCloseable {
       // Another cluster answering at a member's address (e.g. a stale data dir) must never count as healthy.
       return MemberProbe.unhealthy(r.endpoint(), r.status(), "member belongs to cluster "
           + EtcdIds.toHex(r.statusCluster()) + ", not " + EtcdIds.toHex(clusterId));
+    }
+    MemberStatus status = r.status().get();
+    if (memberList.members().stream().anyMatch(m -> m.id() == status.memberId() && m.learner())) {
+      // A learner refuses linearizable reads and alarm requests by design: answering status without errors is
+      // all a learner can show. Whether it has caught up is etcd's call when it is promoted.
+      return status.errors().isEmpty() ? MemberProbe.healthy(r.endpoint(), status)
+          : MemberProbe.unhealthy(r.endpoint(), r.status(), String.join("; ", status.errors()));
     }
     return r.healthError()
         .map(error -> MemberProbe.unhealthy(r.endpoint(), r.status(), error))

@@ -47,10 +47,12 @@ public final class MemberStatefulSetBuilder {
         .withNewUpdateStrategy()
         .withType("OnDelete")
         .endUpdateStrategy()
-        // A removed member's data must never be reused (safety rule 11), so its claim goes with it.
+        // A removed member's data must never be reused (safety rule 11), so its claim goes with it, unless the
+        // user keeps it (then the operator refuses to scale out onto it).
         .withNewPersistentVolumeClaimRetentionPolicy()
         .withWhenDeleted("Delete")
-        .withWhenScaled("Delete")
+        .withWhenScaled(blueprint.storage() instanceof MemberStorage.PersistentVolume v && v.retainOnScaleDown()
+            ? "Retain" : "Delete")
         .endPersistentVolumeClaimRetentionPolicy()
         .withNewSelector()
         .withMatchLabels(blueprint.labels().selector())

@@ -7,8 +7,13 @@ import java.util.Optional;
 /** Where a member keeps its data: its own persistent volume, or an emptyDir that dies with the pod. */
 public sealed interface MemberStorage {
 
-  /** A PersistentVolumeClaim per member from the StatefulSet's volumeClaimTemplate. */
-  record PersistentVolume(String size, Optional<String> storageClassName) implements MemberStorage {
+  /**
+   * A PersistentVolumeClaim per member from the StatefulSet's volumeClaimTemplate.
+   *
+   * @param retainOnScaleDown keep the claim of a member removed by scale-in (default: it goes with the member)
+   */
+  record PersistentVolume(String size, Optional<String> storageClassName, boolean retainOnScaleDown)
+      implements MemberStorage {
     public PersistentVolume {
       Objects.requireNonNull(size, "size");
       Objects.requireNonNull(storageClassName, "storageClassName");
@@ -30,7 +35,8 @@ public sealed interface MemberStorage {
       return new EmptyDir(nonBlank(storage.getEmptyDir().getSizeLimit()), nonBlank(storage.getEmptyDir().getMedium()));
     }
     String size = nonBlank(storage.getSize()).orElse(StorageSpec.DEFAULT_SIZE);
-    return new PersistentVolume(size, nonBlank(storage.getStorageClassName()));
+    return new PersistentVolume(size, nonBlank(storage.getStorageClassName()),
+        Boolean.TRUE.equals(storage.getRetainOnScaleDown()));
   }
 
   private static Optional<String> nonBlank(String value) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,60 +27,52 @@ class ClusterPlannerTest {
     return Stream.of(
         // Invalid spec wins over everything else, and every problem is in the message.
         Arguments.of("invalid spec beats pause, drift and waiting",
-            new ClusterPlanner.Input(TWO_PROBLEMS, true, DRIFTED, true, false, 3, 0, OptionalInt.empty()),
+            new ClusterPlanner.Input(TWO_PROBLEMS, true, DRIFTED, true, false, 3, 0),
             new ClusterStep.Halt(Reason.INVALID_SPEC,
                 "spec.replicas must be 1, 3, 5, 7 or 9, got 4; set exactly one of spec.storage.size or "
                     + "spec.storage.emptyDir")),
         Arguments.of("one problem is the whole message",
-            new ClusterPlanner.Input(List.of("bad version"), false, List.of(), false, true, 3, 3, OptionalInt.empty()),
+            new ClusterPlanner.Input(List.of("bad version"), false, List.of(), false, true, 3, 3),
             new ClusterStep.Halt(Reason.INVALID_SPEC, "bad version")),
         // Paused halts before anything is applied.
         Arguments.of("paused beats drift",
-            new ClusterPlanner.Input(NO_PROBLEMS, true, DRIFTED, true, false, 3, 0, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, true, DRIFTED, true, false, 3, 0),
             new ClusterStep.Halt(Reason.PAUSED, "reconciliation is paused: no changes are made")),
         Arguments.of("paused on a healthy cluster",
-            new ClusterPlanner.Input(NO_PROBLEMS, true, List.of(), false, true, 3, 3, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, true, List.of(), false, true, 3, 3),
             new ClusterStep.Halt(Reason.PAUSED, "reconciliation is paused: no changes are made")),
         // Drift: create when something is missing, update otherwise.
         Arguments.of("missing objects are created, in the order given",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, DRIFTED, true, false, 3, 0, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, DRIFTED, true, false, 3, 0),
             new ClusterStep.ApplyObjects(DRIFTED, Reason.CREATING_RESOURCES)),
         Arguments.of("drifted objects are updated",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(PEER), false, true, 3, 3, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(PEER), false, true, 3, 3),
             new ClusterStep.ApplyObjects(List.of(PEER), Reason.UPDATING_RESOURCES)),
         Arguments.of("drift beats waiting for the cluster to form",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(CONFIG), false, false, 3, 1, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(CONFIG), false, false, 3, 1),
             new ClusterStep.ApplyObjects(List.of(CONFIG), Reason.UPDATING_RESOURCES)),
         // Not formed: wait for bootstrap.
         Arguments.of("not formed waits for bootstrap",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 1, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 1),
             new ClusterStep.Wait(Duration.ofSeconds(5), Reason.BOOTSTRAPPING,
                 "waiting for the members to form the cluster (1/3 pods ready)")),
         Arguments.of("not formed even with all pods ready",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 3, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 3),
             new ClusterStep.Wait(Duration.ofSeconds(5), Reason.BOOTSTRAPPING,
                 "waiting for the members to form the cluster (3/3 pods ready)")),
         // Formed but pods not all ready.
         Arguments.of("formed with fewer ready pods waits for pods",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 5, 4, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 5, 4),
             new ClusterStep.Wait(Duration.ofSeconds(10), Reason.WAITING_FOR_PODS, "4/5 member pods ready")),
         Arguments.of("formed with no ready pod waits for pods",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 1, 0, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 1, 0),
             new ClusterStep.Wait(Duration.ofSeconds(10), Reason.WAITING_FOR_PODS, "0/1 member pods ready")),
-        // A formed cluster is never resized behind etcd's back.
-        Arguments.of("replicas changed on a formed cluster is refused, not waited for",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 5, 3, OptionalInt.of(3)),
-            new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_NOT_SUPPORTED, "spec.replicas is 5 but the cluster has 3 "
-                + "members: this operator version does not change the membership of a formed cluster")),
-        Arguments.of("etcd agreeing with spec.replicas goes on to the pods",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 3, 2, OptionalInt.of(3)),
-            new ClusterStep.Wait(Duration.ofSeconds(10), Reason.WAITING_FOR_PODS, "2/3 member pods ready")),
         // Done.
         Arguments.of("formed with every pod ready is done",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 3, 3, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 3, 3),
             new ClusterStep.Done()),
         Arguments.of("more ready pods than desired (scale-down in progress) is done",
-            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 3, 5, OptionalInt.empty()),
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 3, 5),
             new ClusterStep.Done()));
   }
 

@@ -59,7 +59,8 @@ class DesiredObjectsTest {
 
   @Test
   void objectsComeInApplyOrder() {
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false, 3);
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false, 3,
+        Optional.empty());
 
     assertThat(objects).extracting(HasMetadata::getKind)
         .containsExactly("ConfigMap", "Service", "Service", "StatefulSet", "PodDisruptionBudget");
@@ -70,7 +71,8 @@ class DesiredObjectsTest {
 
   @Test
   void newClusterBootstrapsEveryMemberWithStateNew() {
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false, 3);
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false, 3,
+        Optional.empty());
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS)
@@ -85,7 +87,8 @@ class DesiredObjectsTest {
     ConfigMap live = bootstrapConfigMap("main-0=http://main-0" + PEER, "new", "main-0ld70ken");
 
     List<HasMetadata> objects =
-        DesiredObjects.of(blueprint(s -> s.setReplicas(5)), Optional.of(live), Optional.empty(), false, 1);
+        DesiredObjects.of(blueprint(s -> s.setReplicas(5)), Optional.of(live), Optional.empty(), false, 1,
+            Optional.empty());
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", "main-0=http://main-0" + PEER)
@@ -98,7 +101,8 @@ class DesiredObjectsTest {
   void formedClusterFlipsStateToExistingAndKeepsTheRest() {
     ConfigMap live = bootstrapConfigMap(THREE_MEMBERS, "new", "main-0ld70ken");
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true, 3);
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true, 3,
+        Optional.empty());
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS)
@@ -107,8 +111,23 @@ class DesiredObjectsTest {
   }
 
   @Test
+  void aMemberJoiningAFormedClusterFindsEveryCurrentMemberInItsInitialCluster() {
+    ConfigMap live = bootstrapConfigMap(THREE_MEMBERS, "existing", "main-0ld70ken");
+
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true, 4,
+        Optional.of(List.of(0, 1, 2, 3)));
+
+    assertThat(configMapIn(objects).getData())
+        .containsEntry("initial-cluster", THREE_MEMBERS + ",main-3=http://main-3" + PEER)
+        .containsEntry("initial-cluster-state", "existing")
+        .containsEntry("initial-cluster-token", "main-0ld70ken");
+    assertThat(statefulSetIn(objects).getSpec().getReplicas()).isEqualTo(4);
+  }
+
+  @Test
   void formedClusterWithoutAConfigMapNeverGetsStateNew() {
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), true, 3);
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), true, 3,
+        Optional.empty());
 
     assertThat(configMapIn(objects).getData()).containsEntry("initial-cluster-state", "existing");
   }
@@ -117,7 +136,8 @@ class DesiredObjectsTest {
   void existingStateIsNeverFlippedBackToNew() {
     ConfigMap live = bootstrapConfigMap(THREE_MEMBERS, "existing", "main-0ld70ken");
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false, 3);
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false, 3,
+        Optional.empty());
 
     assertThat(configMapIn(objects).getData()).containsEntry("initial-cluster-state", "existing");
   }
@@ -127,7 +147,8 @@ class DesiredObjectsTest {
     ConfigMap live = new ConfigMapBuilder().withNewMetadata().withName("main-config").endMetadata()
         .withData(Map.of("initial-cluster", "main-0=http://main-0" + PEER)).build();
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false, 3);
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false, 3,
+        Optional.empty());
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS)
@@ -157,7 +178,7 @@ class DesiredObjectsTest {
     grown.setSize("16Gi");
 
     StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(s -> s.setStorage(grown)), Optional.empty(),
-        Optional.of(live), true, 5));
+        Optional.of(live), true, 5, Optional.empty()));
 
     assertThat(desired.getSpec().getServiceName()).isEqualTo("legacy-peer");
     assertThat(desired.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
@@ -175,7 +196,7 @@ class DesiredObjectsTest {
     storage.setSize("16Gi");
 
     StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(s -> s.setStorage(storage)), Optional.empty(),
-        Optional.empty(), false, 3));
+        Optional.empty(), false, 3, Optional.empty()));
 
     assertThat(desired.getSpec().getServiceName()).isEqualTo("main-peer");
     assertThat(desired.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
@@ -187,7 +208,8 @@ class DesiredObjectsTest {
   void desiredStatefulSetMatchesTheLiveOneItWasBuiltFrom() {
     StatefulSet live = copy(MemberStatefulSetBuilder.build(blueprint(), 3));
 
-    StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(), Optional.empty(), Optional.of(live), true, 3));
+    StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(), Optional.empty(), Optional.of(live), true, 3,
+        Optional.empty()));
 
     assertThat(new ObjectDrift(SERIALIZATION).needsApply(desired, live)).isFalse();
   }

@@ -17,6 +17,9 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.EtcdConnection;
+import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -27,7 +30,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -257,7 +262,7 @@ class EtcdClusterReconcilerTest {
   }
 
   @Test
-  void replicasChangeOnAFormedClusterIsReportedAndTheStatefulSetKeepsItsSize(@TempDir Path dir) {
+  void replicasRaisedOnAFormedClusterAddsOneLearnerAndRaisesTheStatefulSetByOne(@TempDir Path dir) {
     env.etcd().put("solo", EtcdProcessCluster.builder(dir).members(1).namePrefix("solo").start());
     env.create("solo", spec -> {
       spec.getSpec().setReplicas(1);
@@ -273,13 +278,28 @@ class EtcdClusterReconcilerTest {
       return c;
     });
 
+    // One member at a time: a learner for solo-1 in etcd, the StatefulSet raised to 2 for its pod, and the pod's
+    // initial cluster naming both members. The learner never starts here (no pod runs), so it stays at that.
     await().atMost(WAIT).untilAsserted(() -> {
       Condition progressing = condition(env.status("solo"), PROGRESSING);
-      assertThat(progressing.getStatus()).isEqualTo("False");
-      assertThat(progressing.getReason()).isEqualTo("MembershipChangeNotSupported");
-      assertThat(progressing.getMessage()).contains("spec.replicas is 3 but the cluster has 1 members");
+      assertThat(progressing.getStatus()).isEqualTo("True");
+      assertThat(progressing.getReason()).isEqualTo("ScalingOut");
+      assertThat(progressing.getMessage()).isEqualTo("waiting for learner solo-1 to start and catch up");
+      assertThat(env.get(StatefulSet.class, "solo").getSpec().getReplicas()).isEqualTo(2);
     });
-    assertThat(env.get(StatefulSet.class, "solo").getSpec().getReplicas()).isEqualTo(1);
+    try (EtcdClient etcd = EtcdClient.connect(EtcdConnection.plain(env.etcd().get("solo").clientUrls(),
+        Duration.ofSeconds(5)))) {
+      assertThat(etcd.listMembers().members()).hasSize(2).filteredOn(EtcdMember::learner).singleElement()
+          .satisfies(m -> assertThat(m.peerUrls()).extracting(URI::getHost)
+              .containsExactly("solo-1.solo-peer." + NS + ".svc"));
+    }
+    assertThat(env.status("solo").getMembershipChange()).satisfies(c -> {
+      assertThat(c.getOperation()).isEqualTo("ScaleOut");
+      assertThat(c.getMember()).isEqualTo("solo-1");
+    });
+    assertThat(env.get(ConfigMap.class, "solo-config").getData().get("initial-cluster"))
+        .contains("solo-0=http://").contains(",solo-1=http://solo-1.solo-peer.");
+    assertThat(env.eventsAbout("solo")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("MemberAdded"));
     assertThat(condition(env.status("solo"), AVAILABLE).getStatus()).isEqualTo("True");
     // TLS off, as asked explicitly: plain URLs, and a warning that stays visible.
     assertThat(env.etcdArgs("solo")).contains("--listen-peer-urls=http://$(POD_IP):2380")

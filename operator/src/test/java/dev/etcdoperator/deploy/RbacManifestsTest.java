@@ -62,7 +62,7 @@ class RbacManifestsTest {
       Map.entry(Target.of("", "secrets"), verbs("get list watch create patch update")),
       // Read only; no pods/portforward (only for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
       Map.entry(Target.of("", "pods"), verbs("get list watch")),
-      Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list patch")),
+      Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list watch patch delete")),
       Map.entry(Target.of("", "events"), verbs("create patch")),
       Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev"),
           verbs("get")));

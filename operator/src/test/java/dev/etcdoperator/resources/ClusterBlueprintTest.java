@@ -31,7 +31,7 @@ class ClusterBlueprintTest {
     assertThat(bp.ownerKind()).isEqualTo("EtcdCluster");
     assertThat(bp.replicas()).isEqualTo(3);
     assertThat(bp.image()).isEqualTo("gcr.io/etcd-development/etcd:v3.5.21");
-    assertThat(bp.storage()).isEqualTo(new MemberStorage.PersistentVolume("8Gi", Optional.empty()));
+    assertThat(bp.storage()).isEqualTo(new MemberStorage.PersistentVolume("8Gi", Optional.empty(), false));
     assertThat(bp.etcd()).isEqualTo(EtcdSettings.DEFAULTS);
     assertThat(bp.pod()).isEqualTo(PodSettings.DEFAULTS);
     assertThat(bp.scheme()).isEqualTo("http");
@@ -62,7 +62,7 @@ class ClusterBlueprintTest {
 
     ClusterBlueprint bp = blueprint("3.5.21", s -> s.setStorage(storage));
 
-    assertThat(bp.storage()).isEqualTo(new MemberStorage.PersistentVolume("20Gi", Optional.of("fast-ssd")));
+    assertThat(bp.storage()).isEqualTo(new MemberStorage.PersistentVolume("20Gi", Optional.of("fast-ssd"), false));
   }
 
   @Test

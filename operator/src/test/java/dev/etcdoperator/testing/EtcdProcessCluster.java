@@ -42,6 +42,8 @@ public final class EtcdProcessCluster implements AutoCloseable {
   private final String token;
   private final MemberHealthCheck health = new MemberHealthCheck();
   private final List<EtcdMemberProcess> members = new ArrayList<>();
+  /** Ordinals in the member list the next launched member is given as its initial cluster. */
+  private final java.util.SortedSet<Integer> inCluster = new java.util.TreeSet<>();
 
   private EtcdProcessCluster(Builder config) {
     this.config = config;
@@ -57,6 +59,7 @@ public final class EtcdProcessCluster implements AutoCloseable {
   public static final class Builder {
     private final Path baseDir;
     private int size = 1;
+    private int spares;
     private String namePrefix = "etcd";
     private String binary;
     private Duration startTimeout = Duration.ofSeconds(20);
@@ -74,6 +77,15 @@ public final class EtcdProcessCluster implements AutoCloseable {
         throw new IllegalArgumentException("members must be 1..200, got " + size);
       }
       this.size = size;
+      return this;
+    }
+
+    /**
+     * Addresses reserved for members that join later ({@link #join}): ordinals {@code size .. size+spares-1}, not
+     * started by {@link #start()}.
+     */
+    public Builder spares(int spares) {
+      this.spares = spares;
       return this;
     }
 
@@ -145,7 +157,9 @@ public final class EtcdProcessCluster implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       allocateAddresses();
       try {
-        for (EtcdMemberProcess m : members) {
+        inCluster.clear();
+        IntStream.range(0, size()).forEach(inCluster::add);
+        for (EtcdMemberProcess m : members.subList(0, size())) {
           m.wipe();
           launch(m, "new");
         }
@@ -260,6 +274,24 @@ public final class EtcdProcessCluster implements AutoCloseable {
     awaitMember(m, config.startTimeout, false);
   }
 
+  /**
+   * Starts a spare member ({@link Builder#spares}) with an empty data dir and {@code --initial-cluster-state=existing},
+   * its initial cluster being the members started or joined so far plus itself. It must have been added to the
+   * cluster (member add) first; this waits only until it serves HTTP.
+   */
+  public synchronized void join(int ordinal) {
+    EtcdMemberProcess m = member(ordinal);
+    m.kill();
+    try {
+      m.wipe();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    inCluster.add(ordinal);
+    launch(m, "existing");
+    awaitMember(m, config.startTimeout, false);
+  }
+
   /** Waits until every running member reports healthy on {@code /health}. */
   public void awaitHealthy() {
     awaitAll(config.startTimeout, true);
@@ -299,9 +331,9 @@ public final class EtcdProcessCluster implements AutoCloseable {
 
   /** Gives the members a fresh 127.a.b.0/24 block whose addresses can bind all three ports right now. */
   private void allocateAddresses() {
-    List<String> hosts = LoopbackBlocks.allocate(size(), CLIENT_PORT, PEER_PORT, METRICS_PORT);
+    List<String> hosts = LoopbackBlocks.allocate(size() + config.spares, CLIENT_PORT, PEER_PORT, METRICS_PORT);
     members.clear();
-    for (int k = 0; k < size(); k++) {
+    for (int k = 0; k < size() + config.spares; k++) {
       members.add(new EtcdMemberProcess(k, memberName(k), hosts.get(k), dataDir(k), logFile(k)));
     }
   }
@@ -316,8 +348,8 @@ public final class EtcdProcessCluster implements AutoCloseable {
         "--listen-peer-urls=" + peerUrl(m.ordinal),
         "--initial-advertise-peer-urls=" + peerUrl(m.ordinal),
         "--listen-metrics-urls=" + metricsUrl(m.ordinal),
-        "--initial-cluster=" + IntStream.range(0, size())
-            .mapToObj(i -> memberName(i) + "=" + peerUrl(i)).collect(Collectors.joining(",")),
+        "--initial-cluster=" + inCluster.stream()
+            .map(i -> memberName(i) + "=" + peerUrl(i)).collect(Collectors.joining(",")),
         "--initial-cluster-state=" + clusterState,
         "--initial-cluster-token=" + token,
         "--logger=zap",

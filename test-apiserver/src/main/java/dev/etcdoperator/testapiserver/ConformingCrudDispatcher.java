@@ -37,7 +37,8 @@ import static java.net.HttpURLConnection.HTTP_OK;
  * {@code status.podIP}, which tests set to a loopback address of their own.
  *
  * <p>Known approximations that remain: server-side apply is a JSON merge patch of the applied configuration (no
- * field ownership: a field dropped from the applied configuration is not removed, lists are replaced rather than
+ * field ownership: a field dropped from the applied configuration is not removed, except in an apply to /status,
+ * which replaces the status, lists are replaced rather than
  * merged by key, no conflicts between managers); strategic merge patch likewise replaces lists.
  */
 public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
@@ -136,6 +137,9 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
     try {
       if (apply || STRATEGIC_MERGE_PATCH.equals(contentType)) {
         byte[] json = toJson(request.getBody().getBytes(), apply);
+        if (apply && isStatusPath(request.getPath())) {
+          json = statusReplacingPatch(request.getPath(), json);
+        }
         request = copy(request, HttpMethod.PATCH, request.getPath(), MERGE_PATCH, json);
         if (apply && findResource(getKey(request.getPath())) == null) {
           if (isStatusPath(request.getPath())) {
@@ -173,6 +177,37 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
   @Override
   public JsonNode merge(JsonNode baseResource, String patch) throws KubernetesCrudDispatcherException {
     return mergePatch(baseResource, asNode(patch));
+  }
+
+  /**
+   * Server-side apply to /status: the applied status replaces the stored one. A real API server removes the fields
+   * a manager owned and no longer applies; our status has one writer (the operator, under one field manager), so
+   * "replace" is what that amounts to, where a plain merge patch would keep every field once set.
+   */
+  private byte[] statusReplacingPatch(String path, byte[] applied) throws KubernetesCrudDispatcherException {
+    Optional<JsonNode> current = stored(path);
+    JsonNode patch = asNode(new String(applied, java.nio.charset.StandardCharsets.UTF_8));
+    if (current.isEmpty() || !patch.isObject() || !patch.has("status")) {
+      return applied;
+    }
+    ((ObjectNode) patch).set("status", nullingMissing(current.get().get("status"), patch.get("status")));
+    return patch.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** {@code applied}, plus an explicit null for every key of {@code current} it lacks, at every object level. */
+  static JsonNode nullingMissing(JsonNode current, JsonNode applied) {
+    if (current == null || !current.isObject() || !applied.isObject()) {
+      return applied;
+    }
+    ObjectNode result = ((ObjectNode) applied).deepCopy();
+    for (Map.Entry<String, JsonNode> field : current.properties()) {
+      if (!applied.has(field.getKey())) {
+        result.putNull(field.getKey());
+      } else {
+        result.set(field.getKey(), nullingMissing(field.getValue(), applied.get(field.getKey())));
+      }
+    }
+    return result;
   }
 
   /** RFC 7386 JSON merge patch; returns a new node and leaves both arguments alone. */

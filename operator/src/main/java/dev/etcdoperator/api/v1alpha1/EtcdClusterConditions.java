@@ -31,6 +31,9 @@ public final class EtcdClusterConditions {
     public static final String CLUSTER_FORMED = "ClusterFormed";
     public static final String EXPANDING_STORAGE = "ExpandingStorage";
     public static final String CERTIFICATES_NOT_READY = "CertificatesNotReady";
-    public static final String MEMBERSHIP_CHANGE_NOT_SUPPORTED = "MembershipChangeNotSupported";
+    public static final String SCALING_OUT = "ScalingOut";
+    public static final String SCALING_IN = "ScalingIn";
+    public static final String REPLACING_MEMBER = "ReplacingMember";
+    public static final String MEMBERSHIP_CHANGE_BLOCKED = "MembershipChangeBlocked";
   }
 }

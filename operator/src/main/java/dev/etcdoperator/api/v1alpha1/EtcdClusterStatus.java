@@ -36,6 +36,10 @@ public class EtcdClusterStatus {
 
   private List<MemberStatus> members = new ArrayList<>();
 
+  @JsonPropertyDescription("The membership change in progress, recorded before etcd is changed so that an operator "
+      + "restarted midway finishes it; absent when the membership matches spec.replicas.")
+  private MembershipChange membershipChange;
+
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Certificates the cluster uses, with expiry and renewal time.")
@@ -105,6 +109,14 @@ public class EtcdClusterStatus {
     this.members = members;
   }
 
+  public MembershipChange getMembershipChange() {
+    return membershipChange;
+  }
+
+  public void setMembershipChange(MembershipChange membershipChange) {
+    this.membershipChange = membershipChange;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -128,6 +140,7 @@ public class EtcdClusterStatus {
         && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(selector, s.selector)
         && Objects.equals(clusterID, s.clusterID) && Objects.equals(leader, s.leader)
         && Objects.equals(currentVersion, s.currentVersion) && Objects.equals(members, s.members)
+        && Objects.equals(membershipChange, s.membershipChange)
         && Objects.equals(conditions, s.conditions) && Objects.equals(certificates, s.certificates);
   }
 

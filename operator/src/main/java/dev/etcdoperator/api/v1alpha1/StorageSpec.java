@@ -31,6 +31,10 @@ public class StorageSpec {
   @JsonPropertyDescription("Use an emptyDir instead of a persistent volume: data is lost with the pod.")
   private EmptyDirStorage emptyDir;
 
+  @JsonPropertyDescription("Keep the volume claim of a member removed by scale-in (default: delete it). Its data is "
+      + "never reused: a later scale-out to that member waits, with a condition, until the claim is deleted.")
+  private Boolean retainOnScaleDown;
+
   /** The storage used when spec.storage is omitted. */
   public static StorageSpec defaultPersistent() {
     StorageSpec spec = new StorageSpec();
@@ -52,6 +56,14 @@ public class StorageSpec {
 
   public void setStorageClassName(String storageClassName) {
     this.storageClassName = storageClassName;
+  }
+
+  public Boolean getRetainOnScaleDown() {
+    return retainOnScaleDown;
+  }
+
+  public void setRetainOnScaleDown(Boolean retainOnScaleDown) {
+    this.retainOnScaleDown = retainOnScaleDown;
   }
 
   public EmptyDirStorage getEmptyDir() {

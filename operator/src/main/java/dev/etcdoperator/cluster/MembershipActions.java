@@ -1,0 +1,120 @@
+package dev.etcdoperator.cluster;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.api.v1alpha1.MembershipChange;
+import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.EtcdClientException;
+import dev.etcdoperator.etcd.EtcdIds;
+import dev.etcdoperator.etcd.EtcdMember;
+import dev.etcdoperator.support.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Performs one {@link MembershipAction}. A change to etcd's membership is recorded in
+ * {@code status.membershipChange} first (GUIDE §4: intent before mutation), so an operator restarted midway sees
+ * what was under way; every change gets an Event.
+ */
+final class MembershipActions {
+  static final String MEMBER_ADDED = "MemberAdded";
+  static final String MEMBER_PROMOTED = "MemberPromoted";
+  static final String LEADER_MOVED = "LeaderMoved";
+  static final String MEMBER_REMOVED = "MemberRemoved";
+  static final String VOLUME_CLAIM_DELETED = "VolumeClaimDeleted";
+  static final String MEMBERSHIP_CHANGE_FAILED = "MembershipChangeFailed";
+  private static final Logger LOG = LoggerFactory.getLogger(MembershipActions.class);
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  MembershipActions(KubernetesClient client, EventRecorder events, Clock clock) {
+    this.client = client;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * @return the step as it turned out: the change itself, or a {@link ClusterStep.Wait} when etcd said "not yet"
+   *     (a learner still catching up) or the request failed
+   */
+  ClusterStep perform(EtcdCluster cluster, ClusterStep.ChangeMembership change, EtcdClient etcd) {
+    String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    try {
+      switch (change.action()) {
+        case MembershipAction.AddLearner add -> {
+          recordIntent(cluster, MembershipChange.SCALE_OUT, add.member());
+          EtcdMember learner = etcd.addLearner(add.peerUrl());
+          event(cluster, EventRecorder.Type.Normal, MEMBER_ADDED, "added " + add.member() + " as a learner (id "
+              + learner.idHex() + ", peer URL " + add.peerUrl() + ")");
+        }
+        case MembershipAction.Promote promote -> {
+          if (!etcd.promote(promote.id())) {
+            return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "learner "
+                + promote.member() + " is catching up with the leader");
+          }
+          event(cluster, EventRecorder.Type.Normal, MEMBER_PROMOTED, "promoted learner " + promote.member()
+              + " to a voting member");
+        }
+        case MembershipAction.MoveLeader move -> {
+          etcd.moveLeader(move.leaderEndpoint(), move.transfereeId());
+          event(cluster, EventRecorder.Type.Normal, LEADER_MOVED, "moved leadership from " + move.member() + " to "
+              + move.transferee());
+        }
+        case MembershipAction.Remove remove -> {
+          recordIntent(cluster, MembershipChange.SCALE_IN, remove.member());
+          etcd.removeMember(remove.id());
+          event(cluster, EventRecorder.Type.Normal, MEMBER_REMOVED, "removed " + remove.member() + " (id "
+              + EtcdIds.toHex(remove.id()) + ")");
+        }
+        case MembershipAction.DeleteClaims claims -> {
+          for (String claim : claims.claims()) {
+            client.persistentVolumeClaims().inNamespace(cluster.getMetadata().getNamespace()).withName(claim)
+                .delete();
+          }
+          event(cluster, EventRecorder.Type.Normal, VOLUME_CLAIM_DELETED, "deleted volume claims of removed "
+              + "members: " + String.join(", ", claims.claims()));
+        }
+      }
+      LOG.info("{}: {}", where, change.message());
+      return change;
+    } catch (EtcdClientException e) {
+      String message = change.message() + " failed: " + e.getMessage();
+      event(cluster, EventRecorder.Type.Warning, MEMBERSHIP_CHANGE_FAILED, message);
+      return new ClusterStep.Wait(MembershipPlanner.BLOCKED_POLL, change.reason(), message + " (will retry)");
+    }
+  }
+
+  /**
+   * Writes the intent into the status with the same server-side apply field manager as the reconciler's own status
+   * patches, so that their later status, which leaves it out once the change is done, removes it.
+   */
+  private void recordIntent(EtcdCluster cluster, String operation, String member) {
+    EtcdClusterStatus status = Optional.ofNullable(cluster.getStatus()).orElseGet(EtcdClusterStatus::new);
+    MembershipChange intent = new MembershipChange(operation, member, clock.instant().toString());
+    if (intent.sameChange(status.getMembershipChange())) {
+      return;
+    }
+    status.setMembershipChange(intent);
+    EtcdCluster patch = new EtcdCluster();
+    patch.getMetadata().setName(cluster.getMetadata().getName());
+    patch.getMetadata().setNamespace(cluster.getMetadata().getNamespace());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    // As JOSDK patches the status (its field manager defaults to the controller's name).
+    client.resource(patch).subresource("status").patch(new PatchContext.Builder()
+        .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(EtcdClusterReconciler.NAME).withForce(true)
+        .build(), patch);
+    cluster.setStatus(status);
+  }
+
+  private void event(EtcdCluster cluster, EventRecorder.Type type, String reason, String message) {
+    events.record(cluster, type, reason, message);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.etcdoperator.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.testing.EtcdProcessCluster;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The membership calls the operator scales with, on real etcd: a learner is added, refused promotion until it has
+ * started and caught up, then promoted; leadership is handed over; the old leader is removed; data survives.
+ */
+class EtcdClientMembershipTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+  @TempDir
+  Path dir;
+  private EtcdProcessCluster cluster;
+  private EtcdClient etcd;
+
+  @AfterEach
+  void stop() {
+    if (etcd != null) {
+      etcd.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void learnerJoinsIsPromotedOnceInSyncTakesOverLeadershipAndTheOldLeaderIsRemoved() {
+    cluster = EtcdProcessCluster.builder(dir).members(3).spares(1).namePrefix("m").start();
+    etcd = EtcdClient.connect(EtcdConnection.plain(cluster.clientUrls(), TIMEOUT));
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+        .until(() -> cluster.clientUrls().stream().allMatch(etcd::isHealthy));
+    etcd.put("/before", "scale");
+
+    // etcd refuses member changes until the leader has been connected to every voter for a few seconds.
+    EtcdMember learner = await("member add accepted").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500)).ignoreException(EtcdUnavailableException.class)
+        .until(() -> etcd.addLearner(cluster.peerUrl(3)), m -> true);
+    assertThat(learner.learner()).isTrue();
+    assertThat(learner.started()).as("etcd learns the name when the member starts").isFalse();
+    assertThat(learner.peerUrls()).containsExactly(cluster.peerUrl(3));
+    assertThat(etcd.promote(learner.id())).as("a learner that has not started is not in sync").isFalse();
+    assertThat(etcd.listMembers().members()).filteredOn(m -> m.id() == learner.id())
+        .singleElement().matches(EtcdMember::learner);
+
+    cluster.join(3);
+    List<URI> all = IntStream.range(0, 4).mapToObj(cluster::clientUrl).toList();
+    await("the learner answers as a healthy learner").atMost(Duration.ofSeconds(30)).until(() -> {
+      ClusterObservation seen = etcd.observe(all);
+      return seen.probes().get(cluster.clientUrl(3)).healthy()
+          && seen.member(learner.id()).map(m -> m.learner() && m.name().equals("m-3")).orElse(false);
+    });
+    await("promoted once caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> etcd.promote(learner.id()));
+    assertThat(etcd.listMembers().members()).hasSize(4).noneMatch(EtcdMember::learner);
+
+    ClusterObservation before = etcd.observe(all);
+    long oldLeader = before.leaderId().orElseThrow();
+    URI leaderEndpoint = before.probes().values().stream().filter(p -> p.memberId().orElse(0L) == oldLeader)
+        .findFirst().orElseThrow().endpoint();
+    etcd.moveLeader(leaderEndpoint, learner.id());
+    await("leadership moved to the new member").atMost(Duration.ofSeconds(15))
+        .until(() -> etcd.observe(all).leaderId().orElse(0L) == learner.id());
+
+    etcd.removeMember(oldLeader);
+    List<URI> remaining = all.stream().filter(u -> !u.equals(leaderEndpoint)).toList();
+    try (EtcdClient after = EtcdClient.connect(EtcdConnection.plain(remaining, TIMEOUT))) {
+      assertThat(after.listMembers().members()).hasSize(3).noneMatch(m -> m.id() == oldLeader);
+      assertThat(after.get("/before")).contains("scale");
+      after.put("/after", "removal");
+      assertThat(after.get("/after")).contains("removal");
+    }
+  }
+}
