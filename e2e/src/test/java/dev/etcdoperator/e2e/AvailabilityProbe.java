@@ -92,6 +92,25 @@ final class AvailabilityProbe implements AutoCloseable {
     return Duration.between(first, end == null ? Instant.now() : end);
   }
 
+  /** The longest run of failed reads: from its first failure to the next success (or to now). */
+  Duration longestOutage() {
+    Duration longest = Duration.ZERO;
+    Instant start = null;
+    for (Read r : List.copyOf(reads)) {
+      if (!r.ok() && start == null) {
+        start = r.at();
+      } else if (r.ok() && start != null) {
+        longest = max(longest, Duration.between(start, r.at()));
+        start = null;
+      }
+    }
+    return start == null ? longest : max(longest, Duration.between(start, Instant.now()));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   @Override
   public void close() {
     loop.shutdownNow();

@@ -125,6 +125,29 @@ final class Scenario {
     return backend.workDir().resolve("client-" + name);
   }
 
+  /**
+   * Hands leadership to a member, as an administrator would with {@code etcdctl move-leader}: asked of the current
+   * leader (from status.leader), then waits until the status names the new one.
+   */
+  void makeLeader(String name, int ordinal) {
+    String target = name + "-" + ordinal;
+    await(target + " leads").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions().until(() -> {
+          EtcdCluster etcd = get(name);
+          String leader = etcd.getStatus().getLeader();
+          if (target.equals(leader)) {
+            return true;
+          }
+          long targetId = etcd.getStatus().getMembers().stream().filter(m -> target.equals(m.getName()))
+              .map(m -> Long.parseUnsignedLong(m.getId(), 16)).findFirst().orElseThrow();
+          int leaderOrdinal = Integer.parseInt(leader.substring(name.length() + 1));
+          try (Client client = memberClient(name, leaderOrdinal)) {
+            join(client.getMaintenanceClient().moveLeader(targetId));
+          }
+          return false;
+        });
+  }
+
   static ByteSequence bytes(String text) {
     return ByteSequence.from(text, UTF_8);
   }

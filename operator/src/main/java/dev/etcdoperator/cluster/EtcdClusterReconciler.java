@@ -54,6 +54,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   public static final String NAME = "etcdcluster";
   static final String FIELD_MANAGER = "etcd-operator";
   static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
+  static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofSeconds(1);
   private static final List<Class<? extends HasMetadata>> OWNED_TYPES = List.of(StatefulSet.class,
       ConfigMap.class, Service.class, PodDisruptionBudget.class, Secret.class);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterReconciler.class);
@@ -162,6 +163,9 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       control = UpdateControl.noUpdate();
     } else {
       cluster.setStatus(status);
+      // Server-side apply of a status this operator alone writes, computed from what it just observed: no
+      // optimistic lock, so a cache a moment behind our own last patch does not turn into a conflict and a retry.
+      cluster.getMetadata().setResourceVersion(null);
       control = UpdateControl.patchStatus(cluster);
     }
     return reschedule(control, step);
@@ -174,6 +178,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       case ClusterStep.Halt halt when halt.reason().equals(Reason.APPLY_REJECTED) ->
           control.rescheduleAfter(AFTER_REJECTION);
       case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
+      // etcd's membership changed, which no informer reports: look again soon for the next step.
+      case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
       // Status is only as fresh as the last look at etcd, so look again periodically.
       default -> control.rescheduleAfter(settings.resyncInterval());
     };

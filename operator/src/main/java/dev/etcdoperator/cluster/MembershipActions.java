@@ -50,7 +50,11 @@ final class MembershipActions {
       switch (change.action()) {
         case MembershipAction.AddLearner add -> {
           recordIntent(cluster, MembershipChange.SCALE_OUT, add.member());
-          EtcdMember learner = etcd.addLearner(add.peerUrl());
+          Optional<EtcdMember> added = etcd.addLearner(add.peerUrl());
+          if (added.isEmpty()) {
+            return notSettled(change, add.member());
+          }
+          EtcdMember learner = added.get();
           event(cluster, EventRecorder.Type.Normal, MEMBER_ADDED, "added " + add.member() + " as a learner (id "
               + learner.idHex() + ", peer URL " + add.peerUrl() + ")");
         }
@@ -69,7 +73,9 @@ final class MembershipActions {
         }
         case MembershipAction.Remove remove -> {
           recordIntent(cluster, MembershipChange.SCALE_IN, remove.member());
-          etcd.removeMember(remove.id());
+          if (!etcd.removeMember(remove.id())) {
+            return notSettled(change, remove.member());
+          }
           event(cluster, EventRecorder.Type.Normal, MEMBER_REMOVED, "removed " + remove.member() + " (id "
               + EtcdIds.toHex(remove.id()) + ")");
         }
@@ -86,9 +92,16 @@ final class MembershipActions {
       return change;
     } catch (EtcdClientException e) {
       String message = change.message() + " failed: " + e.getMessage();
+      LOG.warn("{}: {}", where, message);
       event(cluster, EventRecorder.Type.Warning, MEMBERSHIP_CHANGE_FAILED, message);
       return new ClusterStep.Wait(MembershipPlanner.BLOCKED_POLL, change.reason(), message + " (will retry)");
     }
+  }
+
+  /** etcd takes membership changes only once its leader has been in touch with every voter for a few seconds. */
+  private static ClusterStep notSettled(ClusterStep.ChangeMembership change, String member) {
+    return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "etcd accepts the change of "
+        + member + " once its leader has been in touch with every member for a few seconds");
   }
 
   /**

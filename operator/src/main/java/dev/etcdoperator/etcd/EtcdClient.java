@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * not be among the connection's endpoints. Thread-safe; {@link #close()} releases all threads and connections.
  */
 public final class EtcdClient implements AutoCloseable {
+  /** etcd's ErrUnhealthy: the leader has not been connected to every voter for long enough to change members. */
+  static final String CLUSTER_NOT_SETTLED = "etcdserver: unhealthy cluster";
   /** etcd's ErrLearnerNotReady: the learner is not yet in sync with the leader. */
   static final String LEARNER_NOT_READY = "can only promote a learner member which is in sync with leader";
 
@@ -125,11 +127,20 @@ public final class EtcdClient implements AutoCloseable {
 
   /**
    * Adds a learner that will join at {@code peerUrl}; returns it as etcd lists it (not yet started, so no name).
-   * Not idempotent: the caller must first check the member list for a member at that peer URL.
+   * Empty, changing nothing, while etcd refuses membership changes because its leader has not been connected to
+   * every voter for the last few seconds (as right after a member started): the caller retries later. Not
+   * idempotent: the caller must first check the member list for a member at that peer URL.
    */
-  public EtcdMember addLearner(URI peerUrl) {
-    return Convert.member(await(client.getClusterClient().addMember(List.of(peerUrl), true), "member add")
-        .getMember());
+  public Optional<EtcdMember> addLearner(URI peerUrl) {
+    try {
+      return Optional.of(Convert.member(await(client.getClusterClient().addMember(List.of(peerUrl), true),
+          "member add").getMember()));
+    } catch (EtcdUnavailableException e) {
+      if (e.getMessage().contains(CLUSTER_NOT_SETTLED)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /**
@@ -148,9 +159,21 @@ public final class EtcdClient implements AutoCloseable {
     }
   }
 
-  /** Removes a member (voter or learner) from the cluster. */
-  public void removeMember(long memberId) {
-    await(client.getClusterClient().removeMember(memberId), "member remove");
+  /**
+   * Removes a member (voter or learner) from the cluster. Returns false, changing nothing, while etcd refuses
+   * membership changes because its leader has not been connected to every voter for the last few seconds (as right
+   * after leadership moved): the caller retries later.
+   */
+  public boolean removeMember(long memberId) {
+    try {
+      await(client.getClusterClient().removeMember(memberId), "member remove");
+      return true;
+    } catch (EtcdUnavailableException e) {
+      if (e.getMessage().contains(CLUSTER_NOT_SETTLED)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,10 +44,10 @@ class EtcdClientMembershipTest {
         .until(() -> cluster.clientUrls().stream().allMatch(etcd::isHealthy));
     etcd.put("/before", "scale");
 
-    // etcd refuses member changes until the leader has been connected to every voter for a few seconds.
+    // etcd refuses member changes (empty) until its leader has been connected to every voter for a few seconds.
     EtcdMember learner = await("member add accepted").atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(500)).ignoreException(EtcdUnavailableException.class)
-        .until(() -> etcd.addLearner(cluster.peerUrl(3)), m -> true);
+        .pollInterval(Duration.ofMillis(500)).until(() -> etcd.addLearner(cluster.peerUrl(3)), Optional::isPresent)
+        .orElseThrow();
     assertThat(learner.learner()).isTrue();
     assertThat(learner.started()).as("etcd learns the name when the member starts").isFalse();
     assertThat(learner.peerUrls()).containsExactly(cluster.peerUrl(3));
@@ -73,7 +74,8 @@ class EtcdClientMembershipTest {
     await("leadership moved to the new member").atMost(Duration.ofSeconds(15))
         .until(() -> etcd.observe(all).leaderId().orElse(0L) == learner.id());
 
-    etcd.removeMember(oldLeader);
+    await("old leader removed, once the new leader has been in touch with everyone for a while")
+        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> etcd.removeMember(oldLeader));
     List<URI> remaining = all.stream().filter(u -> !u.equals(leaderEndpoint)).toList();
     try (EtcdClient after = EtcdClient.connect(EtcdConnection.plain(remaining, TIMEOUT))) {
       assertThat(after.listMembers().members()).hasSize(3).noneMatch(m -> m.id() == oldLeader);
