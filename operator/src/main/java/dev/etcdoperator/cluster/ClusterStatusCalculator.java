@@ -31,11 +31,11 @@ public final class ClusterStatusCalculator {
 
   /** What the status is computed from; {@code tls} is empty where a test leaves certificates out. */
   public record Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods,
-      String selector, boolean formed, Optional<TlsState> tls) {
+      String selector, boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember) {
 
     public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
         boolean formed) {
-      this(cluster, step, etcd, pods, readyPods, selector, formed, Optional.empty());
+      this(cluster, step, etcd, pods, readyPods, selector, formed, Optional.empty(), Map.of());
     }
   }
 
@@ -51,7 +51,8 @@ public final class ClusterStatusCalculator {
     Health health = Health.NOT_FORMED;
     if (in.etcd() instanceof EtcdView.Reached reached) {
       ClusterObservation obs = reached.observation();
-      List<MemberStatus> members = members(obs, reached.endpointsByPod());
+      List<MemberStatus> members = members(obs, reached.endpointsByPod(), in.claimUidsByMember(),
+          previous.getMembers());
       status.setMembers(members);
       status.setClusterID(EtcdIds.toHex(obs.clusterId()));
       status.setLeader(members.stream().filter(m -> Boolean.TRUE.equals(m.getLeader())).map(MemberStatus::getName)
@@ -85,9 +86,11 @@ public final class ClusterStatusCalculator {
   private static MembershipChange membershipChange(ClusterStep step, MembershipChange recorded, Clock clock) {
     return switch (step) {
       case ClusterStep.ChangeMembership change -> {
-        MembershipChange current = new MembershipChange(
-            change.reason().equals(Reason.SCALING_IN) ? MembershipChange.SCALE_IN : MembershipChange.SCALE_OUT,
-            change.action().member(), clock.instant().toString());
+        MembershipChange current = new MembershipChange(switch (change.reason()) {
+          case Reason.SCALING_IN -> MembershipChange.SCALE_IN;
+          case Reason.REPLACING_MEMBER -> MembershipChange.REPLACE_MEMBER;
+          default -> MembershipChange.SCALE_OUT;
+        }, change.action().member(), clock.instant().toString());
         yield current.sameChange(recorded) ? recorded : current;
       }
       case ClusterStep.Done done -> null;
@@ -95,7 +98,12 @@ public final class ClusterStatusCalculator {
     };
   }
 
-  private static List<MemberStatus> members(ClusterObservation obs, Map<String, URI> endpointsByPod) {
+  /**
+   * @param claimUids the live volume claim of each member, by member name
+   * @param previous the members as last reported, whose recorded claim stays while a member is not healthy
+   */
+  private static List<MemberStatus> members(ClusterObservation obs, Map<String, URI> endpointsByPod,
+      Map<String, String> claimUids, List<MemberStatus> previous) {
     long leaderId = obs.leaderId().orElse(0L);
     return obs.members().stream().sorted(Comparator.comparing(EtcdMember::name)).map(member -> {
       MemberStatus m = new MemberStatus();
@@ -114,6 +122,10 @@ public final class ClusterStatusCalculator {
       });
       m.setMessage(probe.isPresent() ? probe.get().error().orElse(null)
           : member.started() ? "member pod is not running" : "member has not started yet");
+      // A healthy member serves from the claim it runs on; otherwise keep what was seen while it was healthy.
+      m.setVolumeClaimUID(m.getHealthy() && claimUids.containsKey(member.name()) ? claimUids.get(member.name())
+          : previous.stream().filter(p -> member.name().equals(p.getName()) && member.idHex().equals(p.getId()))
+              .map(MemberStatus::getVolumeClaimUID).filter(java.util.Objects::nonNull).findFirst().orElse(null));
       return m;
     }).toList();
   }

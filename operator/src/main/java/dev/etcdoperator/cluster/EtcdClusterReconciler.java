@@ -120,10 +120,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names)));
     EtcdView etcd = observeEtcd(cluster, pods, tls);
     boolean formed = isFormed(cluster, bootstrapConfig, etcd);
+    MemberObjects memberObjects = MemberObjects.of(names, pods,
+        context.getSecondaryResources(PersistentVolumeClaim.class), clock);
     Optional<MembershipFacts> membership = etcd instanceof EtcdView.Reached r && formed
-        ? Optional.of(MembershipFacts.of(names, r.observation(), MemberObjects.podOrdinals(names, pods),
-            MemberObjects.claimOrdinals(names, context.getSecondaryResources(PersistentVolumeClaim.class)),
-            statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0)))
+        ? Optional.of(MembershipFacts.of(names, r.observation(), memberObjects,
+            statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0), Optional.ofNullable(cluster.getStatus())))
         : Optional.empty();
 
     List<HasMetadata> drifted = new ArrayList<>();
@@ -150,8 +151,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     step = act(cluster, step, etcd);
 
     EtcdClusterStatus previous = cluster.getStatus();
+    Map<String, String> claimUids = new java.util.HashMap<>();
+    memberObjects.claims().forEach((ordinal, claim) -> claimUids.put(names.podName(ordinal), claim.uid()));
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
-        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls), clock);
+        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls, claimUids), clock);
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,

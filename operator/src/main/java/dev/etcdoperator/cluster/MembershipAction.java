@@ -19,6 +19,16 @@ public sealed interface MembershipAction {
   record MoveLeader(String member, URI leaderEndpoint, long transfereeId, String transferee)
       implements MembershipAction {}
 
+  /**
+   * First step of replacing a member whose data is gone or that keeps failing: remove it from etcd, remembering its
+   * claim and pod (either may be absent) so that exactly those are recreated before it joins again.
+   */
+  record Replace(String member, long id, String reason, java.util.Optional<String> staleClaimUid,
+      java.util.Optional<String> stalePodUid) implements MembershipAction {}
+
+  /** Delete the old claim and/or pod of a member being replaced; the StatefulSet recreates both, empty. */
+  record Recycle(String member, java.util.Optional<String> claim, boolean pod) implements MembershipAction {}
+
   /** Remove the member from etcd; its pod goes when the StatefulSet follows. */
   record Remove(String member, long id) implements MembershipAction {}
 

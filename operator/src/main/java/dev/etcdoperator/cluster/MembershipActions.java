@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.MembershipChange;
 import dev.etcdoperator.etcd.EtcdClient;
@@ -27,6 +28,7 @@ final class MembershipActions {
   static final String LEADER_MOVED = "LeaderMoved";
   static final String MEMBER_REMOVED = "MemberRemoved";
   static final String VOLUME_CLAIM_DELETED = "VolumeClaimDeleted";
+  static final String MEMBER_RECREATED = "MemberRecreated";
   static final String MEMBERSHIP_CHANGE_FAILED = "MembershipChangeFailed";
   private static final Logger LOG = LoggerFactory.getLogger(MembershipActions.class);
 
@@ -49,7 +51,10 @@ final class MembershipActions {
     try {
       switch (change.action()) {
         case MembershipAction.AddLearner add -> {
-          recordIntent(cluster, MembershipChange.SCALE_OUT, add.member());
+          if (!change.reason().equals(Reason.REPLACING_MEMBER)) {
+            // a member coming back after being replaced keeps that record (with its stale claim and pod)
+            recordIntent(cluster, intent(MembershipChange.SCALE_OUT, add.member()));
+          }
           Optional<EtcdMember> added = etcd.addLearner(add.peerUrl());
           if (added.isEmpty()) {
             return notSettled(change, add.member());
@@ -72,12 +77,32 @@ final class MembershipActions {
               + move.transferee());
         }
         case MembershipAction.Remove remove -> {
-          recordIntent(cluster, MembershipChange.SCALE_IN, remove.member());
+          recordIntent(cluster, intent(MembershipChange.SCALE_IN, remove.member()));
           if (!etcd.removeMember(remove.id())) {
             return notSettled(change, remove.member());
           }
           event(cluster, EventRecorder.Type.Normal, MEMBER_REMOVED, "removed " + remove.member() + " (id "
               + EtcdIds.toHex(remove.id()) + ")");
+        }
+        case MembershipAction.Replace replace -> {
+          MembershipChange intent = intent(MembershipChange.REPLACE_MEMBER, replace.member());
+          intent.setStaleVolumeClaimUID(replace.staleClaimUid().orElse(null));
+          intent.setStalePodUID(replace.stalePodUid().orElse(null));
+          recordIntent(cluster, intent);
+          if (!etcd.removeMember(replace.id())) {
+            return notSettled(change, replace.member());
+          }
+          event(cluster, EventRecorder.Type.Warning, MEMBER_REMOVED, "removed " + replace.member() + " (id "
+              + EtcdIds.toHex(replace.id()) + ") to replace it: " + replace.reason());
+        }
+        case MembershipAction.Recycle recycle -> {
+          String ns = cluster.getMetadata().getNamespace();
+          // Claim first: once the pod is gone the StatefulSet recreates it, and it must not find the old claim.
+          recycle.claim().ifPresent(c -> client.persistentVolumeClaims().inNamespace(ns).withName(c).delete());
+          if (recycle.pod()) {
+            client.pods().inNamespace(ns).withName(recycle.member()).delete();
+          }
+          event(cluster, EventRecorder.Type.Normal, MEMBER_RECREATED, change.message());
         }
         case MembershipAction.DeleteClaims claims -> {
           for (String claim : claims.claims()) {
@@ -108,9 +133,8 @@ final class MembershipActions {
    * Writes the intent into the status with the same server-side apply field manager as the reconciler's own status
    * patches, so that their later status, which leaves it out once the change is done, removes it.
    */
-  private void recordIntent(EtcdCluster cluster, String operation, String member) {
+  private void recordIntent(EtcdCluster cluster, MembershipChange intent) {
     EtcdClusterStatus status = Optional.ofNullable(cluster.getStatus()).orElseGet(EtcdClusterStatus::new);
-    MembershipChange intent = new MembershipChange(operation, member, clock.instant().toString());
     if (intent.sameChange(status.getMembershipChange())) {
       return;
     }
@@ -125,6 +149,10 @@ final class MembershipActions {
         .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(EtcdClusterReconciler.NAME).withForce(true)
         .build(), patch);
     cluster.setStatus(status);
+  }
+
+  private MembershipChange intent(String operation, String member) {
+    return new MembershipChange(operation, member, clock.instant().toString());
   }
 
   private void event(EtcdCluster cluster, EventRecorder.Type type, String reason, String message) {

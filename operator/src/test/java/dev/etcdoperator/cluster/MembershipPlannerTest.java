@@ -3,6 +3,7 @@ package dev.etcdoperator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.MembershipChange;
 import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.resources.ClusterNames;
 import java.net.URI;
@@ -30,8 +31,11 @@ class MembershipPlannerTest {
     final List<EtcdMember> members = new ArrayList<>();
     final Set<Long> healthy = new HashSet<>();
     Optional<Long> leader = Optional.of(id(0));
-    final Set<Integer> pods = new HashSet<>();
-    final TreeMap<Integer, String> claims = new TreeMap<>();
+    final TreeMap<Integer, String> pods = new TreeMap<>();
+    final Set<Integer> failing = new HashSet<>();
+    final TreeMap<Integer, MembershipFacts.MemberClaim> claims = new TreeMap<>();
+    final Map<String, String> recordedClaims = new java.util.HashMap<>();
+    Optional<MembershipChange> intent = Optional.empty();
     int statefulSetReplicas;
 
     static Observed voters(int count) {
@@ -45,8 +49,40 @@ class MembershipPlannerTest {
       members.add(new EtcdMember(id(ordinal), started ? NAMES.podName(ordinal) : "",
           List.of(URI.create(NAMES.peerUrl(ordinal, "https"))), List.of(), learner));
       healthy.add(id(ordinal));
-      pods.add(ordinal);
-      claims.put(ordinal, "data-main-" + ordinal);
+      pods.put(ordinal, "pod-uid-" + ordinal);
+      claims.put(ordinal, claim(ordinal, "claim-uid-" + ordinal));
+      recordedClaims.put(NAMES.podName(ordinal), "claim-uid-" + ordinal);
+      return this;
+    }
+
+    /** etcd no longer has the member (removed); its pod and claim stay. */
+    Observed withoutMember(int ordinal) {
+      members.removeIf(m -> m.id() == id(ordinal));
+      return this;
+    }
+
+    /** The member's claim was deleted and made anew (another UID): its data is gone. */
+    Observed claimRecreated(int ordinal) {
+      claims.put(ordinal, claim(ordinal, "new-claim-uid-" + ordinal));
+      return this;
+    }
+
+    Observed podRecreated(int ordinal) {
+      pods.put(ordinal, "new-pod-uid-" + ordinal);
+      return this;
+    }
+
+    Observed failing(int ordinal) {
+      failing.add(ordinal);
+      return this;
+    }
+
+    Observed replacing(int ordinal, String staleClaimUid, String stalePodUid) {
+      MembershipChange change = new MembershipChange(MembershipChange.REPLACE_MEMBER, NAMES.podName(ordinal),
+          "2026-11-21T10:00:00Z");
+      change.setStaleVolumeClaimUID(staleClaimUid);
+      change.setStalePodUID(stalePodUid);
+      intent = Optional.of(change);
       return this;
     }
 
@@ -71,12 +107,12 @@ class MembershipPlannerTest {
     }
 
     Observed withPod(int ordinal) {
-      pods.add(ordinal);
+      pods.put(ordinal, "pod-uid-" + ordinal);
       return this;
     }
 
     Observed withClaim(int ordinal) {
-      claims.put(ordinal, "data-main-" + ordinal);
+      claims.put(ordinal, claim(ordinal, "claim-uid-" + ordinal));
       return this;
     }
 
@@ -88,8 +124,13 @@ class MembershipPlannerTest {
     MembershipFacts facts() {
       Map<Long, URI> endpoints = members.stream().collect(Collectors.toMap(EtcdMember::id,
           m -> URI.create("https://" + m.peerUrls().get(0).getHost() + ":2379")));
-      return new MembershipFacts(NAMES, members, healthy, leader, endpoints, pods, claims, statefulSetReplicas);
+      return new MembershipFacts(NAMES, members, healthy, leader, endpoints, pods, failing, claims,
+          statefulSetReplicas, recordedClaims, intent);
     }
+  }
+
+  private static MembershipFacts.MemberClaim claim(int ordinal, String uid) {
+    return new MembershipFacts.MemberClaim("data-main-" + ordinal, uid);
   }
 
   private static long id(int ordinal) {
@@ -176,7 +217,56 @@ class MembershipPlannerTest {
         Arguments.of("retained claims of removed members are kept", Observed.voters(3).withClaim(3), 3, true,
             Optional.empty()),
         Arguments.of("no claim is deleted while the StatefulSet still runs the ordinal",
-            Observed.voters(3).withClaim(3).withPod(3).statefulSet(4), 3, false, Optional.empty()));
+            Observed.voters(3).withClaim(3).withPod(3).statefulSet(4), 3, false, Optional.empty()),
+        // Replacing a broken member: remove, recreate its claim and pod empty, add back, promote.
+        Arguments.of("a member whose claim was made anew is removed to be replaced",
+            Observed.voters(3).unhealthy(1).claimRecreated(1).podRecreated(1), 3, false,
+            Optional.of(change(new MembershipAction.Replace("main-1", id(1), LOST, Optional.of("new-claim-uid-1"),
+                Optional.of("new-pod-uid-1")), Reason.REPLACING_MEMBER, "removing main-1 to replace it: " + LOST))),
+        Arguments.of("a member whose pod keeps failing is removed to be replaced",
+            Observed.voters(3).unhealthy(2).failing(2), 3, false,
+            Optional.of(change(new MembershipAction.Replace("main-2", id(2), FAILING, Optional.of("claim-uid-2"),
+                Optional.of("pod-uid-2")), Reason.REPLACING_MEMBER, "removing main-2 to replace it: " + FAILING))),
+        Arguments.of("an unhealthy member is not replaced for that alone", Observed.voters(3).unhealthy(1), 3, false,
+            Optional.empty()),
+        Arguments.of("a healthy member is never replaced", Observed.voters(3).claimRecreated(1).failing(1), 3, false,
+            Optional.empty()),
+        Arguments.of("no replacement that would lose quorum",
+            Observed.voters(3).unhealthy(1, 2).claimRecreated(1), 3, false,
+            Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "main-1 must be replaced: " + LOST
+                + "; but removing it would leave 1 healthy of 2 voting members, fewer than a quorum of 2"))),
+        Arguments.of("the removed member's old claim and pod are recreated",
+            Observed.voters(3).withoutMember(1).replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1"), true),
+                Reason.REPLACING_MEMBER, "recreating the volume claim and pod of main-1 empty"))),
+        Arguments.of("without a claim (emptyDir), the old pod alone is recreated",
+            Observed.voters(3).withoutMember(1).replacing(1, null, "pod-uid-1"), 3, false,
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.empty(), true),
+                Reason.REPLACING_MEMBER, "recreating the pod of main-1 empty"))),
+        Arguments.of("on a fresh claim and pod the member is added back",
+            Observed.voters(3).withoutMember(1).claimRecreated(1).podRecreated(1)
+                .replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
+            Optional.of(change(new MembershipAction.AddLearner("main-1", peer(1)), Reason.REPLACING_MEMBER,
+                "adding main-1 back as a learner, with empty data"))),
+        Arguments.of("it is added back even while another member waits to be repaired",
+            Observed.voters(3).withoutMember(1).claimRecreated(1).withoutPod(1).unhealthy(2).failing(2)
+                .replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
+            Optional.of(change(new MembershipAction.AddLearner("main-1", peer(1)), Reason.REPLACING_MEMBER,
+                "adding main-1 back as a learner, with empty data"))),
+        Arguments.of("the member added back is promoted",
+            Observed.voters(3).withoutMember(1).member(1, true, true).replacing(1, "claim-uid-1", "pod-uid-1"), 3,
+            false, Optional.of(change(new MembershipAction.Promote("main-1", id(1)), Reason.REPLACING_MEMBER,
+                "promoting learner main-1 to a voting member"))));
+  }
+
+  private static final String LOST = "its data is gone (its volume claim was made anew)";
+  private static final String FAILING = "its pod has not been ready for 5 minutes and keeps restarting";
+
+  @org.junit.jupiter.api.Test
+  void theStatefulSetKeepsThePodOfAMemberBeingReplaced() {
+    MembershipFacts facts = Observed.voters(3).withoutMember(2).replacing(2, "claim-uid-2", "pod-uid-2").facts();
+    assertThat(facts.statefulSetReplicasForMembers()).isEqualTo(3);
+    assertThat(Observed.voters(3).withoutMember(2).facts().statefulSetReplicasForMembers()).isEqualTo(2);
   }
 
   @ParameterizedTest(name = "{0}")

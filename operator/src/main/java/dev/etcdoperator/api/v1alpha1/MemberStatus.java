@@ -28,6 +28,18 @@ public class MemberStatus {
   @JsonPropertyDescription("Why the member is not healthy, when it is not.")
   private String message;
 
+  @JsonPropertyDescription("UID of the volume claim holding this member's data, as last seen while the member was "
+      + "healthy: a claim of another UID for this member means its data is gone, and the member is replaced.")
+  private String volumeClaimUID;
+
+  public String getVolumeClaimUID() {
+    return volumeClaimUID;
+  }
+
+  public void setVolumeClaimUID(String volumeClaimUID) {
+    this.volumeClaimUID = volumeClaimUID;
+  }
+
   public String getName() {
     return name;
   }
@@ -123,7 +135,7 @@ public class MemberStatus {
         && Objects.equals(learner, m.learner) && Objects.equals(healthy, m.healthy)
         && Objects.equals(leader, m.leader) && Objects.equals(version, m.version)
         && Objects.equals(dbSize, m.dbSize) && Objects.equals(dbSizeInUse, m.dbSizeInUse)
-        && Objects.equals(message, m.message);
+        && Objects.equals(message, m.message) && Objects.equals(volumeClaimUID, m.volumeClaimUID);
   }
 
   @Override

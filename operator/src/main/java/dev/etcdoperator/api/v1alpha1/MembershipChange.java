@@ -9,9 +9,11 @@ import java.util.Objects;
 public class MembershipChange {
   public static final String SCALE_OUT = "ScaleOut";
   public static final String SCALE_IN = "ScaleIn";
+  public static final String REPLACE_MEMBER = "ReplaceMember";
 
-  @JsonPropertyDescription("ScaleOut (a learner is added, then promoted) or ScaleIn (the member is removed, then "
-      + "its pod and volume claim).")
+  @JsonPropertyDescription("ScaleOut (a learner is added, then promoted), ScaleIn (the member is removed, then its "
+      + "pod and volume claim) or ReplaceMember (a member whose data is gone or that keeps failing is removed, its "
+      + "volume claim and pod are recreated empty, and it joins again as a learner).")
   private String operation;
 
   @JsonPropertyDescription("The member being added or removed (its pod name).")
@@ -20,12 +22,34 @@ public class MembershipChange {
   @JsonPropertyDescription("When the operator started this change (RFC 3339).")
   private String startTime;
 
+  @JsonPropertyDescription("ReplaceMember: UID of the member's old volume claim, deleted before the member rejoins.")
+  private String staleVolumeClaimUID;
+
+  @JsonPropertyDescription("ReplaceMember: UID of the member's old pod, deleted before the member rejoins.")
+  private String stalePodUID;
+
   public MembershipChange() {}
 
   public MembershipChange(String operation, String member, String startTime) {
     this.operation = operation;
     this.member = member;
     this.startTime = startTime;
+  }
+
+  public String getStaleVolumeClaimUID() {
+    return staleVolumeClaimUID;
+  }
+
+  public void setStaleVolumeClaimUID(String staleVolumeClaimUID) {
+    this.staleVolumeClaimUID = staleVolumeClaimUID;
+  }
+
+  public String getStalePodUID() {
+    return stalePodUID;
+  }
+
+  public void setStalePodUID(String stalePodUID) {
+    this.stalePodUID = stalePodUID;
   }
 
   public String getOperation() {
@@ -60,7 +84,8 @@ public class MembershipChange {
   @Override
   public boolean equals(Object o) {
     return o instanceof MembershipChange c && Objects.equals(operation, c.operation)
-        && Objects.equals(member, c.member) && Objects.equals(startTime, c.startTime);
+        && Objects.equals(member, c.member) && Objects.equals(startTime, c.startTime)
+        && Objects.equals(staleVolumeClaimUID, c.staleVolumeClaimUID) && Objects.equals(stalePodUID, c.stalePodUID);
   }
 
   @Override
