@@ -2,6 +2,7 @@ package dev.etcdoperator;
 
 import dev.etcdoperator.cluster.EtcdClients;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
+import dev.etcdoperator.cluster.FaultPoints;
 import dev.etcdoperator.cluster.MemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,6 +46,12 @@ public final class EtcdOperator implements AutoCloseable {
    */
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onLostLeadership) {
+    this(client, config, memberEndpoints, clock, onLostLeadership, FaultPoints.NONE);
+  }
+
+  /** As the other constructor, with fault points where tests make the operator die midway (see FaultPoints). */
+  public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
+      Runnable onLostLeadership, FaultPoints faults) {
     this.memberEndpoints = memberEndpoints;
     this.etcdClients = new EtcdClients(clock);
     this.clientCertificateDir = privateTempDir();
@@ -69,7 +76,7 @@ public final class EtcdOperator implements AutoCloseable {
     var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
             config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir),
-        clock);
+        clock, faults);
     Set<String> namespaces = config.watchNamespaces();
     operator.register(reconciler, o -> {
       if (!namespaces.isEmpty()) {

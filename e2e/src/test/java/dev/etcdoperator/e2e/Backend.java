@@ -1,5 +1,6 @@
 package dev.etcdoperator.e2e;
 
+import dev.etcdoperator.cluster.FaultPoints;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,9 @@ interface Backend extends AutoCloseable {
   void stopOperator();
 
   void startOperator();
+
+  /** Starts the operator with fault points armed (see {@link CrashAt}). */
+  void startOperator(FaultPoints faults);
 
   /** Saves every pod's log of the namespace (if not written as they go) and returns their directory. */
   Path podLogs();

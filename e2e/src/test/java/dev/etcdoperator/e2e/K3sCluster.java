@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.etcdoperator.EtcdOperator;
+import dev.etcdoperator.cluster.FaultPoints;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.cluster.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
@@ -187,7 +188,12 @@ final class K3sCluster implements Backend {
 
   /** Starts a new operator instance (own client, own port-forwards) against the same K3s. */
   @Override
-  public synchronized void startOperator() {
+  public void startOperator() {
+    startOperator(FaultPoints.NONE);
+  }
+
+  @Override
+  public synchronized void startOperator(FaultPoints faults) {
     if (operator != null) {
       throw new IllegalStateException("the operator is running");
     }
@@ -195,7 +201,7 @@ final class K3sCluster implements Backend {
     EtcdOperator fresh = new EtcdOperator(operatorClient, config,
         new PortForwardMemberEndpoints(operatorClient, Clock.systemUTC()), Clock.systemUTC(), () -> {
           throw new AssertionError("leader election is off in e2e");
-        });
+        }, faults);
     fresh.start();
     operator = fresh;
   }

@@ -43,6 +43,12 @@ final class Kubelet implements StandIn {
   private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
+  /**
+   * Graceful deletion, as a real API server does it: a deleted pod keeps its object (with a deletionTimestamp) until
+   * the kubelet has stopped its process, so nothing replaces it while it still runs. The mock API server deletes
+   * at once, unless a finalizer holds the object: pods carry this one, removed by the kubelet when it is done.
+   */
+  static final String GRACEFUL_DELETION_FINALIZER = "e2e.etcdoperator.dev/graceful-deletion";
   /** {@code status.containerStatuses[].containerID} is this prefix and the process id. */
   static final String CONTAINER_ID_SCHEME = "standin://";
 
@@ -177,6 +183,20 @@ final class Kubelet implements StandIn {
         podsDir.resolve(ns).resolve(name + "-" + pod.getMetadata().getUid()));
     runtime.grace = Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds()).orElse(30L);
     dns.putPod(ns, name, pod.getSpec().getSubdomain(), runtime.address);
+    if (!Optional.ofNullable(pod.getMetadata().getFinalizers()).orElse(List.of())
+        .contains(GRACEFUL_DELETION_FINALIZER)) {
+      try {
+        client.pods().inNamespace(ns).withName(name).edit(p -> {
+          List<String> finalizers = new ArrayList<>(Optional.ofNullable(p.getMetadata().getFinalizers())
+              .orElse(List.of()));
+          finalizers.add(GRACEFUL_DELETION_FINALIZER);
+          p.getMetadata().setFinalizers(finalizers);
+          return p;
+        });
+      } catch (KubernetesClientException e) {
+        LOG.debug("pod {}/{}: finalizer not added: {}", ns, name, e.getMessage());
+      }
+    }
     LOG.info("pod {}/{} admitted on {}", ns, name, runtime.address);
     return runtime;
   }
@@ -347,9 +367,13 @@ final class Kubelet implements StandIn {
       try {
         Pod live = client.pods().inNamespace(runtime.namespace).withName(runtime.name).get();
         if (live != null && runtime.uid.equals(live.getMetadata().getUid())) {
-          // graceful deletion done: remove the object (real API servers do this on the kubelet's confirmation)
-          live.getMetadata().setFinalizers(null);
-          client.pods().inNamespace(runtime.namespace).resource(live).withGracePeriod(0).delete();
+          // graceful deletion done: the object goes (a real API server removes it on the kubelet's confirmation)
+          client.pods().inNamespace(runtime.namespace).withName(runtime.name).edit(p -> {
+            p.getMetadata().setFinalizers(Optional.ofNullable(p.getMetadata().getFinalizers()).orElse(List.of())
+                .stream().filter(f -> !f.equals(GRACEFUL_DELETION_FINALIZER)).toList());
+            return p;
+          });
+          client.pods().inNamespace(runtime.namespace).withName(runtime.name).withGracePeriod(0).delete();
         }
       } catch (KubernetesClientException ignored) {
         // already gone

@@ -1,6 +1,7 @@
 package dev.etcdoperator.e2e;
 
 import dev.etcdoperator.EtcdOperator;
+import dev.etcdoperator.cluster.FaultPoints;
 import dev.etcdoperator.cluster.DirectMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
@@ -85,14 +86,19 @@ final class LocalCluster implements Backend {
 
   /** Starts a new operator instance (own client, own member connections) against the same API server. */
   @Override
-  public synchronized void startOperator() {
+  public void startOperator() {
+    startOperator(FaultPoints.NONE);
+  }
+
+  @Override
+  public synchronized void startOperator(FaultPoints faults) {
     if (operator != null) {
       throw new IllegalStateException("the operator is running");
     }
     EtcdOperator fresh = new EtcdOperator(apiServer.newClient(), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
         Clock.systemUTC(), () -> {
           throw new AssertionError("leader election is off in e2e");
-        });
+        }, faults);
     fresh.start();
     operator = fresh;
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.cluster.FaultPoints;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -240,8 +241,13 @@ final class Scenario {
 
   /** Closes the running operator and starts a new instance against the same API server. */
   void restartOperator() {
+    restartOperator(FaultPoints.NONE);
+  }
+
+  /** Closes the running operator and starts a new instance with fault points armed. */
+  void restartOperator(FaultPoints faults) {
     backend.stopOperator();
-    backend.startOperator();
+    backend.startOperator(faults);
   }
 
   /** Copies every pod's log (all restarts appended) to {@code target}; returns the copies. */

@@ -173,6 +173,7 @@ final class StatefulSetController implements StandIn {
     spec.setVolumes(podVolumes);
     Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(podName).withNamespace(ns)
         .withLabels(labels).withAnnotations(template.getAnnotations()).withOwnerReferences(ownerOf(sts))
+        .withFinalizers(Kubelet.GRACEFUL_DELETION_FINALIZER)
         .endMetadata().withSpec(spec).build();
     try {
       client.pods().inNamespace(ns).resource(pod).create();

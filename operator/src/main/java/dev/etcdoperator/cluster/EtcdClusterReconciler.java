@@ -75,7 +75,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   private final MembershipActions membershipActions;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
-      Settings settings, Clock clock) {
+      Settings settings, Clock clock, FaultPoints faults) {
     this.client = client;
     this.memberEndpoints = memberEndpoints;
     this.etcdClients = etcdClients;
@@ -85,7 +85,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     this.clock = clock;
     this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
     this.clientFiles = new OperatorClientFiles(settings.clientCertificateDir());
-    this.membershipActions = new MembershipActions(client, events, clock);
+    this.membershipActions = new MembershipActions(client, events, clock, faults);
   }
 
   @Override

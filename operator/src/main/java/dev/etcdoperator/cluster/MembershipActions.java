@@ -35,11 +35,13 @@ final class MembershipActions {
   private final KubernetesClient client;
   private final EventRecorder events;
   private final Clock clock;
+  private final FaultPoints faults;
 
-  MembershipActions(KubernetesClient client, EventRecorder events, Clock clock) {
+  MembershipActions(KubernetesClient client, EventRecorder events, Clock clock, FaultPoints faults) {
     this.client = client;
     this.events = events;
     this.clock = clock;
+    this.faults = faults;
   }
 
   /**
@@ -62,8 +64,10 @@ final class MembershipActions {
           EtcdMember learner = added.get();
           event(cluster, EventRecorder.Type.Normal, MEMBER_ADDED, "added " + add.member() + " as a learner (id "
               + learner.idHex() + ", peer URL " + add.peerUrl() + ")");
+          faults.reached(FaultPoints.LEARNER_ADDED);
         }
         case MembershipAction.Promote promote -> {
+          faults.reached(FaultPoints.BEFORE_PROMOTE);
           if (!etcd.promote(promote.id())) {
             return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "learner "
                 + promote.member() + " is catching up with the leader");
@@ -75,6 +79,7 @@ final class MembershipActions {
           etcd.moveLeader(move.leaderEndpoint(), move.transfereeId());
           event(cluster, EventRecorder.Type.Normal, LEADER_MOVED, "moved leadership from " + move.member() + " to "
               + move.transferee());
+          faults.reached(FaultPoints.LEADER_MOVED);
         }
         case MembershipAction.Remove remove -> {
           recordIntent(cluster, intent(MembershipChange.SCALE_IN, remove.member()));
@@ -83,6 +88,7 @@ final class MembershipActions {
           }
           event(cluster, EventRecorder.Type.Normal, MEMBER_REMOVED, "removed " + remove.member() + " (id "
               + EtcdIds.toHex(remove.id()) + ")");
+          faults.reached(FaultPoints.MEMBER_REMOVED);
         }
         case MembershipAction.Replace replace -> {
           MembershipChange intent = intent(MembershipChange.REPLACE_MEMBER, replace.member());
@@ -94,6 +100,7 @@ final class MembershipActions {
           }
           event(cluster, EventRecorder.Type.Warning, MEMBER_REMOVED, "removed " + replace.member() + " (id "
               + EtcdIds.toHex(replace.id()) + ") to replace it: " + replace.reason());
+          faults.reached(FaultPoints.REPLACED_MEMBER_REMOVED);
         }
         case MembershipAction.Recycle recycle -> {
           String ns = cluster.getMetadata().getNamespace();
@@ -103,6 +110,7 @@ final class MembershipActions {
             client.pods().inNamespace(ns).withName(recycle.member()).delete();
           }
           event(cluster, EventRecorder.Type.Normal, MEMBER_RECREATED, change.message());
+          faults.reached(FaultPoints.MEMBER_RECREATED);
         }
         case MembershipAction.DeleteClaims claims -> {
           for (String claim : claims.claims()) {

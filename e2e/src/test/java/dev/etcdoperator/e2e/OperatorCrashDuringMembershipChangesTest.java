@@ -1,0 +1,119 @@
+package dev.etcdoperator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.cluster.FaultPoints;
+import io.etcd.jetcd.Client;
+import io.fabric8.kubernetes.api.model.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator dies at every fault point of scale-out (1 → 3), scale-in (3 → 1, the member to go leading) and the
+ * replacement of a member whose data is gone, each time restarted: it converges, repeats nothing that was done
+ * (one MemberAdded per member added, one MemberRemoved per member removed), and an application writing and reading
+ * throughout loses no acknowledged write and no more than a leader election's worth of reads.
+ */
+@ClassTemplate
+@ExtendWith(Backends.class)
+class OperatorCrashDuringMembershipChangesTest {
+  private static final String NAME = "crash";
+  private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
+  private static final Duration REACH = Duration.ofMinutes(1);
+
+  @Test
+  void convergesAfterDyingAtEveryFaultPoint(Scenario scenario) {
+    scenario.apply(scenario.tlsCluster(NAME, 1));
+    scenario.awaitReady(NAME);
+    try (Client client = scenario.serviceClient(NAME); Client probeClient = scenario.serviceClient(NAME)) {
+      Scenario.writeKeys(client, "/probe/", 1);
+      try (AvailabilityProbe probe = new AvailabilityProbe(probeClient, "/probe/00000", "value-0").start();
+          AcknowledgedWriter writer = new AcknowledgedWriter(client, "/written/").start()) {
+        Instant start = Instant.now();
+        await("probe and writer running").atMost(Duration.ofSeconds(10))
+            .until(() -> probe.successesSince(start) >= 5 && writer.acknowledgedCount() >= 5);
+
+        CrashAt learnerAdded = new CrashAt(FaultPoints.LEARNER_ADDED);
+        scenario.restartOperator(learnerAdded);
+        resize(scenario, 3);
+        dieAt(scenario, learnerAdded, FaultPoints.BEFORE_PROMOTE);
+        awaitMembers(scenario, 3);
+
+        scenario.makeLeader(NAME, 2);
+        CrashAt leaderMoved = new CrashAt(FaultPoints.LEADER_MOVED);
+        scenario.restartOperator(leaderMoved);
+        resize(scenario, 1);
+        dieAt(scenario, leaderMoved, FaultPoints.MEMBER_REMOVED);
+        awaitMembers(scenario, 1);
+
+        resize(scenario, 3);
+        awaitMembers(scenario, 3);
+        String oldId = member(scenario.get(NAME), NAME + "-1").getId();
+        CrashAt replacedRemoved = new CrashAt(FaultPoints.REPLACED_MEMBER_REMOVED);
+        scenario.restartOperator(replacedRemoved);
+        scenario.deleteClaim("data-" + NAME + "-1");
+        scenario.deletePod(NAME + "-1");
+        dieAt(scenario, replacedRemoved, FaultPoints.MEMBER_RECREATED);
+        awaitMembers(scenario, 3);
+        assertThat(member(scenario.get(NAME), NAME + "-1").getId()).as("replaced").isNotEqualTo(oldId);
+
+        writer.close();
+        probe.close();
+        System.out.printf("crashes: %d writes acknowledged, %d failed; probe %d reads, %d failed, longest outage %d "
+            + "ms%n", writer.acknowledgedCount(), writer.failedCount(), probe.reads().size(),
+            probe.failures().size(), probe.longestOutage().toMillis());
+        assertThat(probe.longestOutage()).as("failed reads: %s", probe.failures()).isLessThan(MAX_OUTAGE);
+        assertThat(writer.missing(client)).as("acknowledged writes lost").isEmpty();
+      }
+    }
+    List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
+        .stream().filter(e -> NAME.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    // 1 -> 3 (two), 3 -> 1 (two), 1 -> 3 (two), then one replacement: never an action repeated after a crash
+    assertThat(reasons).filteredOn("MemberAdded"::equals).hasSize(5);
+    assertThat(reasons).filteredOn("MemberPromoted"::equals).hasSize(5);
+    assertThat(reasons).filteredOn("MemberRemoved"::equals).hasSize(3);
+    assertThat(reasons).filteredOn("MemberRecreated"::equals).hasSize(1);
+  }
+
+  /**
+   * Waits until the running operator reached the armed fault point, kills it there, starts one armed with the next
+   * point (a later step of the same change), kills that one there too, then starts a plain operator.
+   */
+  private static void dieAt(Scenario scenario, CrashAt first, String next) {
+    first.awaitReached(REACH);
+    CrashAt second = new CrashAt(next);
+    scenario.restartOperator(second);
+    second.awaitReached(REACH);
+    scenario.restartOperator();
+  }
+
+  private static void resize(Scenario scenario, int replicas) {
+    scenario.patch(NAME, c -> {
+      c.getSpec().setReplicas(replicas);
+      return c;
+    });
+  }
+
+  private static void awaitMembers(Scenario scenario, int replicas) {
+    await(NAME + " Ready with " + replicas + " voting members").atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(250)).until(() -> {
+          EtcdCluster etcd = scenario.get(NAME);
+          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+              && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()))
+              && etcd.getStatus().getMembers().stream().map(MemberStatus::getName).toList()
+                  .equals(IntStream.range(0, replicas).mapToObj(i -> NAME + "-" + i).toList());
+        });
+  }
+
+  private static MemberStatus member(EtcdCluster etcd, String name) {
+    return etcd.getStatus().getMembers().stream().filter(m -> name.equals(m.getName())).findFirst().orElseThrow();
+  }
+}
