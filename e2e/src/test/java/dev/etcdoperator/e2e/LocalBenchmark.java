@@ -28,6 +28,9 @@ import java.util.Optional;
  *       same JVM before the apply (operator started, no cluster yet) is printed next to it.</li>
  * </ul>
  *
+ * <p>Then, on a fresh three-member cluster: the time from raising spec.replicas to 5 until status is Ready with five
+ * voting members, and back to 3, with the time per member.
+ *
  * <p>Figures only: nothing is asserted on time. Run through e2e/pom.xml's {@code bench} profile, which passes the
  * system properties the surefire configuration passes to the scenarios:
  * {@code ./mvnw -q -Pbench -pl e2e -am verify -DskipTests}.
@@ -52,11 +55,14 @@ public final class LocalBenchmark {
       }
     }, "benchmark-shutdown"));
     List<Row> rows = new ArrayList<>();
+    List<ScaleRow> scaling = new ArrayList<>();
     try {
       for (int members : SIZES) {
         System.out.printf("benchmark: %d member(s) ...%n", members);
         rows.add(run(members));
       }
+      System.out.println("benchmark: scaling 3 -> 5 -> 3 ...");
+      scaling.addAll(scale(3, 5));
     } catch (Throwable e) {
       System.out.println("benchmark: failed: " + e);
       e.printStackTrace();
@@ -74,6 +80,15 @@ public final class LocalBenchmark {
     }
     System.out.println("Heap: this JVM after System.gc() (operator + StatefulSet/kubelet/GC stand-ins; the API "
         + "server stand-in runs in its own process).");
+    System.out.println();
+    System.out.println("| scaling | members changed | spec change -> Ready (ms) | per member (ms) |");
+    System.out.println("| --- | ---: | ---: | ---: |");
+    for (ScaleRow row : scaling) {
+      System.out.printf("| %d -> %d | %d | %d | %d |%n", row.from(), row.to(), Math.abs(row.to() - row.from()),
+          row.took().toMillis(), row.took().toMillis() / Math.abs(row.to() - row.from()));
+    }
+    System.out.println("Scaling: one member at a time (learner added, caught up, promoted; removal highest first), "
+        + "until status is Ready with the new voting members and no membership change recorded.");
     // Every LocalCluster is closed and checked above; non-daemon client threads must not keep the JVM alive.
     System.exit(0);
   }
@@ -103,6 +118,41 @@ public final class LocalBenchmark {
       NoProcessOutlives.closeAndCheck(cluster);
       current = null;
     }
+  }
+
+  record ScaleRow(int from, int to, Duration took) {}
+
+  /** A Ready cluster of {@code from} members scaled to {@code to} and back, each way timed to Ready. */
+  private static List<ScaleRow> scale(int from, int to) {
+    LocalCluster cluster = new LocalCluster("bench-scale", NAMESPACE);
+    current = cluster;
+    try {
+      Scenario scenario = new Scenario(cluster);
+      String name = "scale";
+      scenario.apply(scenario.tlsCluster(name, from));
+      scenario.awaitReady(name);
+      return List.of(new ScaleRow(from, to, resize(scenario, name, to)),
+          new ScaleRow(to, from, resize(scenario, name, from)));
+    } finally {
+      NoProcessOutlives.closeAndCheck(cluster);
+      current = null;
+    }
+  }
+
+  private static Duration resize(Scenario scenario, String name, int replicas) {
+    Instant start = Instant.now();
+    scenario.patch(name, c -> {
+      c.getSpec().setReplicas(replicas);
+      return c;
+    });
+    await(name + " Ready with " + replicas + " members").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          EtcdCluster etcd = scenario.get(name);
+          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+              && etcd.getStatus().getMembers().size() == replicas
+              && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()));
+        });
+    return Duration.between(start, Instant.now());
   }
 
   /** The latest {@code Ready=True} transition among the cluster's pods. */
