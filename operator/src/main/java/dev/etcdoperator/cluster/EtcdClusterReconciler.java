@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.etcd.EtcdClient;
@@ -55,6 +56,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   static final String FIELD_MANAGER = "etcd-operator";
   static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
   static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofSeconds(1);
+  static final Duration UNSETTLED_POLL = Duration.ofSeconds(2);
   private static final List<Class<? extends HasMetadata>> OWNED_TYPES = List.of(StatefulSet.class,
       ConfigMap.class, Service.class, PodDisruptionBudget.class, Secret.class);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterReconciler.class);
@@ -171,15 +173,22 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       cluster.getMetadata().setResourceVersion(null);
       control = UpdateControl.patchStatus(cluster);
     }
-    return reschedule(control, step);
+    return reschedule(control, step, status);
   }
 
-  private UpdateControl<EtcdCluster> reschedule(UpdateControl<EtcdCluster> control, ClusterStep step) {
+  private UpdateControl<EtcdCluster> reschedule(UpdateControl<EtcdCluster> control, ClusterStep step,
+      EtcdClusterStatus status) {
     return switch (step) {
+      // Nothing to do, but not Ready yet (a member still catching up after a start): look again soon, as no
+      // informer reports etcd's health.
+      case ClusterStep.Done done when !isReady(status) -> control.rescheduleAfter(UNSETTLED_POLL);
       // Spec problems wait for a spec change (which triggers a reconcile): no retry storm.
       case ClusterStep.Halt halt when halt.reason().equals(Reason.INVALID_SPEC) -> control;
       case ClusterStep.Halt halt when halt.reason().equals(Reason.APPLY_REJECTED) ->
           control.rescheduleAfter(AFTER_REJECTION);
+      // A refused membership change resumes by itself once members are healthy again, which only etcd tells.
+      case ClusterStep.Halt halt when halt.reason().equals(Reason.MEMBERSHIP_CHANGE_BLOCKED) ->
+          control.rescheduleAfter(MembershipPlanner.BLOCKED_POLL);
       case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
       // etcd's membership changed, which no informer reports: look again soon for the next step.
       case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
@@ -193,7 +202,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     try {
       switch (step) {
         case ClusterStep.ChangeMembership change when etcd instanceof EtcdView.Reached reached -> {
-          return membershipActions.perform(cluster, change, reached.client());
+          return membershipActions.perform(cluster, change, reached.client(), reached.observation());
         }
         case ClusterStep.ApplyObjects apply -> {
           for (HasMetadata object : apply.objects()) {
@@ -282,6 +291,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         .or(() -> Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getCurrentVersion)
             .flatMap(EtcdVersion::parse))
         .orElse(settings.defaultVersion());
+  }
+
+  private static boolean isReady(EtcdClusterStatus status) {
+    return status.getConditions().stream().anyMatch(c -> EtcdClusterConditions.READY.equals(c.getType())
+        && "True".equals(c.getStatus()));
   }
 
   static boolean isPaused(EtcdCluster cluster) {

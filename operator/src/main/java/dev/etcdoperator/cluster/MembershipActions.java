@@ -4,14 +4,17 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.MembershipChange;
+import dev.etcdoperator.etcd.ClusterObservation;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdClientException;
 import dev.etcdoperator.etcd.EtcdIds;
 import dev.etcdoperator.etcd.EtcdMember;
+import dev.etcdoperator.etcd.MemberProbe;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,8 +51,17 @@ final class MembershipActions {
    * @return the step as it turned out: the change itself, or a {@link ClusterStep.Wait} when etcd said "not yet"
    *     (a learner still catching up) or the request failed
    */
-  ClusterStep perform(EtcdCluster cluster, ClusterStep.ChangeMembership change, EtcdClient etcd) {
+  ClusterStep perform(EtcdCluster cluster, ClusterStep.ChangeMembership change, EtcdClient etcd,
+      ClusterObservation observed) {
     String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    Optional<URI> leader = observed.leaderId().flatMap(id -> observed.probes().values().stream()
+        .filter(p -> p.memberId().orElse(0L).equals(id)).map(MemberProbe::endpoint).findFirst());
+    if (leader.isEmpty() && !(change.action() instanceof MembershipAction.Recycle
+        || change.action() instanceof MembershipAction.DeleteClaims)) {
+      return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "waiting for a leader to "
+          + "ask: " + change.message());
+    }
+    URI via = leader.orElse(null);
     try {
       switch (change.action()) {
         case MembershipAction.AddLearner add -> {
@@ -57,7 +69,7 @@ final class MembershipActions {
             // a member coming back after being replaced keeps that record (with its stale claim and pod)
             recordIntent(cluster, intent(MembershipChange.SCALE_OUT, add.member()));
           }
-          Optional<EtcdMember> added = etcd.addLearner(add.peerUrl());
+          Optional<EtcdMember> added = etcd.addLearner(via, add.peerUrl());
           if (added.isEmpty()) {
             return notSettled(change, add.member());
           }
@@ -68,7 +80,7 @@ final class MembershipActions {
         }
         case MembershipAction.Promote promote -> {
           faults.reached(FaultPoints.BEFORE_PROMOTE);
-          if (!etcd.promote(promote.id())) {
+          if (!etcd.promote(via, promote.id())) {
             return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "learner "
                 + promote.member() + " is catching up with the leader");
           }
@@ -83,7 +95,7 @@ final class MembershipActions {
         }
         case MembershipAction.Remove remove -> {
           recordIntent(cluster, intent(MembershipChange.SCALE_IN, remove.member()));
-          if (!etcd.removeMember(remove.id())) {
+          if (!etcd.removeMember(via, remove.id())) {
             return notSettled(change, remove.member());
           }
           event(cluster, EventRecorder.Type.Normal, MEMBER_REMOVED, "removed " + remove.member() + " (id "
@@ -95,7 +107,7 @@ final class MembershipActions {
           intent.setStaleVolumeClaimUID(replace.staleClaimUid().orElse(null));
           intent.setStalePodUID(replace.stalePodUid().orElse(null));
           recordIntent(cluster, intent);
-          if (!etcd.removeMember(replace.id())) {
+          if (!etcd.removeMember(via, replace.id())) {
             return notSettled(change, replace.member());
           }
           event(cluster, EventRecorder.Type.Warning, MEMBER_REMOVED, "removed " + replace.member() + " (id "

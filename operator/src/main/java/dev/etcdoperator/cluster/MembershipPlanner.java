@@ -112,8 +112,10 @@ final class MembershipPlanner {
     }
     List<String> unhealthy = voters.stream().filter(m -> !facts.isHealthy(m)).map(facts::nameOf).toList();
     if (!unhealthy.isEmpty()) {
-      return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "adding a member waits until every member is "
-          + "healthy; not healthy: " + String.join(", ", unhealthy));
+      // Usually a member just promoted or restarted: a matter of seconds. One that stays unhealthy is repaired
+      // (replaced) first, or reported by the Degraded condition.
+      return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_OUT, "adding " + name + " waits until every member "
+          + "is healthy; not healthy: " + String.join(", ", unhealthy));
     }
     if (facts.pods().containsKey(ordinal)) {
       // The pod of a removed member still runs: the StatefulSet is scaled down first.

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,14 +127,14 @@ public final class EtcdClient implements AutoCloseable {
   }
 
   /**
-   * Adds a learner that will join at {@code peerUrl}; returns it as etcd lists it (not yet started, so no name).
+   * Asks the member at {@code via} (a voting member) to add a learner that will join at {@code peerUrl}; returns it as etcd lists it (not yet started, so no name).
    * Empty, changing nothing, while etcd refuses membership changes because its leader has not been connected to
    * every voter for the last few seconds (as right after a member started): the caller retries later. Not
    * idempotent: the caller must first check the member list for a member at that peer URL.
    */
-  public Optional<EtcdMember> addLearner(URI peerUrl) {
+  public Optional<EtcdMember> addLearner(URI via, URI peerUrl) {
     try {
-      return Optional.of(Convert.member(await(client.getClusterClient().addMember(List.of(peerUrl), true),
+      return Optional.of(Convert.member(onEndpoint(via, c -> c.getClusterClient().addMember(List.of(peerUrl), true),
           "member add").getMember()));
     } catch (EtcdUnavailableException e) {
       if (e.getMessage().contains(CLUSTER_NOT_SETTLED)) {
@@ -144,12 +145,12 @@ public final class EtcdClient implements AutoCloseable {
   }
 
   /**
-   * Promotes a learner to a voting member. Returns false, changing nothing, while etcd says the learner has not
+   * Asks the member at {@code via} (a voting member) to promote a learner to a voting member. Returns false, changing nothing, while etcd says the learner has not
    * caught up with the leader yet (the caller retries later).
    */
-  public boolean promote(long memberId) {
+  public boolean promote(URI via, long memberId) {
     try {
-      await(client.getClusterClient().promoteMember(memberId), "member promote");
+      onEndpoint(via, c -> c.getClusterClient().promoteMember(memberId), "member promote");
       return true;
     } catch (EtcdClientException e) {
       if (e.getMessage().contains(LEARNER_NOT_READY)) {
@@ -160,13 +161,13 @@ public final class EtcdClient implements AutoCloseable {
   }
 
   /**
-   * Removes a member (voter or learner) from the cluster. Returns false, changing nothing, while etcd refuses
+   * Asks the member at {@code via} (a voting member) to remove a member (voter or learner) from the cluster. Returns false, changing nothing, while etcd refuses
    * membership changes because its leader has not been connected to every voter for the last few seconds (as right
    * after leadership moved): the caller retries later.
    */
-  public boolean removeMember(long memberId) {
+  public boolean removeMember(URI via, long memberId) {
     try {
-      await(client.getClusterClient().removeMember(memberId), "member remove");
+      onEndpoint(via, c -> c.getClusterClient().removeMember(memberId), "member remove");
       return true;
     } catch (EtcdUnavailableException e) {
       if (e.getMessage().contains(CLUSTER_NOT_SETTLED)) {
@@ -181,13 +182,20 @@ public final class EtcdClient implements AutoCloseable {
    * hand leadership to {@code transfereeId}.
    */
   public void moveLeader(URI leaderEndpoint, long transfereeId) {
-    checkEndpoint(leaderEndpoint);
-    Client leader = factory.client(List.of(leaderEndpoint), false);
+    onEndpoint(leaderEndpoint, c -> c.getMaintenanceClient().moveLeader(transfereeId), "move leader");
+  }
+
+  /**
+   * One call over a client bound to {@code endpoint} only. Membership changes go to a voting member (the leader,
+   * ideally): the balanced client could pick a learner, which refuses them.
+   */
+  private <T> T onEndpoint(URI endpoint, Function<Client, CompletableFuture<T>> call, String what) {
+    checkEndpoint(endpoint);
+    Client single = factory.client(List.of(endpoint), false);
     try {
-      Failures.await(leader.getMaintenanceClient().moveLeader(transfereeId), deadline(), "move leader",
-          List.of(leaderEndpoint), timeout());
+      return Failures.await(call.apply(single), deadline(), what, List.of(endpoint), timeout());
     } finally {
-      leader.close();
+      single.close();
     }
   }
 

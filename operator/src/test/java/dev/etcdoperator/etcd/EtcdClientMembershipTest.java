@@ -36,6 +36,10 @@ class EtcdClientMembershipTest {
     }
   }
 
+  private static URI remainingVoter(List<URI> all, URI leaving) {
+    return all.stream().filter(u -> !u.equals(leaving)).findFirst().orElseThrow();
+  }
+
   @Test
   void learnerJoinsIsPromotedOnceInSyncTakesOverLeadershipAndTheOldLeaderIsRemoved() {
     cluster = EtcdProcessCluster.builder(dir).members(3).spares(1).namePrefix("m").start();
@@ -46,12 +50,13 @@ class EtcdClientMembershipTest {
 
     // etcd refuses member changes (empty) until its leader has been connected to every voter for a few seconds.
     EtcdMember learner = await("member add accepted").atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(500)).until(() -> etcd.addLearner(cluster.peerUrl(3)), Optional::isPresent)
+        .pollInterval(Duration.ofMillis(500)).until(() -> etcd.addLearner(cluster.clientUrl(0), cluster.peerUrl(3)), Optional::isPresent)
         .orElseThrow();
     assertThat(learner.learner()).isTrue();
     assertThat(learner.started()).as("etcd learns the name when the member starts").isFalse();
     assertThat(learner.peerUrls()).containsExactly(cluster.peerUrl(3));
-    assertThat(etcd.promote(learner.id())).as("a learner that has not started is not in sync").isFalse();
+    assertThat(etcd.promote(cluster.clientUrl(0), learner.id())).as("a learner that has not started is not in sync")
+        .isFalse();
     assertThat(etcd.listMembers().members()).filteredOn(m -> m.id() == learner.id())
         .singleElement().matches(EtcdMember::learner);
 
@@ -63,7 +68,7 @@ class EtcdClientMembershipTest {
           && seen.member(learner.id()).map(m -> m.learner() && m.name().equals("m-3")).orElse(false);
     });
     await("promoted once caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-        .until(() -> etcd.promote(learner.id()));
+        .until(() -> etcd.promote(cluster.clientUrl(0), learner.id()));
     assertThat(etcd.listMembers().members()).hasSize(4).noneMatch(EtcdMember::learner);
 
     ClusterObservation before = etcd.observe(all);
@@ -75,7 +80,7 @@ class EtcdClientMembershipTest {
         .until(() -> etcd.observe(all).leaderId().orElse(0L) == learner.id());
 
     await("old leader removed, once the new leader has been in touch with everyone for a while")
-        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> etcd.removeMember(oldLeader));
+        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> etcd.removeMember(remainingVoter(all, leaderEndpoint), oldLeader));
     List<URI> remaining = all.stream().filter(u -> !u.equals(leaderEndpoint)).toList();
     try (EtcdClient after = EtcdClient.connect(EtcdConnection.plain(remaining, TIMEOUT))) {
       assertThat(after.listMembers().members()).hasSize(3).noneMatch(m -> m.id() == oldLeader);
