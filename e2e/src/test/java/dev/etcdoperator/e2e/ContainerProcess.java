@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *
  * <p><b>Image to binary.</b> No image is pulled: a container whose command (or image) names etcd runs the
  * {@code etcd} found on PATH (Debian's etcd-server), whatever the image tag; scenarios therefore use the etcd 3.4.x
- * version that binary is.
+ * version that binary is. An image whose name contains {@value #BROKEN_IMAGE_MARK} runs {@code false} instead: a
+ * release that never starts.
  *
  * <p><b>Loopback.</b> In a real pod {@code 127.0.0.1} is the pod's private loopback, so a member listening on
  * {@code https://127.0.0.1:2379} (for port-forwarding) clashes with nobody. Here all members share the host's
@@ -34,6 +35,8 @@ import java.util.stream.Stream;
  */
 final class ContainerProcess {
   static final String UNSHARE = "unshare";
+  /** An image whose name contains this runs {@code false}: a release that fails to start. */
+  static final String BROKEN_IMAGE_MARK = "e2e-broken";
 
   private final Process process;
   private final List<String> commandLine;
@@ -54,7 +57,9 @@ final class ContainerProcess {
           + "know image entrypoints");
     }
     String binary = all.get(0);
-    if (binary.equals("etcd") || binary.endsWith("/etcd") || (command.isEmpty() && image.contains("etcd"))) {
+    if (image.contains(BROKEN_IMAGE_MARK)) {
+      all.set(0, which("false")); // an image whose binary cannot start: for rollouts that must stall
+    } else if (binary.equals("etcd") || binary.endsWith("/etcd") || (command.isEmpty() && image.contains("etcd"))) {
       all.set(0, which("etcd"));
     } else {
       all.set(0, mounts.rewrite(binary));

@@ -24,17 +24,18 @@ public final class ClusterPlanner {
    * @param membership etcd's membership and the member pods and claims, when etcd answered
    * @param retainClaims whether claims of removed members are kept (spec.storage.retainOnScaleDown)
    * @param peerScheme scheme of the members' peer URLs
+   * @param rollout the StatefulSet's revision and the member pods', when etcd answered
    */
   public record Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
       boolean formed, int desiredMembers, int readyPods, Optional<Quantity> storageGrowth,
       Optional<String> certificateProblem, Optional<MembershipFacts> membership, boolean retainClaims,
-      String peerScheme) {
+      String peerScheme, Optional<RolloutFacts> rollout) {
 
     /** The common case in tests: no storage growth asked for, certificates fine, membership as desired. */
     public Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
         boolean formed, int desiredMembers, int readyPods) {
       this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, Optional.empty(),
-          Optional.empty(), Optional.empty(), false, "https");
+          Optional.empty(), Optional.empty(), false, "https", Optional.empty());
     }
   }
 
@@ -66,6 +67,10 @@ public final class ClusterPlanner {
           in.retainClaims(), in.peerScheme());
       if (change.isPresent()) {
         return change.get();
+      }
+      Optional<ClusterStep> restart = in.rollout().flatMap(r -> RolloutPlanner.plan(in.membership().get(), r));
+      if (restart.isPresent()) {
+        return restart.get();
       }
     }
     if (in.readyPods() < in.desiredMembers()) {

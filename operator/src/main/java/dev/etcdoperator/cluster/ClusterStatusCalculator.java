@@ -85,7 +85,7 @@ public final class ClusterStatusCalculator {
    */
   private static MembershipChange membershipChange(ClusterStep step, MembershipChange recorded, Clock clock) {
     return switch (step) {
-      case ClusterStep.ChangeMembership change -> {
+      case ClusterStep.ChangeMembership change when !change.reason().equals(Reason.ROLLING_OUT) -> {
         MembershipChange current = new MembershipChange(switch (change.reason()) {
           case Reason.SCALING_IN -> MembershipChange.SCALE_IN;
           case Reason.REPLACING_MEMBER -> MembershipChange.REPLACE_MEMBER;
@@ -189,13 +189,15 @@ public final class ClusterStatusCalculator {
           "applying " + apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
       case ClusterStep.Wait wait -> set.set(PROGRESSING, true, wait.reason(), wait.message());
       case ClusterStep.ChangeMembership change -> set.set(PROGRESSING, true, change.reason(), change.message());
+      case ClusterStep.RestartMember restart -> set.set(PROGRESSING, true, restart.reason(), restart.message());
       case ClusterStep.ExpandStorage grow -> set.set(PROGRESSING, true, Reason.EXPANDING_STORAGE,
           "expanding member volumes to " + grow.size());
       case ClusterStep.Done done -> set.set(PROGRESSING, false, Reason.RECONCILED, "the cluster matches its spec");
     }
 
-    if (in.step() instanceof ClusterStep.Halt halt && halt.reason().equals(Reason.INVALID_SPEC)) {
-      set.set(DEGRADED, true, Reason.INVALID_SPEC, halt.message());
+    if (in.step() instanceof ClusterStep.Halt halt && (halt.reason().equals(Reason.INVALID_SPEC)
+        || halt.reason().equals(Reason.ROLLOUT_STALLED))) {
+      set.set(DEGRADED, true, halt.reason(), halt.message());
     } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
       set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,
           "the cluster cannot serve requests; see the Available condition and status.members");
@@ -215,6 +217,7 @@ public final class ClusterStatusCalculator {
         case ClusterStep.Wait wait -> wait.reason();
         case ClusterStep.ApplyObjects apply -> apply.reason();
         case ClusterStep.ChangeMembership change -> change.reason();
+        case ClusterStep.RestartMember restart -> restart.reason();
         case ClusterStep.ExpandStorage grow -> Reason.EXPANDING_STORAGE;
         case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING : Reason.MEMBERS_UNHEALTHY;
       };

@@ -20,6 +20,12 @@ public sealed interface ClusterStep {
   /** One membership change; {@code reason} is the Progressing reason (ScalingOut, ScalingIn, ...). */
   record ChangeMembership(MembershipAction action, String reason, String message) implements ClusterStep {}
 
+  /**
+   * Delete a member's pod (only that incarnation: {@code podUid}) so that the StatefulSet recreates it from the
+   * current template; {@code reason} is the Progressing reason.
+   */
+  record RestartMember(String member, String podUid, String reason, String message) implements ClusterStep {}
+
   /** Nothing to do until the cluster moves; look again after {@code after}. */
   record Wait(Duration after, String reason, String message) implements ClusterStep {}
 

@@ -15,6 +15,7 @@ import dev.etcdoperator.resources.ClusterNames;
 import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
+import dev.etcdoperator.support.UpgradePath;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -75,6 +76,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   private final ClusterTls clusterTls;
   private final OperatorClientFiles clientFiles;
   private final MembershipActions membershipActions;
+  private final MemberRestarts memberRestarts;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults) {
@@ -88,6 +90,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
     this.clientFiles = new OperatorClientFiles(settings.clientCertificateDir());
     this.membershipActions = new MembershipActions(client, events, clock, faults);
+    this.memberRestarts = new MemberRestarts(client, events);
   }
 
   @Override
@@ -128,6 +131,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         ? Optional.of(MembershipFacts.of(names, r.observation(), memberObjects,
             statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0), Optional.ofNullable(cluster.getStatus())))
         : Optional.empty();
+    Optional<RolloutFacts> rollout = statefulSet.filter(s -> membership.isPresent())
+        .map(s -> RolloutFacts.of(names, s, pods, cluster.getSpec().getRollout(), clock));
 
     List<HasMetadata> drifted = new ArrayList<>();
     boolean anyMissing = false;
@@ -148,15 +153,21 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
         statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s)),
         certificateProblem, membership, retainsClaims(cluster),
-        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https"));
+        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout));
 
-    step = act(cluster, step, etcd);
+    Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade = SpecProblems.runningVersion(cluster)
+        .flatMap(running -> blueprint.map(b -> Map.entry(running, b.version())))
+        .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue())
+            && (cluster.getStatus() == null || cluster.getStatus().getRollout() == null));
+    step = act(cluster, step, etcd, minorUpgrade);
 
     EtcdClusterStatus previous = cluster.getStatus();
     Map<String, String> claimUids = new java.util.HashMap<>();
     memberObjects.claims().forEach((ordinal, claim) -> claimUids.put(names.podName(ordinal), claim.uid()));
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
         pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls, claimUids), clock);
+    status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), blueprint.map(b -> b.version().toString())
+        .orElse(null))).orElse(null));
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
@@ -192,17 +203,22 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
       // etcd's membership changed, which no informer reports: look again soon for the next step.
       case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
+      case ClusterStep.RestartMember restart -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
       // Status is only as fresh as the last look at etcd, so look again periodically.
       default -> control.rescheduleAfter(settings.resyncInterval());
     };
   }
 
-  private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd) {
+  private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd,
+      Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade) {
     String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     try {
       switch (step) {
         case ClusterStep.ChangeMembership change when etcd instanceof EtcdView.Reached reached -> {
           return membershipActions.perform(cluster, change, reached.client(), reached.observation());
+        }
+        case ClusterStep.RestartMember restart -> {
+          return memberRestarts.restart(cluster, restart, minorUpgrade);
         }
         case ClusterStep.ApplyObjects apply -> {
           for (HasMetadata object : apply.objects()) {

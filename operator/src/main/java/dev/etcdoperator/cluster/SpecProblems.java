@@ -8,6 +8,7 @@ import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.pki.KeyAlgorithm;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.UpgradePath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -40,6 +41,9 @@ public final class SpecProblems {
         problems.add("spec.version '" + spec.getVersion() + "' is not a version like 3.5.21");
       } else if (!version.get().isSupported()) {
         problems.add("spec.version " + spec.getVersion() + " is not supported: this operator runs etcd 3.4.x to 3.6.x");
+      } else {
+        runningVersion(cluster).flatMap(running -> UpgradePath.problem(running, version.get()))
+            .ifPresent(problems::add);
       }
     }
     checkStorage(spec.getStorage() == null ? StorageSpec.defaultPersistent() : spec.getStorage(), existing, problems);
@@ -48,6 +52,11 @@ public final class SpecProblems {
     }
     checkTls(spec.getTls() == null ? new TlsSpec() : spec.getTls(), existing, problems);
     return List.copyOf(problems);
+  }
+
+  /** The version the cluster runs (its lowest member's), once it has formed. */
+  static Optional<EtcdVersion> runningVersion(EtcdCluster cluster) {
+    return Optional.ofNullable(cluster.getStatus()).map(s -> s.getCurrentVersion()).flatMap(EtcdVersion::parse);
   }
 
   private static void checkTls(TlsSpec tls, Optional<StatefulSet> existing, List<String> problems) {

@@ -35,5 +35,7 @@ public final class EtcdClusterConditions {
     public static final String SCALING_IN = "ScalingIn";
     public static final String REPLACING_MEMBER = "ReplacingMember";
     public static final String MEMBERSHIP_CHANGE_BLOCKED = "MembershipChangeBlocked";
+    public static final String ROLLING_OUT = "RollingOut";
+    public static final String ROLLOUT_STALLED = "RolloutStalled";
   }
 }

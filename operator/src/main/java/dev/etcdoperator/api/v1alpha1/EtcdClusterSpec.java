@@ -45,6 +45,10 @@ public class EtcdClusterSpec {
   @JsonPropertyDescription("Allow-listed settings for the member pods.")
   private EtcdPodTemplate podTemplate;
 
+  @JsonPropertyDescription("How changes to the member pods (version, image, flags, resources) are rolled out: one "
+      + "member at a time, the leader last.")
+  private RolloutSpec rollout;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -99,6 +103,14 @@ public class EtcdClusterSpec {
 
   public void setTls(TlsSpec tls) {
     this.tls = tls;
+  }
+
+  public RolloutSpec getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutSpec rollout) {
+    this.rollout = rollout;
   }
 
   public EtcdPodTemplate getPodTemplate() {

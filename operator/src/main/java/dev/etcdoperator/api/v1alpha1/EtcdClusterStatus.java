@@ -40,6 +40,10 @@ public class EtcdClusterStatus {
       + "restarted midway finishes it; absent when the membership matches spec.replicas.")
   private MembershipChange membershipChange;
 
+  @JsonPropertyDescription("The rollout of a changed pod template in progress; absent when every member runs the "
+      + "current template.")
+  private RolloutStatus rollout;
+
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Certificates the cluster uses, with expiry and renewal time.")
@@ -109,6 +113,14 @@ public class EtcdClusterStatus {
     this.members = members;
   }
 
+  public RolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutStatus rollout) {
+    this.rollout = rollout;
+  }
+
   public MembershipChange getMembershipChange() {
     return membershipChange;
   }
@@ -140,7 +152,7 @@ public class EtcdClusterStatus {
         && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(selector, s.selector)
         && Objects.equals(clusterID, s.clusterID) && Objects.equals(leader, s.leader)
         && Objects.equals(currentVersion, s.currentVersion) && Objects.equals(members, s.members)
-        && Objects.equals(membershipChange, s.membershipChange)
+        && Objects.equals(membershipChange, s.membershipChange) && Objects.equals(rollout, s.rollout)
         && Objects.equals(conditions, s.conditions) && Objects.equals(certificates, s.certificates);
   }
 

@@ -1,0 +1,170 @@
+package dev.etcdoperator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.RolloutSpec;
+import io.etcd.jetcd.Client;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Rolling a changed pod template out while an application writes throughout and a probe reads every 100 ms: a
+ * patch-version change restarts one member at a time, the leader last; a release that fails to start stops the
+ * rollout after one member with the cluster still available, and fixing the spec resumes it; a version etcd cannot
+ * move to is refused before anything is touched.
+ */
+@ClassTemplate
+@ExtendWith(Backends.class)
+class RollingUpdateTest {
+  private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
+  private static final String BROKEN_IMAGE = "example.org/" + ContainerProcess.BROKEN_IMAGE_MARK + "/etcd:v3.4.23";
+
+  @Test
+  void aPatchVersionRolloutRestartsOneMemberAtATimeTheLeaderLast(Scenario scenario) {
+    String name = "roll";
+    EtcdCluster etcd = scenario.tlsCluster(name, 3);
+    etcd.getSpec().setVersion("3.4.22");
+    scenario.apply(etcd);
+    scenario.awaitReady(name);
+    String leader = scenario.get(name).getStatus().getLeader();
+
+    underLoad(scenario, name, () -> {
+      scenario.patch(name, c -> {
+        c.getSpec().setVersion("3.4.23");
+        return c;
+      });
+      awaitRolledOut(scenario, name);
+    });
+
+    assertThat(pods(scenario, name)).extracting(p -> p.getSpec().getContainers().get(0).getImage())
+        .allMatch(image -> image.endsWith(":v3.4.23"));
+    List<Event> restarts = events(scenario, name, "MemberRestarted");
+    assertThat(restarts).hasSize(3).allSatisfy(e -> assertThat(e.getMessage()).contains(":v3.4.22 -> ")
+        .contains(":v3.4.23"));
+    assertThat(restarts.get(2).getMessage()).as("the leader restarts last").startsWith("restarting " + leader + " ");
+    assertThat(events(scenario, name, "LeaderMoved")).hasSize(1);
+  }
+
+  @Test
+  void aReleaseThatFailsToStartStopsTheRolloutAfterOneMemberUntilTheSpecIsFixed(Scenario scenario) {
+    String name = "stall";
+    EtcdCluster etcd = scenario.tlsCluster(name, 3);
+    RolloutSpec rollout = new RolloutSpec();
+    rollout.setProgressDeadlineSeconds(15);
+    etcd.getSpec().setRollout(rollout);
+    scenario.apply(etcd);
+    scenario.awaitReady(name);
+
+    underLoad(scenario, name, () -> {
+      scenario.patch(name, c -> {
+        c.getSpec().setImage(BROKEN_IMAGE);
+        return c;
+      });
+      EtcdCluster stalled = scenario.awaitCondition(name, "Progressing", "False", Duration.ofMinutes(2));
+      assertThat(condition(stalled, "Progressing")).contains("RolloutStalled");
+      assertThat(condition(stalled, "Degraded")).contains("RolloutStalled");
+      assertThat(Scenario.hasCondition(stalled, "Available", "True")).as("still available").isTrue();
+      assertThat(stalled.getStatus().getRollout().getUpdatedMembers()).isEqualTo(1);
+      await("the rollout stays stopped").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+          .until(() -> pods(scenario, name).stream().filter(p -> image(p).equals(BROKEN_IMAGE)).count() == 1
+              && events(scenario, name, "MemberRestarted").size() == 1);
+
+      scenario.patch(name, c -> {
+        c.getSpec().setImage(null);
+        return c;
+      });
+      awaitRolledOut(scenario, name);
+    });
+    assertThat(pods(scenario, name)).extracting(RollingUpdateTest::image).noneMatch(BROKEN_IMAGE::equals);
+  }
+
+  @Test
+  void skippingAMinorVersionIsRefusedWithAClearMessageAndNothingIsTouched(Scenario scenario) {
+    String name = "skip";
+    scenario.apply(scenario.tlsCluster(name, 1));
+    scenario.awaitReady(name);
+    String podUid = pods(scenario, name).get(0).getMetadata().getUid();
+
+    scenario.patch(name, c -> {
+      c.getSpec().setVersion("3.6.5");
+      return c;
+    });
+    EtcdCluster refused = scenario.awaitCondition(name, "Degraded", "True", Duration.ofSeconds(30));
+    assertThat(refused.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Degraded")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+          assertThat(c.getMessage()).contains("spec.version 3.6.5 skips a minor version: the cluster runs 3.4.23")
+              .contains("move to 3.5 first");
+        });
+    await("nothing touched").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .until(() -> pods(scenario, name).size() == 1
+            && podUid.equals(pods(scenario, name).get(0).getMetadata().getUid()));
+    assertThat(Scenario.hasCondition(scenario.get(name), "Available", "True")).isTrue();
+  }
+
+  /** Runs {@code change} with a writer and a probe going, then checks no write was lost and no long outage. */
+  private static void underLoad(Scenario scenario, String name, Runnable change) {
+    try (Client client = scenario.serviceClient(name); Client probeClient = scenario.serviceClient(name)) {
+      Scenario.writeKeys(client, "/probe/", 1);
+      try (AvailabilityProbe probe = new AvailabilityProbe(probeClient, "/probe/00000", "value-0").start();
+          AcknowledgedWriter writer = new AcknowledgedWriter(client, "/written/").start()) {
+        Instant start = Instant.now();
+        await("probe and writer running").atMost(Duration.ofSeconds(10))
+            .until(() -> probe.successesSince(start) >= 5 && writer.acknowledgedCount() >= 5);
+        change.run();
+        int written = writer.acknowledgedCount();
+        await("writes go on").atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedCount() > written + 5);
+        writer.close();
+        probe.close();
+        System.out.printf("%s: %d writes acknowledged, %d failed; probe %d reads, %d failed, longest outage %d ms%n",
+            name, writer.acknowledgedCount(), writer.failedCount(), probe.reads().size(), probe.failures().size(),
+            probe.longestOutage().toMillis());
+        assertThat(probe.longestOutage()).as("failed reads: %s", probe.failures()).isLessThan(MAX_OUTAGE);
+        assertThat(writer.missing(client)).as("acknowledged writes lost").isEmpty();
+      }
+    }
+  }
+
+  /** Ready, no rollout in status, and every pod on the StatefulSet's update revision. */
+  private static void awaitRolledOut(Scenario scenario, String name) {
+    await(name + " rolled out").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      EtcdCluster etcd = scenario.get(name);
+      StatefulSet sts = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get();
+      String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+      return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getRollout() == null
+          && revision != null && pods(scenario, name).size() == 3 && pods(scenario, name).stream()
+              .allMatch(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
+    });
+  }
+
+  private static List<Pod> pods(Scenario scenario, String name) {
+    return scenario.kube().pods().inNamespace(scenario.namespace()).withLabel("app.kubernetes.io/instance", name)
+        .list().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  private static String image(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getImage();
+  }
+
+  private static List<Event> events(Scenario scenario, String name, String reason) {
+    return scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .sorted(Comparator.comparing(e -> Long.parseLong(e.getMetadata().getResourceVersion()))).toList();
+  }
+
+  private static java.util.Optional<String> condition(EtcdCluster etcd, String type) {
+    return etcd.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+        .map(c -> c.getReason()).findFirst();
+  }
+
+}

@@ -1,0 +1,44 @@
+package dev.etcdoperator.support;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The version changes etcd supports (its upgrade guides): any patch within a minor, or the next minor from at least
+ * the patch level its guide names; never a minor downgrade, never a skipped minor.
+ */
+public final class UpgradePath {
+  /**
+   * The lowest version a cluster must run before moving to a minor, by that minor, where etcd's guide names one
+   * ("Upgrade etcd from v3.5 to v3.6": every member on 3.5.26 or later).
+   */
+  private static final Map<String, EtcdVersion> MINIMUM_BEFORE = Map.of("3.6", new EtcdVersion(3, 5, 26));
+
+  private UpgradePath() {}
+
+  /** Why moving a cluster that runs {@code running} to {@code target} is not supported; empty when it is. */
+  public static Optional<String> problem(EtcdVersion running, EtcdVersion target) {
+    if (target.major() != running.major() || target.minor() < running.minor()) {
+      return Optional.of("spec.version " + target + " would downgrade the cluster from " + running
+          + ": etcd does not support going back a minor version (patch versions within " + running.major() + "."
+          + running.minor() + " are fine)");
+    }
+    if (target.minor() > running.minor() + 1) {
+      return Optional.of("spec.version " + target + " skips a minor version: the cluster runs " + running
+          + ", and etcd upgrades one minor version at a time; move to " + running.major() + "."
+          + (running.minor() + 1) + " first");
+    }
+    EtcdVersion minimum = MINIMUM_BEFORE.get(target.major() + "." + target.minor());
+    if (target.minor() == running.minor() + 1 && minimum != null && running.compareTo(minimum) < 0) {
+      return Optional.of("spec.version " + target + ": etcd's upgrade guide requires every member on " + minimum
+          + " or later before moving to " + target.major() + "." + target.minor() + "; the cluster runs " + running
+          + ", upgrade to the latest " + running.major() + "." + running.minor() + " patch first");
+    }
+    return Optional.empty();
+  }
+
+  /** Whether moving from {@code running} to {@code target} crosses a minor version. */
+  public static boolean isMinorUpgrade(EtcdVersion running, EtcdVersion target) {
+    return target.major() == running.major() && target.minor() > running.minor();
+  }
+}

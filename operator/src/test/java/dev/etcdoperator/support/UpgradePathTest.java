@@ -1,0 +1,33 @@
+package dev.etcdoperator.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class UpgradePathTest {
+  private static EtcdVersion v(String text) {
+    return EtcdVersion.parse(text).orElseThrow();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "3.5.21, 3.5.21", "3.5.21, 3.5.26", "3.5.26, 3.5.21", "3.4.23, 3.5.0", "3.4.0, 3.5.21", "3.5.26, 3.6.5",
+      "3.5.30, 3.6.0"})
+  void supportedChanges(String running, String target) {
+    assertThat(UpgradePath.problem(v(running), v(target))).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "3.5.21 | 3.4.23 | would downgrade the cluster from 3.5.21",
+      "3.6.5 | 3.5.26 | etcd does not support going back a minor version",
+      "3.4.23 | 3.6.5 | skips a minor version: the cluster runs 3.4.23, and etcd upgrades one minor version at a time; "
+          + "move to 3.5 first",
+      "3.5.21 | 3.6.5 | requires every member on 3.5.26 or later before moving to 3.6; the cluster runs 3.5.21"})
+  void refusedChanges(String running, String target, String why) {
+    Optional<String> problem = UpgradePath.problem(v(running), v(target));
+    assertThat(problem).hasValueSatisfying(p -> assertThat(p).startsWith("spec.version " + target).contains(why));
+  }
+}
