@@ -44,6 +44,9 @@ public final class LocalBenchmark {
 
   record Row(int members, Duration applyToReady, Duration operatorShare, double heapBeforeMb, double heapSettledMb) {}
 
+  /** The rolling restart measured on the scaling cluster. */
+  private static Duration rollout;
+
   /** The backend of the size being measured, closed by the shutdown hook if the run is interrupted. */
   private static volatile LocalCluster current;
 
@@ -89,6 +92,12 @@ public final class LocalBenchmark {
     }
     System.out.println("Scaling: one member at a time (learner added, caught up, promoted; removal highest first), "
         + "until status is Ready with the new voting members and no membership change recorded.");
+    if (rollout != null) {
+      System.out.println();
+      System.out.println("| rolling restart (version change) | members | spec change -> rolled out (ms) | per member (ms) |");
+      System.out.println("| --- | ---: | ---: | ---: |");
+      System.out.printf("| 3.4.23 -> 3.4.22 | 3 | %d | %d |%n", rollout.toMillis(), rollout.toMillis() / 3);
+    }
     // Every LocalCluster is closed and checked above; non-daemon client threads must not keep the JVM alive.
     System.exit(0);
   }
@@ -131,12 +140,36 @@ public final class LocalBenchmark {
       String name = "scale";
       scenario.apply(scenario.tlsCluster(name, from));
       scenario.awaitReady(name);
-      return List.of(new ScaleRow(from, to, resize(scenario, name, to)),
+      List<ScaleRow> rows = List.of(new ScaleRow(from, to, resize(scenario, name, to)),
           new ScaleRow(to, from, resize(scenario, name, from)));
+      rollout = rollOut(scenario, name, "3.4.22");
+      return rows;
     } finally {
       NoProcessOutlives.closeAndCheck(cluster);
       current = null;
     }
+  }
+
+  /** The rolling restart of every member onto another version, from the spec change to all rolled out. */
+  private static Duration rollOut(Scenario scenario, String name, String version) {
+    String before = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get()
+        .getStatus().getUpdateRevision();
+    Instant start = Instant.now();
+    scenario.patch(name, c -> {
+      c.getSpec().setVersion(version);
+      return c;
+    });
+    await(name + " rolled out to " + version).atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          EtcdCluster etcd = scenario.get(name);
+          var sts = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get();
+          String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getRollout() == null
+              && revision != null && !revision.equals(before) && scenario.kube().pods().inNamespace(scenario.namespace())
+                  .withLabel("app.kubernetes.io/instance", name).list().getItems().stream()
+                  .allMatch(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
+        });
+    return Duration.between(start, Instant.now());
   }
 
   private static Duration resize(Scenario scenario, String name, int replicas) {

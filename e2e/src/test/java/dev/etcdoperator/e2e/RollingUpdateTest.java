@@ -38,12 +38,13 @@ class RollingUpdateTest {
     scenario.awaitReady(name);
     String leader = scenario.get(name).getStatus().getLeader();
 
+    String before = revision(scenario, name);
     underLoad(scenario, name, () -> {
       scenario.patch(name, c -> {
         c.getSpec().setVersion("3.4.23");
         return c;
       });
-      awaitRolledOut(scenario, name);
+      awaitRolledOut(scenario, name, before);
     });
 
     assertThat(pods(scenario, name)).extracting(p -> p.getSpec().getContainers().get(0).getImage())
@@ -79,11 +80,12 @@ class RollingUpdateTest {
           .until(() -> pods(scenario, name).stream().filter(p -> image(p).equals(BROKEN_IMAGE)).count() == 1
               && events(scenario, name, "MemberRestarted").size() == 1);
 
+      String broken = revision(scenario, name);
       scenario.patch(name, c -> {
         c.getSpec().setImage(null);
         return c;
       });
-      awaitRolledOut(scenario, name);
+      awaitRolledOut(scenario, name, broken);
     });
     assertThat(pods(scenario, name)).extracting(RollingUpdateTest::image).noneMatch(BROKEN_IMAGE::equals);
   }
@@ -135,14 +137,19 @@ class RollingUpdateTest {
     }
   }
 
-  /** Ready, no rollout in status, and every pod on the StatefulSet's update revision. */
-  private static void awaitRolledOut(Scenario scenario, String name) {
+  private static String revision(Scenario scenario, String name) {
+    StatefulSet sts = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get();
+    return sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+  }
+
+  /** Ready, no rollout in status, and every pod on the StatefulSet's update revision, which is not {@code before}. */
+  private static void awaitRolledOut(Scenario scenario, String name, String before) {
     await(name + " rolled out").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
       EtcdCluster etcd = scenario.get(name);
-      StatefulSet sts = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get();
-      String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+      String revision = revision(scenario, name);
       return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getRollout() == null
-          && revision != null && pods(scenario, name).size() == 3 && pods(scenario, name).stream()
+          && revision != null && !revision.equals(before) && pods(scenario, name).size() == 3
+          && pods(scenario, name).stream()
               .allMatch(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
     });
   }
