@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Resolves spec.tls into this reconcile's {@link TlsState}, whichever the mode. */
 public final class ClusterTls {
@@ -34,13 +35,20 @@ public final class ClusterTls {
     return specOf(cluster).getMode() == TlsSpec.Mode.Disabled ? "http" : "https";
   }
 
-  TlsState resolve(EtcdCluster cluster, ClusterBlueprint blueprint, Function<String, Secret> liveSecrets) {
+  /**
+   * @param membersRun whether every member runs, healthy, a pod template of the given trust generation: a CA
+   *     rotation moves to its next step only then
+   */
+  TlsState resolve(EtcdCluster cluster, ClusterBlueprint blueprint, Function<String, Secret> liveSecrets,
+      Predicate<String> membersRun) {
     TlsSpec tls = specOf(cluster);
+    Optional<String> rotationRequest = Optional.ofNullable(cluster.getMetadata().getAnnotations())
+        .map(a -> a.get(CaState.ROTATE_ANNOTATION));
     return switch (tls.getMode()) {
       case Disabled -> TlsState.disabled();
       case External -> external.check(blueprint.names(), tls.getExternal(), clusterDomain, liveSecrets);
       case Operator -> issued.plan(blueprint, certificateSet(blueprint, tls), renewal(tls), clientNames(tls),
-          liveSecrets);
+          liveSecrets, rotationRequest, membersRun);
     };
   }
 

@@ -122,7 +122,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
 
     List<String> problems = new ArrayList<>(SpecProblems.of(cluster, statefulSet));
     Optional<ClusterBlueprint> blueprint = blueprint(cluster, problems);
-    Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names)));
+    Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names),
+        generation -> MembersRun.generation(statefulSet, pods, generation)));
     EtcdView etcd = observeEtcd(cluster, pods, tls);
     boolean formed = isFormed(cluster, bootstrapConfig, etcd);
     MemberObjects memberObjects = MemberObjects.of(names, pods,

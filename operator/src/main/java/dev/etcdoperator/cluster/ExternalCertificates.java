@@ -66,7 +66,13 @@ final class ExternalCertificates {
         }
       }
     }
-    MemberTls memberTls = new MemberTls.Mutual(external.getServerSecretName(), external.getPeerSecretName());
+    // A change of the CAs the members trust (cert-manager renewing its CA, say) needs a restart to take effect.
+    String trust = java.util.stream.Stream.of(external.getServerSecretName(), external.getPeerSecretName())
+        .map(name -> Optional.ofNullable(TlsSecretBuilder.text(liveSecrets.apply(name), TlsSecretBuilder.CA_CERT))
+            .orElse("").strip())
+        .collect(java.util.stream.Collectors.joining("\n"));
+    MemberTls memberTls = new MemberTls.Mutual(external.getServerSecretName(), external.getPeerSecretName(),
+        Optional.empty(), TrustGeneration.of(trust));
     if (!problems.isEmpty()) {
       return new TlsState(memberTls, List.of(), List.of(), Optional.empty(), statuses, false,
           TlsReasons.INVALID_CERTIFICATES, String.join("; ", problems));

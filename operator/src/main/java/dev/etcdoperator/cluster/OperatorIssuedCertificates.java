@@ -15,9 +15,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * spec.tls.mode Operator: a CA per cluster and the leaves it signs. Each certificate is issued when its Secret is
@@ -34,31 +35,47 @@ final class OperatorIssuedCertificates {
   /** What one leaf is: its role in status, its Secret and what it must certify. */
   private record Leaf(String role, String secret, LeafRequest request) {}
 
+  /**
+   * @param rotationRequest the value of the cluster's {@value CaState#ROTATE_ANNOTATION} annotation, if any
+   * @param membersRun whether every member runs, healthy, a pod template of the given trust generation
+   */
   TlsState plan(ClusterBlueprint blueprint, EtcdCertificateSet set, RenewalPolicy policy, List<String> clients,
-      Function<String, Secret> liveSecrets) {
+      Function<String, Secret> liveSecrets, Optional<String> rotationRequest, Predicate<String> membersRun) {
     ClusterNames names = blueprint.names();
     List<Secret> toWrite = new ArrayList<>();
     List<String> issued = new ArrayList<>();
     List<CertificateStatus> statuses = new ArrayList<>();
 
     Secret caSecret = liveSecrets.apply(names.caSecret());
-    CertificateAuthority ca;
+    Supplier<CertificateAuthority> newCa =
+        () -> CertificateAuthority.create(set.caCommonName(), set.keyAlgorithm(), set.caValidity(), clock);
+    CaState cas;
     if (caSecret == null) {
-      ca = CertificateAuthority.create(set.caCommonName(), set.keyAlgorithm(), set.caValidity(), clock);
-      toWrite.add(TlsSecretBuilder.authority(blueprint, names.caSecret(), ca.certificatePem(), ca.privateKeyPem()));
+      cas = CaState.fresh(newCa.get());
+      toWrite.add(cas.toSecret(blueprint, names.caSecret()));
       issued.add("ca issued");
     } else {
       try {
-        ca = CertificateAuthority.fromPem(TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_CERT),
-            TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_KEY), clock);
+        cas = CaState.read(caSecret, clock);
       } catch (IllegalArgumentException | NullPointerException e) {
         // Never replace a CA we cannot read: members trust it, and a new one would cut them off from each other.
         return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret()), List.of(),
             List.of(), Optional.empty(), List.of(), false, TlsReasons.CA_UNREADABLE, "Secret " + names.caSecret()
                 + " does not hold a usable CA (ca.crt and ca.key): " + e.getMessage());
       }
+      Optional<CaState.Transition> step = cas.advance(rotationRequest, policy.isDue(cas.signing().info(), clock),
+          membersRun.test(cas.generation()), newCa);
+      if (step.isPresent()) {
+        cas = step.get().state();
+        toWrite.add(cas.toSecret(blueprint, names.caSecret()));
+        issued.add(step.get().what());
+      }
     }
+    CertificateAuthority ca = cas.signing();
+    String bundle = cas.bundle();
     statuses.add(CertificateStatuses.of("ca", names.caSecret(), ca.info(), Optional.of(policy.dueAt(ca.info()))));
+    cas.next().ifPresent(next -> statuses.add(CertificateStatuses.of("ca-next", names.caSecret(), next.info(),
+        Optional.empty())));
 
     String operatorCertificate = null;
     String operatorKey = null;
@@ -72,12 +89,15 @@ final class OperatorIssuedCertificates {
         certificatePem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_CERT);
         keyPem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY);
         info = current.get();
+        if (!bundle.strip().equals(normalized(TlsSecretBuilder.text(live, TlsSecretBuilder.CA_CERT)))) {
+          toWrite.add(TlsSecretBuilder.leaf(blueprint, leaf.secret(), certificatePem, keyPem, bundle));
+        }
       } else {
         IssuedCertificate certificate = ca.issue(leaf.request());
         certificatePem = certificate.certificatePem();
         keyPem = certificate.privateKeyPem();
         info = certificate.info();
-        toWrite.add(TlsSecretBuilder.leaf(blueprint, leaf.secret(), certificatePem, keyPem, ca.certificatePem()));
+        toWrite.add(TlsSecretBuilder.leaf(blueprint, leaf.secret(), certificatePem, keyPem, bundle));
         issued.add(leaf.role() + (live == null ? " issued" : " renewed"));
       }
       statuses.add(CertificateStatuses.of(leaf.role(), leaf.secret(), info, Optional.of(policy.dueAt(info))));
@@ -87,9 +107,10 @@ final class OperatorIssuedCertificates {
       }
     }
     return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret(),
-        Optional.of(set.peer().commonName())), toWrite, issued,
-        Optional.of(new ClientPems(ca.certificatePem(), operatorCertificate, operatorKey)),
-        statuses, true, TlsReasons.CERTIFICATES_VALID, "certificates are issued by the cluster CA and valid");
+        Optional.of(set.peer().commonName()), cas.generation()), toWrite, issued,
+        Optional.of(new ClientPems(bundle, operatorCertificate, operatorKey)), statuses, true,
+        TlsReasons.CERTIFICATES_VALID, cas.step().map(step -> "certificates are valid; " + step)
+            .orElse("certificates are issued by the cluster CA and valid"));
   }
 
   private static List<Leaf> leaves(ClusterNames names, EtcdCertificateSet set, List<String> clients) {
@@ -107,9 +128,8 @@ final class OperatorIssuedCertificates {
       return Optional.empty();
     }
     String certificatePem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_CERT);
-    String caPem = TlsSecretBuilder.text(live, TlsSecretBuilder.CA_CERT);
     if (certificatePem == null || TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY) == null
-        || !Objects.equals(normalized(caPem), normalized(ca.certificatePem()))) {
+        || !ca.signed(certificatePem)) {
       return Optional.empty();
     }
     try {

@@ -166,6 +166,17 @@ public final class CertificateAuthority {
         leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), leaf.getSerialNumber().toString(16));
   }
 
+  /** Whether this CA signed the certificate (the first of {@code certificatePem}): its signature verifies. */
+  public boolean signed(String certificatePem) {
+    try {
+      X509Certificate leaf = PemCodec.certificates(certificatePem).get(0);
+      leaf.verify(certificate.getPublicKey());
+      return true;
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The CA certificate, for {@code ca.crt} (and, during rotation, a {@link PemBundle}). */
   public String certificatePem() {
     return PemCodec.certificatePem(certificate);

@@ -60,13 +60,22 @@ public final class MemberStatefulSetBuilder {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(podLabels(blueprint))
-        .withAnnotations(blueprint.pod().annotations().isEmpty() ? null : blueprint.pod().annotations())
+        .withAnnotations(podAnnotations(blueprint))
         .endMetadata()
         .withSpec(podSpec(blueprint))
         .endTemplate()
         .withVolumeClaimTemplates(volumeClaimTemplates(blueprint))
         .endSpec()
         .build();
+  }
+
+  /** The user's annotations, and the TLS trust generation, whose change rolls the members. */
+  private static java.util.Map<String, String> podAnnotations(ClusterBlueprint blueprint) {
+    java.util.Map<String, String> annotations = new java.util.TreeMap<>(blueprint.pod().annotations());
+    if (blueprint.tls() instanceof MemberTls.Mutual mutual && !mutual.trustGeneration().isEmpty()) {
+      annotations.put(MemberTls.TRUST_GENERATION_ANNOTATION, mutual.trustGeneration());
+    }
+    return annotations.isEmpty() ? null : annotations;
   }
 
   /** The user's labels, then ours: the selector must keep matching whatever the user sets. */

@@ -26,11 +26,31 @@ public final class TlsSecretBuilder {
     return secret(blueprint, name, "kubernetes.io/tls", data);
   }
 
+  /** During a CA rotation, the CA that is to sign next (with its key), and the one that signed before. */
+  public static final String NEXT_CA_CERT = "next-ca.crt";
+  public static final String NEXT_CA_KEY = "next-ca.key";
+  public static final String PREVIOUS_CA_CERT = "previous-ca.crt";
+  /** The last {@code etcdoperator.dev/rotate-ca} request handled, so that one request rotates once. */
+  public static final String ROTATION_HANDLED = "rotation-handled";
+
   /** The cluster CA with its key: read only by the operator, never mounted in a pod. */
   public static Secret authority(ClusterBlueprint blueprint, String name, String certificatePem, String keyPem) {
+    return authority(blueprint, name, certificatePem, keyPem, "", "", "", "");
+  }
+
+  /**
+   * The cluster CA with its key and its rotation state. Keys that do not apply are written empty rather than left
+   * out: a server-side apply must also clear what an earlier apply set.
+   */
+  public static Secret authority(ClusterBlueprint blueprint, String name, String certificatePem, String keyPem,
+      String nextCertificatePem, String nextKeyPem, String previousCertificatePem, String rotationHandled) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CA_CERT, certificatePem);
     data.put(CA_KEY, keyPem);
+    data.put(NEXT_CA_CERT, nextCertificatePem);
+    data.put(NEXT_CA_KEY, nextKeyPem);
+    data.put(PREVIOUS_CA_CERT, previousCertificatePem);
+    data.put(ROTATION_HANDLED, rotationHandled);
     return secret(blueprint, name, "Opaque", data);
   }
 

@@ -31,10 +31,71 @@ class OperatorIssuedCertificatesTest {
   private final Map<String, Secret> store = new HashMap<>();
 
   private TlsState reconcileAt(Instant now, EtcdCertificateSet set, List<String> clients) {
+    return reconcileAt(now, set, clients, java.util.Optional.empty(), generation -> true);
+  }
+
+  private TlsState reconcileAt(Instant now, EtcdCertificateSet set, List<String> clients,
+      java.util.Optional<String> rotationRequest, java.util.function.Predicate<String> membersRun) {
     TlsState state = new OperatorIssuedCertificates(Clock.fixed(now, ZoneOffset.UTC))
-        .plan(BLUEPRINT, set, RenewalPolicy.DEFAULT, clients, store::get);
+        .plan(BLUEPRINT, set, RenewalPolicy.DEFAULT, clients, store::get, rotationRequest, membersRun);
     state.toWrite().forEach(s -> store.put(s.getMetadata().getName(), s));
     return state;
+  }
+
+  private String text(String secret, String key) {
+    return TlsSecretBuilder.text(store.get(secret), key);
+  }
+
+  private static String generation(TlsState state) {
+    return ((MemberTls.Mutual) state.memberTls()).trustGeneration();
+  }
+
+  @Test
+  void aRequestedCaRotationTrustsBothThenSignsWithTheNewCaThenDropsTheOldOneStepPerRollout() {
+    TlsState initial = reconcileAt(START, SET, List.of());
+    String oldCa = text("main-ca", TlsSecretBuilder.CA_CERT);
+    String oldServer = text("main-server-tls", TlsSecretBuilder.TLS_CERT);
+    java.util.Optional<String> request = java.util.Optional.of("2026-11-21");
+
+    TlsState trustBoth = reconcileAt(START, SET, List.of(), request, g -> g.equals(generation(initial)));
+    assertThat(trustBoth.issued()).contains("ca rotation started on request: the members trust the old and the new "
+        + "CA (step 1 of 3)");
+    String newCa = text("main-ca", TlsSecretBuilder.NEXT_CA_CERT);
+    assertThat(newCa).isNotBlank().isNotEqualTo(oldCa);
+    assertThat(CertificateInfo.parseAll(text("main-server-tls", TlsSecretBuilder.CA_CERT))).hasSize(2);
+    assertThat(text("main-server-tls", TlsSecretBuilder.TLS_CERT)).as("still signed by the old CA").isEqualTo(oldServer);
+    assertThat(generation(trustBoth)).isNotEqualTo(generation(initial));
+    assertThat(trustBoth.message()).contains("CA rotation step 1 of 3");
+
+    TlsState waiting = reconcileAt(START, SET, List.of(), request, g -> false);
+    assertThat(waiting.toWrite()).as("nothing moves until the members run step 1").isEmpty();
+    assertThat(generation(waiting)).isEqualTo(generation(trustBoth));
+
+    TlsState newSigns = reconcileAt(START, SET, List.of(), request, g -> g.equals(generation(trustBoth)));
+    assertThat(text("main-ca", TlsSecretBuilder.CA_CERT)).isEqualTo(newCa);
+    assertThat(text("main-ca", TlsSecretBuilder.PREVIOUS_CA_CERT)).isEqualTo(oldCa);
+    assertThat(text("main-ca", TlsSecretBuilder.NEXT_CA_CERT)).isEmpty();
+    assertThat(newSigns.issued()).contains("server renewed", "peer renewed", "operator-client renewed");
+    assertThat(text("main-server-tls", TlsSecretBuilder.TLS_CERT)).isNotEqualTo(oldServer);
+    assertThat(CertificateInfo.parseAll(text("main-server-tls", TlsSecretBuilder.CA_CERT))).hasSize(2);
+    assertThat(generation(newSigns)).isNotEqualTo(generation(trustBoth));
+
+    TlsState done = reconcileAt(START, SET, List.of(), request, g -> g.equals(generation(newSigns)));
+    assertThat(text("main-ca", TlsSecretBuilder.PREVIOUS_CA_CERT)).isEmpty();
+    assertThat(text("main-server-tls", TlsSecretBuilder.CA_CERT).strip()).isEqualTo(newCa.strip());
+    assertThat(generation(done)).isNotEqualTo(generation(newSigns));
+    assertThat(done.issued()).contains("ca rotation: the old CA is no longer trusted (step 3 of 3, done)");
+
+    assertThat(reconcileAt(START, SET, List.of(), request, g -> true).toWrite())
+        .as("the same request rotates once").isEmpty();
+  }
+
+  @Test
+  void aCaDueForRenewalStartsARotationByItself() {
+    reconcileAt(START, SET, List.of());
+    TlsState due = reconcileAt(START.plus(Duration.ofDays(1500)), SET, List.of());
+    assertThat(due.issued()).contains("ca rotation started: the CA is due for renewal: the members trust the old "
+        + "and the new CA (step 1 of 3)");
   }
 
   @Test
@@ -47,7 +108,8 @@ class OperatorIssuedCertificatesTest {
     assertThat(state.ready()).isTrue();
     // Only the operator's peer certificates may speak raft, not an application's certificate from the same CA.
     assertThat(state.memberTls()).isEqualTo(new MemberTls.Mutual("main-server-tls", "main-peer-tls",
-        java.util.Optional.of("main-peer")));
+        java.util.Optional.of("main-peer"), generation(state)));
+    assertThat(generation(state)).isNotBlank();
     String caPem = TlsSecretBuilder.text(store.get("main-ca"), TlsSecretBuilder.CA_CERT);
     for (String leaf : List.of("main-server-tls", "main-peer-tls", "main-operator-client-tls", "main-client-app")) {
       Secret secret = store.get(leaf);

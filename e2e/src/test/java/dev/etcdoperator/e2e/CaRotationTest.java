@@ -1,0 +1,89 @@
+package dev.etcdoperator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import io.etcd.jetcd.Client;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A CA rotation asked for with the {@code etcdoperator.dev/rotate-ca} annotation: the members come to trust the old
+ * and the new CA, get certificates from the new one, and stop trusting the old one, each step rolled out one member at
+ * a time, while the cluster stays Available and an application that reads its Secret afresh (as one mounting it
+ * does) keeps writing.
+ */
+@ClassTemplate
+@ExtendWith(Backends.class)
+class CaRotationTest {
+  private static final String NAME = "rotate";
+
+  @Test
+  void aRequestedRotationReplacesTheCaWithoutLosingAvailability(Scenario scenario) {
+    scenario.apply(scenario.tlsCluster(NAME, 3));
+    scenario.awaitReady(NAME);
+    String oldCa = caSecret(scenario).get("ca.crt");
+
+    scenario.patch(NAME, c -> {
+      c.getMetadata().setAnnotations(Map.of("etcdoperator.dev/rotate-ca", "rotation-1"));
+      return c;
+    });
+    List<String> written = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    List<String> unavailable = new ArrayList<>();
+    Instant start = Instant.now();
+    // Every half second: is the cluster Available, and does a write succeed with a client built from the Secret
+    // as it is now (an application mounting it sees the same)?
+    await("the CA rotated").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      EtcdCluster etcd = scenario.get(NAME);
+      if (!Scenario.hasCondition(etcd, "Available", "True")) {
+        unavailable.add(Instant.now() + " " + etcd.getStatus().getConditions());
+      }
+      String key = "/rotation/" + String.format("%04d", written.size() + failures.size());
+      try (Client client = scenario.serviceClient(NAME)) {
+        Scenario.join(client.getKVClient().put(Scenario.bytes(key), Scenario.bytes("v")));
+        written.add(key);
+      } catch (RuntimeException e) {
+        failures.add(key + ": " + e.getMessage());
+      }
+      return rotated(scenario, oldCa);
+    });
+    System.out.printf("rotation took %d ms; %d writes, %d failed%n", Duration.between(start, Instant.now()).toMillis(),
+        written.size(), failures.size());
+    assertThat(unavailable).as("moments the cluster was not Available").isEmpty();
+    assertThat(failures).as("writes with a client built from the current Secret").isEmpty();
+    try (Client client = scenario.serviceClient(NAME)) {
+      assertThat(Scenario.readKeys(client, "/rotation/").keySet()).containsAll(written);
+    }
+    List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
+        .stream().filter(e -> NAME.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    assertThat(reasons).as("three rollouts of three members").filteredOn("MemberRestarted"::equals).hasSize(9);
+  }
+
+  /** The CA changed, no rotation step is pending, and every member runs the final step, Ready. */
+  private static boolean rotated(Scenario scenario, String oldCa) {
+    Map<String, String> ca = caSecret(scenario);
+    EtcdCluster etcd = scenario.get(NAME);
+    return !oldCa.equals(ca.get("ca.crt")) && ca.getOrDefault("next-ca.crt", "").isEmpty()
+        && ca.getOrDefault("previous-ca.crt", "").isEmpty() && Scenario.hasCondition(etcd, "Ready", "True")
+        && etcd.getStatus().getRollout() == null;
+  }
+
+  private static Map<String, String> caSecret(Scenario scenario) {
+    Secret secret = scenario.kube().secrets().inNamespace(scenario.namespace()).withName(NAME + "-ca").get();
+    Map<String, String> text = new java.util.HashMap<>();
+    secret.getData().forEach((k, v) -> text.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return text;
+  }
+}
