@@ -80,6 +80,23 @@ class ClusterTlsReconcilerTest {
     assertThat(env.get(StatefulSet.class, "ext").getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getSecret().getSecretName()).containsExactlyInAnyOrder("ext-server", "ext-peer");
     assertThat(env.get(Secret.class, "ext-ca")).as("no CA of our own in External mode").isNull();
+
+    // cert-manager replaces its CA: members read their trusted CAs only at start, so the pod template changes
+    // (the StatefulSet's OnDelete rollout then restarts them one at a time).
+    String before = trustGeneration(env.get(StatefulSet.class, "ext"));
+    assertThat(before).isNotBlank();
+    CertificateAuthority newCa = CertificateAuthority.create("user-ca-2", KeyAlgorithm.ECDSA_P256,
+        Duration.ofDays(30), Clock.systemUTC());
+    env.userSecret("ext-server", newCa, newCa.issue(set.server()));
+    env.userSecret("ext-peer", newCa, newCa.issue(set.peer()));
+    env.userSecret("ext-operator", newCa, newCa.issue(set.operatorClient()));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(trustGeneration(env.get(StatefulSet.class, "ext")))
+        .isNotBlank().isNotEqualTo(before));
+  }
+
+  private static String trustGeneration(StatefulSet sts) {
+    return sts.getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(dev.etcdoperator.resources.MemberTls.TRUST_GENERATION_ANNOTATION);
   }
 
   @Test

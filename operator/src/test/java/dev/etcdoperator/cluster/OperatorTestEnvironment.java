@@ -180,7 +180,7 @@ final class OperatorTestEnvironment implements AutoCloseable {
         .configure(EtcdProcessCluster.builder(dir.resolve("etcd")).members(members).namePrefix(cluster));
   }
 
-  /** A kubernetes.io/tls Secret as cert-manager would write it. */
+  /** Creates or replaces a kubernetes.io/tls Secret as cert-manager would write it. */
   void userSecret(String name, CertificateAuthority ca, IssuedCertificate issued) {
     client.secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
@@ -188,7 +188,7 @@ final class OperatorTestEnvironment implements AutoCloseable {
         .addToStringData(TlsSecretBuilder.TLS_CERT, issued.certificatePem())
         .addToStringData(TlsSecretBuilder.TLS_KEY, issued.privateKeyPem())
         .addToStringData(TlsSecretBuilder.CA_CERT, ca.certificatePem())
-        .build()).create();
+        .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
   }
 
   static TlsSpec tls(TlsSpec.Mode mode) {
