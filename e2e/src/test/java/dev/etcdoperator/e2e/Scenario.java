@@ -7,6 +7,9 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.cluster.FaultPoints;
+import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.EtcdConnection;
+import dev.etcdoperator.etcd.EtcdTls;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -16,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -120,6 +125,20 @@ final class Scenario {
   Client memberClient(String name, int ordinal) {
     return ServiceClient.connect(kube(), namespace, name, CLIENT_CERTIFICATE, certificateDir(name),
         List.of(backend.memberEndpoint(name, ordinal)));
+  }
+
+  /**
+   * The highest raft term the members report: it grows by one with each election, so its growth over a change
+   * counts the elections the change caused.
+   */
+  long raftTerm(String name, int members) {
+    List<URI> endpoints = IntStream.range(0, members).mapToObj(i -> URI.create(backend.memberEndpoint(name, i)))
+        .toList();
+    EtcdTls files = ServiceClient.files(kube(), namespace, name, CLIENT_CERTIFICATE,
+        certificateDir(name).resolve("term"));
+    try (EtcdClient etcd = EtcdClient.connect(EtcdConnection.withTls(endpoints, Duration.ofSeconds(5), files))) {
+      return endpoints.stream().mapToLong(e -> etcd.status(e).raftTerm()).max().orElseThrow();
+    }
   }
 
   private Path certificateDir(String name) {

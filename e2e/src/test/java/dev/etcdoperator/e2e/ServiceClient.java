@@ -1,5 +1,6 @@
 package dev.etcdoperator.e2e;
 
+import dev.etcdoperator.etcd.EtcdTls;
 import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,20 +21,29 @@ final class ServiceClient {
 
   static Client connect(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir,
       List<String> endpoints) {
+    EtcdTls files = files(kube, namespace, cluster, certificate, dir);
+    try {
+      return Client.builder()
+          .endpoints(endpoints.toArray(String[]::new))
+          .sslContext(GrpcSslContexts.forClient().trustManager(files.caCertPem().toFile())
+              .keyManager(files.clientCertPem().toFile(), files.clientKeyPem().toFile()).build())
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The client certificate Secret {@code <cluster>-client-<name>} as it is now, written as files under dir. */
+  static EtcdTls files(KubernetesClient kube, String namespace, String cluster, String certificate, Path dir) {
     Secret secret = kube.secrets().inNamespace(namespace).withName(cluster + "-client-" + certificate).get();
     if (secret == null) {
       throw new IllegalStateException("no Secret " + cluster + "-client-" + certificate);
     }
     try {
       Files.createDirectories(dir);
-      Path crt = write(dir.resolve("tls.crt"), ContainerEnv.secretValue(secret, "tls.crt"));
-      Path key = write(dir.resolve("tls.key"), ContainerEnv.secretValue(secret, "tls.key"));
-      Path ca = write(dir.resolve("ca.crt"), ContainerEnv.secretValue(secret, "ca.crt"));
-      return Client.builder()
-          .endpoints(endpoints.toArray(String[]::new))
-          .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).keyManager(crt.toFile(), key.toFile())
-              .build())
-          .build();
+      return new EtcdTls(write(dir.resolve("ca.crt"), ContainerEnv.secretValue(secret, "ca.crt")),
+          write(dir.resolve("tls.crt"), ContainerEnv.secretValue(secret, "tls.crt")),
+          write(dir.resolve("tls.key"), ContainerEnv.secretValue(secret, "tls.key")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

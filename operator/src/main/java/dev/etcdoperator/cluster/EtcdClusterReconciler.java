@@ -167,8 +167,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     memberObjects.claims().forEach((ordinal, claim) -> claimUids.put(names.podName(ordinal), claim.uid()));
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
         pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls, claimUids), clock);
-    status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), blueprint.map(b -> b.version().toString())
-        .orElse(null))).orElse(null));
+    status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
+        blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,

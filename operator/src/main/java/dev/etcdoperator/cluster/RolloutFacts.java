@@ -70,7 +70,7 @@ record RolloutFacts(Optional<String> updateRevision, boolean statefulSetCurrent,
   }
 
   /** Where the rollout stands, for the status; empty when every member runs the current revision. */
-  Optional<RolloutStatus> progress(MembershipFacts members, String version) {
+  Optional<RolloutStatus> progress(MembershipFacts members, String fromVersion, String version) {
     if (updateRevision.isEmpty()) {
       return Optional.empty();
     }
@@ -79,6 +79,6 @@ record RolloutFacts(Optional<String> updateRevision, boolean statefulSetCurrent,
         .map(m -> pods.get(members.ordinalOf(m).getAsInt()))
         .filter(p -> p != null && p.revision().equals(updateRevision.get())).count();
     return updated == voters.size() ? Optional.empty()
-        : Optional.of(new RolloutStatus(updateRevision.get(), version, (int) updated, voters.size()));
+        : Optional.of(new RolloutStatus(updateRevision.get(), fromVersion, version, (int) updated, voters.size()));
   }
 }

@@ -10,6 +10,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("The StatefulSet revision being rolled out.")
   private String revision;
 
+  @JsonPropertyDescription("The etcd version the members ran before (the lowest one still running).")
+  private String fromVersion;
+
   @JsonPropertyDescription("The etcd version being rolled out.")
   private String version;
 
@@ -21,8 +24,9 @@ public class RolloutStatus {
 
   public RolloutStatus() {}
 
-  public RolloutStatus(String revision, String version, int updatedMembers, int members) {
+  public RolloutStatus(String revision, String fromVersion, String version, int updatedMembers, int members) {
     this.revision = revision;
+    this.fromVersion = fromVersion;
     this.version = version;
     this.updatedMembers = updatedMembers;
     this.members = members;
@@ -34,6 +38,14 @@ public class RolloutStatus {
 
   public void setRevision(String revision) {
     this.revision = revision;
+  }
+
+  public String getFromVersion() {
+    return fromVersion;
+  }
+
+  public void setFromVersion(String fromVersion) {
+    this.fromVersion = fromVersion;
   }
 
   public String getVersion() {
@@ -62,7 +74,8 @@ public class RolloutStatus {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RolloutStatus r && Objects.equals(revision, r.revision) && Objects.equals(version, r.version)
+    return o instanceof RolloutStatus r && Objects.equals(revision, r.revision)
+        && Objects.equals(fromVersion, r.fromVersion) && Objects.equals(version, r.version)
         && Objects.equals(updatedMembers, r.updatedMembers) && Objects.equals(members, r.members);
   }
 
