@@ -97,6 +97,29 @@ class RollingUpdateTest {
   }
 
   @Test
+  void aMinorUpgradeWithoutABackupDestinationIsAnnouncedWithAWarning(Scenario scenario) {
+    String name = "minor";
+    EtcdCluster etcd = scenario.tlsCluster(name, 1);
+    RolloutSpec rollout = new RolloutSpec();
+    rollout.setProgressDeadlineSeconds(10);
+    etcd.getSpec().setRollout(rollout);
+    scenario.apply(etcd);
+    scenario.awaitReady(name);
+
+    scenario.patch(name, c -> {
+      c.getSpec().setVersion("3.5.21");
+      return c;
+    });
+    // The stand-in runs etcd 3.4 for every tag, so what happens after the restart is not the point here.
+    await("the warning").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+        .until(() -> !events(scenario, name, "MinorUpgradeWithoutSnapshot").isEmpty());
+    Event warning = events(scenario, name, "MinorUpgradeWithoutSnapshot").get(0);
+    assertThat(warning.getType()).isEqualTo("Warning");
+    assertThat(warning.getMessage()).isEqualTo("upgrading from 3.4.23 to 3.5.21, which etcd cannot undo, without a "
+        + "snapshot first: no backup destination is configured");
+  }
+
+  @Test
   void skippingAMinorVersionIsRefusedWithAClearMessageAndNothingIsTouched(Scenario scenario) {
     String name = "skip";
     scenario.apply(scenario.tlsCluster(name, 1));
