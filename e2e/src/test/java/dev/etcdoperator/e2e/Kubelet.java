@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * SIGKILL after the grace period) and keeps {@link ClusterDns} in step with pods ({@link EndpointsController} does Services).
  *
  * <p>One sync loop on one thread, every 200 ms, over informer caches: simple, and no two actions on one pod race.
- * Probes ({@link ContainerProbe}): startup, liveness and readiness as the kubelet runs them. Deviation: readiness is
+ * Probes ({@link ContainerProbes}): startup, liveness and readiness as the kubelet runs them. Deviation: readiness is
  * checked at least every second whatever periodSeconds says (thresholds are honoured), to keep scenarios quick.
  */
 final class Kubelet implements StandIn {
@@ -84,9 +83,7 @@ final class Kubelet implements StandIn {
     Instant exitedAt;
     int restarts;
     boolean ready;
-    ContainerProbe readiness;
-    ContainerProbe liveness;
-    ContainerProbe startup;
+    ContainerProbes probes;
     /** The process is being stopped because a liveness or startup probe failed: the exit is a restart. */
     boolean killedByProbe;
     Integer lastExitCode;
@@ -240,9 +237,7 @@ final class Kubelet implements StandIn {
       runtime.waiting = null;
       runtime.killedByProbe = false;
       runtime.ready = false;
-      runtime.readiness = probeOf(container.getReadinessProbe(), container, runtime, PROBE_INTERVAL);
-      runtime.liveness = probeOf(container.getLivenessProbe(), container, runtime, null);
-      runtime.startup = probeOf(container.getStartupProbe(), container, runtime, null);
+      runtime.probes = new ContainerProbes(container, runtime.address, http, runtime.startedAt, PROBE_INTERVAL);
       LOG.info("pod {}/{}: started pid {}", runtime.namespace, runtime.name, runtime.process.pid());
     } catch (ContainerEnv.NotReady e) {
       runtime.waiting = "CreateContainerConfigError";
@@ -258,35 +253,18 @@ final class Kubelet implements StandIn {
     return logFile(runtime.namespace, runtime.name);
   }
 
-  private ContainerProbe probeOf(Probe probe, Container container, PodRuntime runtime, Duration maxPeriod) {
-    return probe == null ? null : new ContainerProbe(probe, container, runtime.address, http, runtime.startedAt,
-        maxPeriod == null ? Duration.ofDays(1) : maxPeriod);
-  }
-
-  /**
-   * As the kubelet: nothing but the startup probe until it has passed once (a startup probe failing for good
-   * restarts the container); then a liveness probe failing for good restarts the container (SIGTERM, the grace
-   * period, SIGKILL), and the readiness probe drives Ready (no readiness probe: Ready once running).
-   */
+  /** A liveness or startup probe failing for good restarts the container (SIGTERM, the grace period, SIGKILL). */
   private void probe(PodRuntime runtime) {
-    Instant now = Instant.now();
-    if (runtime.startup != null && !runtime.startup.everPassed()) {
-      runtime.ready = false;
-      runtime.startup.poll(now);
-      if (runtime.startup.failedForGood()) {
-        restartForProbe(runtime, "startup");
-      }
-      return;
+    switch (runtime.probes.poll(Instant.now())) {
+      case READY -> runtime.ready = true;
+      case NOT_READY -> runtime.ready = false;
+      case RESTART_FAILED_STARTUP -> restartForProbe(runtime, "startup");
+      case RESTART_FAILED_LIVENESS -> restartForProbe(runtime, "liveness");
     }
-    if (runtime.liveness != null && !runtime.liveness.poll(now) && runtime.liveness.failedForGood()) {
-      runtime.ready = false;
-      restartForProbe(runtime, "liveness");
-      return;
-    }
-    runtime.ready = runtime.readiness == null || runtime.readiness.poll(now);
   }
 
   private void restartForProbe(PodRuntime runtime, String which) {
+    runtime.ready = false;
     LOG.info("pod {}/{}: {} probe failed, restarting the container", runtime.namespace, runtime.name, which);
     runtime.killedByProbe = true;
     runtime.process.stop(Duration.ofSeconds(runtime.grace));
