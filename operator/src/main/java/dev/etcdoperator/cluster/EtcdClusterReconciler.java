@@ -163,10 +163,9 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     step = act(cluster, step, etcd, minorUpgrade);
 
     EtcdClusterStatus previous = cluster.getStatus();
-    Map<String, String> claimUids = new java.util.HashMap<>();
-    memberObjects.claims().forEach((ordinal, claim) -> claimUids.put(names.podName(ordinal), claim.uid()));
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
-        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls, claimUids), clock);
+        pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls,
+        memberObjects.claimUidsByMember(names)), clock);
     status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
         blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
     new StatusEvents(events).record(cluster, previous, status);

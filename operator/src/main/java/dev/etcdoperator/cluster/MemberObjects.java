@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -44,12 +47,19 @@ record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failingPods,
     return new MemberObjects(podUids, failing, byOrdinal);
   }
 
+  /** The UID of each member's claim, by member (pod) name. */
+  Map<String, String> claimUidsByMember(ClusterNames names) {
+    Map<String, String> uids = new HashMap<>();
+    claims.forEach((ordinal, claim) -> uids.put(names.podName(ordinal), claim.uid()));
+    return uids;
+  }
+
   /** Not Ready since {@link #FAILING_AFTER} or longer, and its container has restarted. */
   static boolean keepsFailing(Pod pod, Instant now) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return false;
     }
-    boolean restarted = Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(java.util.List.of())
+    boolean restarted = Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of())
         .stream().anyMatch(c -> c.getRestartCount() != null && c.getRestartCount() > 0);
     return restarted && pod.getStatus().getConditions().stream()
         .filter(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()))
