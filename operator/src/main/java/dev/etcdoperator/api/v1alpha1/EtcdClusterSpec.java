@@ -23,7 +23,15 @@ public class EtcdClusterSpec {
   private Integer replicas = DEFAULT_REPLICAS;
 
   @Pattern("^\\d+\\.\\d+\\.\\d+$")
-  @JsonPropertyDescription("etcd version to run, e.g. 3.5.21. Defaults to the operator's default version.")
+  // Transition rules in core CEL only (startsWith), over the minors this operator runs; the operator checks the
+  // same against the version the members actually run (and the patch level a minor upgrade needs).
+  @ValidationRule(value = "!(oldSelf.startsWith('3.6.') && !self.startsWith('3.6.')) "
+      + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.4.'))",
+      message = "version: etcd cannot go back to an earlier minor version (patch versions within a minor are fine)")
+  @ValidationRule(value = "!(oldSelf.startsWith('3.4.') && self.startsWith('3.6.'))",
+      message = "version: etcd upgrades one minor version at a time: 3.4 to 3.5, then 3.5 to 3.6")
+  @JsonPropertyDescription("etcd version to run, e.g. 3.5.21. Defaults to the operator's default version. Changes "
+      + "roll out one member at a time; a minor version may only go up, one at a time.")
   private String version;
 
   @JsonPropertyDescription("Full container image override (e.g. a mirror). Must run the etcd version in spec.version.")

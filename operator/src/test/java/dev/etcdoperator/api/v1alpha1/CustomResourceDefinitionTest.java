@@ -111,6 +111,14 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
+  void versionMayNotGoBackAMinorNorSkipOne() {
+    assertThat(rules(spec().getProperties().get("version"))).containsExactly(
+        "!(oldSelf.startsWith('3.6.') && !self.startsWith('3.6.')) && !(oldSelf.startsWith('3.5.') "
+            + "&& self.startsWith('3.4.'))",
+        "!(oldSelf.startsWith('3.4.') && self.startsWith('3.6.'))");
+  }
+
+  @Test
   void storageRulesKeepClassImmutableAndSizeGrowOnly() {
     JSONSchemaProps storage = spec().getProperties().get("storage");
     assertThat(rules(storage.getProperties().get("storageClassName"))).containsExactly("self == oldSelf");
