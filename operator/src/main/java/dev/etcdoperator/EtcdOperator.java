@@ -41,22 +41,31 @@ public final class EtcdOperator implements AutoCloseable {
   private final Path clientCertificateDir;
 
   /**
-   * @param onLostLeadership what to do when another replica took the lease while this one was running (not when
-   *     this one stops): the entry point exits, so no two replicas ever reconcile the same cluster
+   * @param onFatalStop what to do when this operator can no longer do its work while running (not when it is
+   *     closed): another replica took the lease, or a watch of the API server stopped for good. The entry point
+   *     exits: no two replicas ever reconcile the same cluster, and a restarted pod watches afresh
    */
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
-      Runnable onLostLeadership) {
-    this(client, config, memberEndpoints, clock, onLostLeadership, FaultPoints.NONE);
+      Runnable onFatalStop) {
+    this(client, config, memberEndpoints, clock, onFatalStop, FaultPoints.NONE);
   }
 
   /** As the other constructor, with fault points where tests make the operator die midway (see FaultPoints). */
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
-      Runnable onLostLeadership, FaultPoints faults) {
+      Runnable onFatalStop, FaultPoints faults) {
     this.memberEndpoints = memberEndpoints;
     this.etcdClients = new EtcdClients(clock);
     this.clientCertificateDir = privateTempDir();
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false);
+      // JOSDK's default exits the JVM when a watch stops for good; in this process that is the entry point's call
+      // (it exits, and the Deployment restarts the pod), never a library's, and never while closing.
+      o.withInformerStoppedHandler((informer, error) -> {
+        if (error != null && !closing.get()) {
+          LOG.error("a watch of the API server stopped for good ({}); stopping", error.toString());
+          onFatalStop.run();
+        }
+      });
       if (config.leaderElection()) {
         // JOSDK would call System.exit itself on stop, also from inside our shutdown hook, where exit blocks
         // forever; we exit only when leadership is lost while still running.
@@ -64,7 +73,7 @@ public final class EtcdOperator implements AutoCloseable {
             () -> {
               if (!closing.get()) {
                 LOG.error("lost leadership to another replica; stopping");
-                onLostLeadership.run();
+                onFatalStop.run();
               }
             },
             leader -> LOG.info("leader is {}", leader));

@@ -200,7 +200,7 @@ final class K3sCluster implements Backend {
     KubernetesClient operatorClient = newClient();
     EtcdOperator fresh = new EtcdOperator(operatorClient, config,
         new PortForwardMemberEndpoints(operatorClient, Clock.systemUTC()), Clock.systemUTC(), () -> {
-          throw new AssertionError("leader election is off in e2e");
+          throw new AssertionError("the operator could not go on: a watch ended for good (no leader election here)");
         }, faults);
     fresh.start();
     operator = fresh;

@@ -97,7 +97,7 @@ final class LocalCluster implements Backend {
     }
     EtcdOperator fresh = new EtcdOperator(apiServer.newClient(), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
         Clock.systemUTC(), () -> {
-          throw new AssertionError("leader election is off in e2e");
+          throw new AssertionError("the operator could not go on: a watch ended for good (no leader election here)");
         }, faults);
     fresh.start();
     operator = fresh;

@@ -3,6 +3,7 @@ package dev.etcdoperator.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -194,6 +195,24 @@ public final class EtcdClient implements AutoCloseable {
     Client single = factory.client(List.of(endpoint), false);
     try {
       return Failures.await(call.apply(single), deadline(), what, List.of(endpoint), timeout());
+    } finally {
+      single.close();
+    }
+  }
+
+  /**
+   * Streams a snapshot of the member at {@code endpoint} into {@code out}, as etcd sends it (the backend database
+   * of that member), and returns its size. Memory stays bounded: a slow {@code out} holds gRPC's flow control,
+   * which holds etcd. Not closed here.
+   *
+   * @param deadline how long the whole snapshot may take (a large database takes longer than a request)
+   */
+  public long snapshot(URI endpoint, OutputStream out, Duration deadline) {
+    checkEndpoint(endpoint);
+    Client single = factory.client(List.of(endpoint), false);
+    try {
+      return Failures.await(single.getMaintenanceClient().snapshot(out), System.nanoTime() + deadline.toNanos(),
+          "snapshot", List.of(endpoint), deadline);
     } finally {
       single.close();
     }

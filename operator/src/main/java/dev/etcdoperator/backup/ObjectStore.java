@@ -1,0 +1,93 @@
+package dev.etcdoperator.backup;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** The object store snapshots go to: an S3 bucket or an S3-compatible store. The only user of the AWS SDK. */
+public final class ObjectStore implements AutoCloseable {
+  /** S3's smallest part (except the last). */
+  public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+  /**
+   * Where and how to reach the store.
+   *
+   * @param endpoint a custom endpoint for S3-compatible stores; empty for AWS
+   * @param credentials access key, secret key and optional session token; empty for the default AWS chain
+   */
+  public record Settings(String region, Optional<URI> endpoint, boolean pathStyle, Optional<Credentials> credentials) {}
+
+  /** Static credentials, e.g. from a Secret. Never logged. */
+  public record Credentials(String accessKeyId, String secretAccessKey, Optional<String> sessionToken) {
+    @Override
+    public String toString() {
+      return "Credentials[accessKeyId=" + accessKeyId + ", secretAccessKey=<hidden>]";
+    }
+  }
+
+  private final S3Client s3;
+
+  private ObjectStore(S3Client s3) {
+    this.s3 = s3;
+  }
+
+  public static ObjectStore connect(Settings settings) {
+    var builder = S3Client.builder().region(Region.of(settings.region()))
+        .forcePathStyle(settings.pathStyle()).credentialsProvider(credentials(settings.credentials()));
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    return new ObjectStore(builder.build());
+  }
+
+  private static AwsCredentialsProvider credentials(Optional<Credentials> credentials) {
+    if (credentials.isEmpty()) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    Credentials c = credentials.get();
+    return StaticCredentialsProvider.create(c.sessionToken()
+        .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(
+            t -> AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), t))
+        .orElseGet(() -> AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())));
+  }
+
+  /** Starts a streamed upload of one object with its metadata (user metadata, {@code x-amz-meta-*}). */
+  public MultipartUpload upload(String bucket, String key, Map<String, String> metadata, int partSize) {
+    return new MultipartUpload(s3, bucket, key, metadata, partSize);
+  }
+
+  /** The object's size and user metadata, if it exists. */
+  public Optional<StoredObject> head(String bucket, String key) {
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+      return Optional.of(new StoredObject(bucket, key, head.contentLength(), head.metadata()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** How many uploads of objects under {@code prefix} were started and neither completed nor aborted. */
+  public int incompleteUploads(String bucket, String prefix) {
+    return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads().size();
+  }
+
+  /** An object as the store describes it. */
+  public record StoredObject(String bucket, String key, long size, Map<String, String> metadata) {}
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.etcdoperator.backup;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A real S3 server (S3Proxy over its in-memory store) on a free port of 127.0.0.1, for tests. */
+final class S3ProxyServer implements AutoCloseable {
+  static final String ACCESS_KEY = "test-access-key";
+  static final String SECRET_KEY = "test-secret-key";
+
+  private final S3Proxy proxy;
+  private final S3Client admin;
+
+  S3ProxyServer() throws Exception {
+    proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
+        .endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+        // the AWS SDK sends headers S3Proxy does not know (checksum modes)
+        .ignoreUnknownHeaders(true).build();
+    proxy.start();
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(endpoint()).forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build();
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + proxy.getPort());
+  }
+
+  void createBucket(String bucket) {
+    admin.createBucket(b -> b.bucket(bucket));
+  }
+
+  ObjectStore.Settings settings(String accessKey) {
+    return new ObjectStore.Settings("us-east-1", Optional.of(endpoint()), true,
+        Optional.of(new ObjectStore.Credentials(accessKey, SECRET_KEY, Optional.empty())));
+  }
+
+  /** The object's bytes as the store holds them. */
+  byte[] read(String bucket, String key) {
+    return admin.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+  }
+
+  @Override
+  public void close() throws Exception {
+    admin.close();
+    proxy.stop();
+  }
+}

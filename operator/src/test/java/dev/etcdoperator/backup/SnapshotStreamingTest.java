@@ -1,0 +1,130 @@
+package dev.etcdoperator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.EtcdConnection;
+import dev.etcdoperator.testing.EtcdProcessCluster;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshots of a real etcd member streamed into a real S3 server (S3Proxy): the object holds exactly the bytes etcd
+ * sent, its size and SHA-256 match, one part at a time is held in memory, and failures leave nothing behind.
+ */
+class SnapshotStreamingTest {
+  private static final String BUCKET = "snapshots";
+  private static final int KEYS = 100_000;
+  private static EtcdProcessCluster etcd;
+  private static EtcdClient client;
+  private static S3ProxyServer s3;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    etcd = EtcdProcessCluster.builder(dir).members(1).namePrefix("snap").start();
+    client = EtcdClient.connect(EtcdConnection.plain(etcd.clientUrls(), Duration.ofSeconds(5)));
+    try (Client writer = Client.builder().endpoints(etcd.clientUrls().toArray(java.net.URI[]::new)).build()) {
+      List<CompletableFuture<?>> inFlight = new ArrayList<>();
+      for (int i = 0; i < KEYS; i++) {
+        inFlight.add(writer.getKVClient().put(bytes(String.format("/data/%06d", i)), bytes("value-" + i)));
+        if (inFlight.size() == 1000 || i == KEYS - 1) {
+          CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+          inFlight.clear();
+        }
+      }
+    }
+    s3 = new S3ProxyServer();
+    s3.createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (etcd != null) {
+      etcd.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aSnapshotOfOneHundredThousandKeysLandsWholeWithItsSizeAndSha256() throws Exception {
+    SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(2));
+    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      MultipartUpload.Uploaded uploaded = streaming.stream(client, etcd.clientUrl(0), store, BUCKET,
+          "ns/main/snapshot-1.db", Map.of("revision", "100001"));
+
+      byte[] stored = s3.read(BUCKET, "ns/main/snapshot-1.db");
+      assertThat((long) stored.length).isEqualTo(uploaded.size());
+      assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
+          .isEqualTo(uploaded.sha256());
+      assertThat(uploaded.parts()).as("a database of %d bytes in 5 MiB parts", uploaded.size())
+          .isEqualTo((int) ((uploaded.size() + ObjectStore.MIN_PART_SIZE - 1) / ObjectStore.MIN_PART_SIZE))
+          .isGreaterThan(1);
+      // a bbolt database starts with its meta pages: magic 0xED0CDAED at offset 16 of page 0 (little endian)
+      assertThat(HexFormat.of().formatHex(stored, 16, 20)).isEqualTo("edda0ced");
+      assertThat(store.head(BUCKET, "ns/main/snapshot-1.db")).hasValueSatisfying(o -> {
+        assertThat(o.size()).isEqualTo(uploaded.size());
+        assertThat(o.metadata()).containsEntry("revision", "100001");
+      });
+      assertThat(store.incompleteUploads(BUCKET, "ns/")).isZero();
+    }
+  }
+
+  @Test
+  void theUploaderHoldsOnePartAtATime() throws Exception {
+    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      MultipartUpload upload = store.upload(BUCKET, "ns/main/memory.db", Map.of(), ObjectStore.MIN_PART_SIZE);
+      long size = client.snapshot(etcd.clientUrl(0), upload, Duration.ofMinutes(2));
+      upload.complete();
+      assertThat(size).as("more than one part's worth").isGreaterThan(ObjectStore.MIN_PART_SIZE);
+      assertThat(upload.partsHeldAtOnce()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFailedSnapshotLeavesNoObjectAndNoIncompleteUpload() throws Exception {
+    SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMillis(1));
+    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, BUCKET, "ns/main/failed.db",
+          Map.of())).hasMessageContaining("snapshot");
+      assertThat(store.head(BUCKET, "ns/main/failed.db")).isEmpty();
+      assertThat(store.incompleteUploads(BUCKET, "ns/main/failed")).isZero();
+    }
+  }
+
+  @Test
+  void wrongCredentialsOrAMissingBucketAreRefusedBeforeAnythingIsWritten() throws Exception {
+    SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(1));
+    try (ObjectStore wrong = ObjectStore.connect(s3.settings("not-the-key"));
+        ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), wrong, BUCKET, "ns/main/x.db", Map.of()))
+          .hasMessageContaining("403");
+      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, "no-such-bucket", "x.db",
+          Map.of())).hasMessageContaining("The specified bucket does not exist");
+      assertThat(store.head(BUCKET, "ns/main/x.db")).isEmpty();
+    }
+  }
+}
