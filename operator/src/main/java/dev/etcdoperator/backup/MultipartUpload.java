@@ -46,7 +46,11 @@ public final class MultipartUpload extends OutputStream {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)).uploadId();
+    try {
+      this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)).uploadId();
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("upload of s3://" + bucket + "/" + key, bucket, e);
+    }
   }
 
   @Override
@@ -84,8 +88,8 @@ public final class MultipartUpload extends OutputStream {
       filled = 0;
     } catch (RuntimeException e) {
       abort();
-      throw new IOException("upload of part " + number + " of s3://" + bucket + "/" + key + " failed: "
-          + e.getMessage(), e);
+      throw new IOException(ObjectStoreException.of("upload of part " + number + " of s3://" + bucket + "/" + key,
+          bucket, e));
     }
   }
 
@@ -100,7 +104,7 @@ public final class MultipartUpload extends OutputStream {
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
     } catch (RuntimeException e) {
       abort();
-      throw new IOException("completing s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+      throw new IOException(ObjectStoreException.of("completing s3://" + bucket + "/" + key, bucket, e));
     }
     finished = true;
     return new Uploaded(bucket, key, size, HexFormat.of().formatHex(sha256.digest()), parts.size());

@@ -116,14 +116,31 @@ class SnapshotStreamingTest {
   }
 
   @Test
+  void anUnreachableStoreIsReportedAsSuchAndWorthRetrying() {
+    SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(1));
+    ObjectStore.Settings nowhere = new ObjectStore.Settings("us-east-1",
+        java.util.Optional.of(java.net.URI.create("http://127.0.0.1:1")), true, s3.settings("x").credentials());
+    try (ObjectStore store = ObjectStore.connect(nowhere)) {
+      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, BUCKET, "x.db", Map.of()))
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessageStartingWith("upload of s3://snapshots/x.db failed: the store could not be reached: ")
+          .satisfies(e -> assertThat(((ObjectStoreException) e).retryable()).isTrue());
+    }
+  }
+
+  @Test
   void wrongCredentialsOrAMissingBucketAreRefusedBeforeAnythingIsWritten() throws Exception {
     SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(1));
     try (ObjectStore wrong = ObjectStore.connect(s3.settings("not-the-key"));
         ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
       assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), wrong, BUCKET, "ns/main/x.db", Map.of()))
-          .hasMessageContaining("403");
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessage("upload of s3://snapshots/ns/main/x.db failed: access to bucket snapshots denied "
+              + "(InvalidAccessKeyId): check the credentials and the bucket policy");
       assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, "no-such-bucket", "x.db",
-          Map.of())).hasMessageContaining("The specified bucket does not exist");
+          Map.of())).isInstanceOf(ObjectStoreException.class)
+          .hasMessage("upload of s3://no-such-bucket/x.db failed: bucket no-such-bucket does not exist")
+          .satisfies(e -> assertThat(((ObjectStoreException) e).retryable()).isFalse());
       assertThat(store.head(BUCKET, "ns/main/x.db")).isEmpty();
     }
   }
