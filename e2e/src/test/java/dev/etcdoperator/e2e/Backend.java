@@ -34,7 +34,9 @@ interface Backend extends AutoCloseable {
 
   void stopOperator();
 
-  void startOperator();
+  default void startOperator() {
+    startOperator(FaultPoints.NONE);
+  }
 
   /** Starts the operator with fault points armed (see {@link CrashAt}). */
   void startOperator(FaultPoints faults);

@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
@@ -51,6 +53,7 @@ import org.testcontainers.utility.DockerImageName;
  * skip before anything is pulled or started. Override the image with {@code -De2e.k3s.image=...}.
  */
 final class K3sCluster implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(K3sCluster.class);
   /** A current K3s of Kubernetes 1.31. */
   static final String DEFAULT_IMAGE = "rancher/k3s:v1.31.4-k3s1";
   /**
@@ -66,7 +69,7 @@ final class K3sCluster implements Backend {
   private final KubernetesClient client;
   private final String kubeconfig;
   private final OperatorConfig config;
-  private volatile EtcdOperator operator;
+  private final InProcessOperator operator;
   /** Port-forwards to members by pod name, open until {@link #close}. */
   private final Map<String, LocalPortForward> forwards = new ConcurrentHashMap<>();
 
@@ -145,6 +148,11 @@ final class K3sCluster implements Backend {
       config = new OperatorConfig(Set.of(), EtcdVersion.parse(OperatorConfig.DEFAULT_ETCD_VERSION).orElseThrow(),
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.PORT_FORWARD, Duration.ofSeconds(5),
           Duration.ofSeconds(5), 0, false, "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN);
+      operator = new InProcessOperator((onFatalStop, faults) -> {
+        KubernetesClient operatorClient = newClient();
+        return new EtcdOperator(operatorClient, config, new PortForwardMemberEndpoints(operatorClient,
+            Clock.systemUTC()), Clock.systemUTC(), onFatalStop, faults);
+      });
       startOperator();
     } catch (RuntimeException | Error e) {
       if (started != null) {
@@ -188,32 +196,18 @@ final class K3sCluster implements Backend {
 
   /** Starts a new operator instance (own client, own port-forwards) against the same K3s. */
   @Override
-  public void startOperator() {
-    startOperator(FaultPoints.NONE);
+  public void startOperator(FaultPoints faults) {
+    operator.start(faults);
   }
 
+  /** Stops the running operator (as a pod being killed would: nothing of its in-memory state survives). */
   @Override
-  public synchronized void startOperator(FaultPoints faults) {
-    if (operator != null) {
-      throw new IllegalStateException("the operator is running");
+  public void stopOperator() {
+    if (operator != null) { // null only when the backend failed to start
+      operator.stop();
     }
-    KubernetesClient operatorClient = newClient();
-    EtcdOperator fresh = new EtcdOperator(operatorClient, config,
-        new PortForwardMemberEndpoints(operatorClient, Clock.systemUTC()), Clock.systemUTC(), () -> {
-          throw new AssertionError("the operator could not go on: a watch ended for good (no leader election here)");
-        }, faults);
-    fresh.start();
-    operator = fresh;
   }
 
-  @Override
-  public synchronized void stopOperator() {
-    EtcdOperator running = operator;
-    operator = null;
-    if (running != null) {
-      running.close();
-    }
-  }
 
   @Override
   public String name() {
@@ -329,7 +323,7 @@ final class K3sCluster implements Backend {
         }
       }
     } catch (IOException | RuntimeException e) {
-      System.err.println("could not save pod logs to " + logsDir() + ": " + e);
+      LOG.warn("could not save pod logs to {}: {}", logsDir(), e.toString());
     }
   }
 

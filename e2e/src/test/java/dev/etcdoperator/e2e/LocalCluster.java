@@ -43,7 +43,7 @@ final class LocalCluster implements Backend {
   /** Every stand-in, in start order; closed in reverse. */
   private final List<StandIn> standIns = new ArrayList<>();
   private final OperatorConfig config;
-  private volatile EtcdOperator operator;
+  private final InProcessOperator operator;
 
   LocalCluster(String name, String namespace) {
     this.namespace = namespace;
@@ -77,6 +77,8 @@ final class LocalCluster implements Backend {
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN);
+      operator = new InProcessOperator((onFatalStop, faults) -> new EtcdOperator(apiServer.newClient(), config,
+          new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults));
       startOperator();
     } catch (RuntimeException | Error e) {
       close();
@@ -86,32 +88,18 @@ final class LocalCluster implements Backend {
 
   /** Starts a new operator instance (own client, own member connections) against the same API server. */
   @Override
-  public void startOperator() {
-    startOperator(FaultPoints.NONE);
-  }
-
-  @Override
-  public synchronized void startOperator(FaultPoints faults) {
-    if (operator != null) {
-      throw new IllegalStateException("the operator is running");
-    }
-    EtcdOperator fresh = new EtcdOperator(apiServer.newClient(), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
-        Clock.systemUTC(), () -> {
-          throw new AssertionError("the operator could not go on: a watch ended for good (no leader election here)");
-        }, faults);
-    fresh.start();
-    operator = fresh;
+  public void startOperator(FaultPoints faults) {
+    operator.start(faults);
   }
 
   /** Stops the running operator (as a pod being killed would: nothing of its in-memory state survives). */
   @Override
-  public synchronized void stopOperator() {
-    EtcdOperator running = operator;
-    operator = null;
-    if (running != null) {
-      running.close();
+  public void stopOperator() {
+    if (operator != null) { // null only when the backend failed to start
+      operator.stop();
     }
   }
+
 
   Kubelet kubelet() {
     return kubelet;

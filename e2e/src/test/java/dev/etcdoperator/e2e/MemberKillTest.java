@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ClassTemplate
 @ExtendWith(Backends.class)
 class MemberKillTest {
+  private static final Logger LOG = LoggerFactory.getLogger(MemberKillTest.class);
   private static final String NAME = "main";
   private static final String VICTIM = NAME + "-1";
   private static final int KEYS = 200;
@@ -52,8 +55,8 @@ class MemberKillTest {
             .until(() -> probe.successesSince(recovered) >= 20);
         probe.close();
 
-        System.out.println("probe: " + probe.reads().size() + " reads, " + probe.failures().size()
-            + " failed, outage " + probe.outage().toMillis() + " ms");
+        LOG.info("probe: {} reads, {} failed, outage {} ms", probe.reads().size(), probe.failures().size(),
+            probe.outage().toMillis());
         assertThat(probe.reads().size()).as("the probe ran throughout").isGreaterThan(30);
         assertThat(probe.outage()).as("unavailable for longer than a leader election; failures: %s",
             probe.failures()).isLessThan(MAX_OUTAGE);

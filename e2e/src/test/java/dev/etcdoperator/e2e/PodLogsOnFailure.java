@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@code target/e2e-work/}.
  */
 final class PodLogsOnFailure implements TestWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(PodLogsOnFailure.class);
   private static final int TAIL_LINES = 40;
   private final Supplier<Path> logsDir;
 
@@ -36,12 +39,11 @@ final class PodLogsOnFailure implements TestWatcher {
       for (Path log : logs.sorted().toList()) {
         Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         var lines = Files.readAllLines(log);
-        System.err.println("=== " + log.getFileName() + " (last " + TAIL_LINES + " lines; full log in " + target
-            + ") ===");
-        lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).forEach(System.err::println);
+        LOG.error("=== {} (last {} lines; full log in {}) ===\n{}", log.getFileName(), TAIL_LINES, target,
+            String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())));
       }
     } catch (IOException e) {
-      System.err.println("could not save pod logs to " + target + ": " + e);
+      LOG.warn("could not save pod logs to {}: {}", target, e.toString());
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ClassTemplate
 @ExtendWith(Backends.class)
 class QuorumLossPauseTest {
+  private static final Logger LOG = LoggerFactory.getLogger(QuorumLossPauseTest.class);
   private static final String NAME = "main";
 
   @Test
@@ -44,8 +47,8 @@ class QuorumLossPauseTest {
         Instant resumed = Instant.now();
         await("reads succeed again").atMost(Duration.ofSeconds(30))
             .until(() -> probe.successesSince(resumed) >= 10);
-        System.out.println("probe: " + probe.reads().size() + " reads, " + probe.failures().size()
-            + " failed, outage " + probe.outage().toMillis() + " ms");
+        LOG.info("probe: {} reads, {} failed, outage {} ms", probe.reads().size(), probe.failures().size(),
+            probe.outage().toMillis());
       }
       scenario.awaitReady(NAME);
       assertThat(Scenario.readKeys(client, "/pause/")).hasSize(50);

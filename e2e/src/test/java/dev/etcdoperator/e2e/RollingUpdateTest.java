@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.RolloutSpec;
-import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.ClassTemplate;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ClassTemplate
 @ExtendWith(Backends.class)
 class RollingUpdateTest {
-  private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
   private static final String BROKEN_IMAGE = "example.org/" + ContainerProcess.BROKEN_IMAGE_MARK + "/etcd:v3.4.23";
 
   @Test
@@ -40,7 +37,7 @@ class RollingUpdateTest {
     long termBefore = scenario.raftTerm(name, 3);
 
     String before = revision(scenario, name);
-    underLoad(scenario, name, () -> {
+    Traffic.around(scenario, name, () -> {
       scenario.patch(name, c -> {
         c.getSpec().setVersion("3.4.23");
         return c;
@@ -56,21 +53,16 @@ class RollingUpdateTest {
     assertThat(restarts.get(2).getMessage()).as("the leader restarts last").startsWith("restarting " + leader + " ");
     assertThat(events(scenario, name, "LeaderMoved")).hasSize(1);
     long elections = scenario.raftTerm(name, 3) - termBefore;
-    System.out.println("roll: " + elections + " election(s) for 3 restarted members");
     assertThat(elections).as("elections (raft term growth)").isLessThanOrEqualTo(3);
   }
 
   @Test
   void aReleaseThatFailsToStartStopsTheRolloutAfterOneMemberUntilTheSpecIsFixed(Scenario scenario) {
     String name = "stall";
-    EtcdCluster etcd = scenario.tlsCluster(name, 3);
-    RolloutSpec rollout = new RolloutSpec();
-    rollout.setProgressDeadlineSeconds(15);
-    etcd.getSpec().setRollout(rollout);
-    scenario.apply(etcd);
+    scenario.apply(withProgressDeadline(scenario.tlsCluster(name, 3), 15));
     scenario.awaitReady(name);
 
-    underLoad(scenario, name, () -> {
+    Traffic.around(scenario, name, () -> {
       scenario.patch(name, c -> {
         c.getSpec().setImage(BROKEN_IMAGE);
         return c;
@@ -99,11 +91,7 @@ class RollingUpdateTest {
   @Test
   void aMinorUpgradeWithoutABackupDestinationIsAnnouncedWithAWarning(Scenario scenario) {
     String name = "minor";
-    EtcdCluster etcd = scenario.tlsCluster(name, 1);
-    RolloutSpec rollout = new RolloutSpec();
-    rollout.setProgressDeadlineSeconds(10);
-    etcd.getSpec().setRollout(rollout);
-    scenario.apply(etcd);
+    scenario.apply(withProgressDeadline(scenario.tlsCluster(name, 1), 10));
     scenario.awaitReady(name);
 
     scenario.patch(name, c -> {
@@ -143,27 +131,11 @@ class RollingUpdateTest {
     assertThat(Scenario.hasCondition(scenario.get(name), "Available", "True")).isTrue();
   }
 
-  /** Runs {@code change} with a writer and a probe going, then checks no write was lost and no long outage. */
-  private static void underLoad(Scenario scenario, String name, Runnable change) {
-    try (Client client = scenario.serviceClient(name); Client probeClient = scenario.serviceClient(name)) {
-      Scenario.writeKeys(client, "/probe/", 1);
-      try (AvailabilityProbe probe = new AvailabilityProbe(probeClient, "/probe/00000", "value-0").start();
-          AcknowledgedWriter writer = new AcknowledgedWriter(client, "/written/").start()) {
-        Instant start = Instant.now();
-        await("probe and writer running").atMost(Duration.ofSeconds(10))
-            .until(() -> probe.successesSince(start) >= 5 && writer.acknowledgedCount() >= 5);
-        change.run();
-        int written = writer.acknowledgedCount();
-        await("writes go on").atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedCount() > written + 5);
-        writer.close();
-        probe.close();
-        System.out.printf("%s: %d writes acknowledged, %d failed; probe %d reads, %d failed, longest outage %d ms%n",
-            name, writer.acknowledgedCount(), writer.failedCount(), probe.reads().size(), probe.failures().size(),
-            probe.longestOutage().toMillis());
-        assertThat(probe.longestOutage()).as("failed reads: %s", probe.failures()).isLessThan(MAX_OUTAGE);
-        assertThat(writer.missing(client)).as("acknowledged writes lost").isEmpty();
-      }
-    }
+  private static EtcdCluster withProgressDeadline(EtcdCluster etcd, int seconds) {
+    RolloutSpec rollout = new RolloutSpec();
+    rollout.setProgressDeadlineSeconds(seconds);
+    etcd.getSpec().setRollout(rollout);
+    return etcd;
   }
 
   private static String revision(Scenario scenario, String name) {

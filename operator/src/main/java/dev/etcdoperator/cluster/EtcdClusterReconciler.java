@@ -147,7 +147,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       desired.stream().filter(d -> drift.needsApply(d, live.get(key(d)))).forEach(drifted::add);
       anyMissing = drifted.stream().anyMatch(d -> !live.containsKey(key(d)));
     }
-    int readyPods = (int) pods.stream().filter(EtcdClusterReconciler::isReady).count();
+    int readyPods = (int) pods.stream().filter(MemberObjects::isReady).count();
     Optional<String> certificateProblem = tls.filter(t -> !t.ready() && !(t.memberTls() instanceof MemberTls.Plain))
         .map(TlsState::message);
     ClusterStep step = ClusterPlanner.plan(new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
@@ -318,12 +318,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     return Boolean.TRUE.equals(cluster.getSpec().getPaused()) || "true".equalsIgnoreCase(
         Optional.ofNullable(cluster.getMetadata().getAnnotations()).map(a -> a.get(EtcdCluster.PAUSE_ANNOTATION))
             .orElse(null));
-  }
-
-  private static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static <T extends HasMetadata> Optional<T> named(Context<EtcdCluster> context, Class<T> type,

@@ -54,6 +54,11 @@ record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failingPods,
     return uids;
   }
 
+  static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   /** Not Ready since {@link #FAILING_AFTER} or longer, and its container has restarted. */
   static boolean keepsFailing(Pod pod, Instant now) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {

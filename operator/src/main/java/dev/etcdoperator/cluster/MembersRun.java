@@ -26,11 +26,6 @@ final class MembersRun {
     String revision = sts.getStatus().getUpdateRevision();
     List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     return live.size() == Optional.ofNullable(sts.getSpec().getReplicas()).orElse(0) && live.stream().allMatch(p ->
-        revision.equals(p.getMetadata().getLabels().get(RolloutFacts.REVISION_LABEL)) && isReady(p));
-  }
-
-  private static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        revision.equals(p.getMetadata().getLabels().get(RolloutFacts.REVISION_LABEL)) && MemberObjects.isReady(p));
   }
 }
