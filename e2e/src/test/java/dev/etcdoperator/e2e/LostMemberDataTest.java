@@ -42,9 +42,8 @@ class LostMemberDataTest {
       Instant lost = Instant.now();
       scenario.deleteClaim("data-" + VICTIM);
       scenario.deletePod(VICTIM);
-      await(VICTIM + " replaced: a new member id, healthy, Ready").atMost(Duration.ofMinutes(2))
-          .pollInterval(Duration.ofMillis(250)).until(() -> {
-            EtcdCluster etcd = scenario.get(NAME);
+      scenario.awaitCluster(NAME, VICTIM + " replaced: a new member id, healthy, Ready", Duration.ofMinutes(2),
+          etcd -> {
             Optional<MemberStatus> replaced = member(etcd, VICTIM);
             return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
                 && etcd.getStatus().getMembers().size() == 3 && replaced.isPresent()

@@ -1,7 +1,6 @@
 package dev.etcdoperator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
@@ -9,7 +8,6 @@ import dev.etcdoperator.cluster.FaultPoints;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,14 +82,7 @@ class OperatorCrashDuringMembershipChangesTest {
   }
 
   private static void awaitMembers(Scenario scenario, int replicas) {
-    await(NAME + " Ready with " + replicas + " voting members").atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(250)).until(() -> {
-          EtcdCluster etcd = scenario.get(NAME);
-          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
-              && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()))
-              && etcd.getStatus().getMembers().stream().map(MemberStatus::getName).toList()
-                  .equals(IntStream.range(0, replicas).mapToObj(i -> NAME + "-" + i).toList());
-        });
+    scenario.awaitVotingMembers(NAME, replicas, Duration.ofMinutes(2));
   }
 
   private static MemberStatus member(EtcdCluster etcd, String name) {

@@ -145,8 +145,7 @@ class RollingUpdateTest {
 
   /** Ready, no rollout in status, and every pod on the StatefulSet's update revision, which is not {@code before}. */
   private static void awaitRolledOut(Scenario scenario, String name, String before) {
-    await(name + " rolled out").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      EtcdCluster etcd = scenario.get(name);
+    scenario.awaitCluster(name, "rolled out", Duration.ofMinutes(3), etcd -> {
       String revision = revision(scenario, name);
       return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getRollout() == null
           && revision != null && !revision.equals(before) && pods(scenario, name).size() == 3

@@ -1,15 +1,11 @@
 package dev.etcdoperator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,15 +69,7 @@ class ScaleOutAndInTest {
       c.getSpec().setReplicas(replicas);
       return c;
     });
-    await(name + " Ready with " + replicas + " voting members").atMost(PER_MEMBER.multipliedBy(3))
-        .pollInterval(Duration.ofMillis(250)).until(() -> {
-          EtcdCluster etcd = scenario.get(name);
-          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
-              && etcd.getStatus().getMembers().size() == replicas
-              && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()))
-              && etcd.getStatus().getMembers().stream().map(MemberStatus::getName).toList()
-                  .equals(IntStream.range(0, replicas).mapToObj(i -> name + "-" + i).toList());
-        });
+    scenario.awaitVotingMembers(name, replicas, PER_MEMBER.multipliedBy(3));
     assertThat(scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get()
         .getSpec().getReplicas()).isEqualTo(replicas);
   }

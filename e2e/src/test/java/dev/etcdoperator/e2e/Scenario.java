@@ -1,10 +1,12 @@
 package dev.etcdoperator.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
+import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.cluster.FaultPoints;
 import dev.etcdoperator.etcd.EtcdClient;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -105,10 +108,29 @@ final class Scenario {
             .anyMatch(c -> type.equals(c.getType()) && status.equals(c.getStatus()));
   }
 
-  EtcdCluster awaitCondition(String name, String type, String status, Duration atMost) {
-    await(name + " " + type + "=" + status).atMost(atMost).pollInterval(Duration.ofMillis(250))
-        .until(() -> hasCondition(get(name), type, status));
+  /**
+   * Waits until the cluster is in the state {@code done} describes; on timeout the message carries the cluster's
+   * status, so that a failure on a machine whose logs are out of reach still says where the operator stood.
+   */
+  EtcdCluster awaitCluster(String name, String what, Duration atMost, Predicate<EtcdCluster> done) {
+    await(name + " " + what).atMost(atMost).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      EtcdCluster etcd = get(name);
+      assertThat(etcd != null && done.test(etcd)).as(() -> ClusterSummary.of(etcd)).isTrue();
+    });
     return get(name);
+  }
+
+  EtcdCluster awaitCondition(String name, String type, String status, Duration atMost) {
+    return awaitCluster(name, type + "=" + status, atMost, etcd -> hasCondition(etcd, type, status));
+  }
+
+  /** Ready, no membership change under way, and exactly the members {@code <name>-0 .. <name>-(replicas-1)}, voting. */
+  EtcdCluster awaitVotingMembers(String name, int replicas, Duration atMost) {
+    List<String> expected = IntStream.range(0, replicas).mapToObj(i -> name + "-" + i).toList();
+    return awaitCluster(name, "Ready with " + replicas + " voting members", atMost,
+        etcd -> hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+            && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()))
+            && etcd.getStatus().getMembers().stream().map(MemberStatus::getName).toList().equals(expected));
   }
 
   EtcdCluster awaitReady(String name) {
