@@ -1,9 +1,9 @@
 package dev.etcdoperator;
 
-import dev.etcdoperator.cluster.EtcdClients;
+import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
 import dev.etcdoperator.cluster.FaultPoints;
-import dev.etcdoperator.cluster.MemberEndpoints;
+import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

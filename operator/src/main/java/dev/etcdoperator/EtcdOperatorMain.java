@@ -1,8 +1,8 @@
 package dev.etcdoperator;
 
-import dev.etcdoperator.cluster.DirectMemberEndpoints;
-import dev.etcdoperator.cluster.MemberEndpoints;
-import dev.etcdoperator.cluster.PortForwardMemberEndpoints;
+import dev.etcdoperator.access.DirectMemberEndpoints;
+import dev.etcdoperator.access.MemberEndpoints;
+import dev.etcdoperator.access.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
-import dev.etcdoperator.cluster.MemberEndpoints;
+import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.testing.TestApiServer;

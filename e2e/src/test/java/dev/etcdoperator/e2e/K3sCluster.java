@@ -9,7 +9,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.etcdoperator.EtcdOperator;
 import dev.etcdoperator.cluster.FaultPoints;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.cluster.PortForwardMemberEndpoints;
+import dev.etcdoperator.access.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

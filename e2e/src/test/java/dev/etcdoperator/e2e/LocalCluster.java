@@ -2,7 +2,7 @@ package dev.etcdoperator.e2e;
 
 import dev.etcdoperator.EtcdOperator;
 import dev.etcdoperator.cluster.FaultPoints;
-import dev.etcdoperator.cluster.DirectMemberEndpoints;
+import dev.etcdoperator.access.DirectMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.testing.TestApiServer;

@@ -30,11 +30,6 @@ public final class ClusterTls {
     return Optional.ofNullable(cluster.getSpec().getTls()).orElseGet(TlsSpec::new);
   }
 
-  /** "https" unless the user disabled TLS: how the operator addresses this cluster's members. */
-  public static String clientScheme(EtcdCluster cluster) {
-    return specOf(cluster).getMode() == TlsSpec.Mode.Disabled ? "http" : "https";
-  }
-
   /**
    * @param membersRun whether every member runs, healthy, a pod template of the given trust generation: a CA
    *     rotation moves to its next step only then

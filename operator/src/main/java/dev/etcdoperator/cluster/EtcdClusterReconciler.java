@@ -1,5 +1,9 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.access.MemberEndpoints;
+import dev.etcdoperator.access.EtcdClients;
+import dev.etcdoperator.access.OperatorClientFiles;
+import dev.etcdoperator.access.ClientPems;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;

@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.access.ClientPems;
 import dev.etcdoperator.api.v1alpha1.CertificateStatus;
 import dev.etcdoperator.pki.CertificateAuthority;
 import dev.etcdoperator.pki.CertificateInfo;

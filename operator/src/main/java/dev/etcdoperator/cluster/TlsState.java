@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.access.ClientPems;
 import dev.etcdoperator.api.v1alpha1.CertificateStatus;
 import dev.etcdoperator.resources.MemberTls;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import dev.etcdoperator.etcd.EtcdTls;
 import java.io.IOException;
@@ -17,14 +17,14 @@ import java.util.stream.Stream;
  * after its content, so a renewed certificate yields new paths and therefore a new connection; older versions are
  * removed. Files are readable by the operator only.
  */
-final class OperatorClientFiles {
+public final class OperatorClientFiles {
   private final Path baseDir;
 
-  OperatorClientFiles(Path baseDir) {
+  public OperatorClientFiles(Path baseDir) {
     this.baseDir = baseDir;
   }
 
-  EtcdTls write(String namespace, String cluster, ClientPems pems) {
+  public EtcdTls write(String namespace, String cluster, ClientPems pems) {
     Path clusterDir = baseDir.resolve(namespace).resolve(cluster);
     Path dir = clusterDir.resolve(fingerprint(pems));
     try {

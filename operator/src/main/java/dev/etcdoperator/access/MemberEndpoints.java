@@ -1,6 +1,7 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
 import java.util.List;
@@ -14,6 +15,12 @@ public interface MemberEndpoints extends AutoCloseable {
 
   /** Client URLs by pod name, for the given running member pods. */
   Map<String, URI> clientUrls(EtcdCluster cluster, List<Pod> runningPods);
+
+  /** "https" unless the user disabled TLS: how the operator addresses this cluster's members. */
+  static String scheme(EtcdCluster cluster) {
+    TlsSpec tls = cluster.getSpec().getTls();
+    return tls != null && tls.getMode() == TlsSpec.Mode.Disabled ? "http" : "https";
+  }
 
   /** Releases whatever was held for a cluster that is gone. */
   default void forget(String namespace, String clusterName) {}

@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;

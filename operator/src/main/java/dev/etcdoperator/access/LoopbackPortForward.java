@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import io.fabric8.kubernetes.client.PortForward;
 import java.io.IOException;

@@ -1,7 +1,7 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 /** The operator's client credentials for one cluster, in PEM. Never printed: toString hides the key. */
-record ClientPems(String caPem, String certificatePem, String privateKeyPem) {
+public record ClientPems(String caPem, String certificatePem, String privateKeyPem) {
   @Override
   public String toString() {
     return "ClientPems[certificate and key hidden]";

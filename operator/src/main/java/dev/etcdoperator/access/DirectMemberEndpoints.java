@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.resources.ClusterNames;
@@ -14,7 +14,7 @@ public record DirectMemberEndpoints(String clusterDomain) implements MemberEndpo
   @Override
   public Map<String, URI> clientUrls(EtcdCluster cluster, List<Pod> runningPods) {
     ClusterNames names = new ClusterNames(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace());
-    String scheme = ClusterTls.clientScheme(cluster);
+    String scheme = MemberEndpoints.scheme(cluster);
     return runningPods.stream().collect(Collectors.toMap(p -> p.getMetadata().getName(),
         p -> URI.create(scheme + "://" + p.getMetadata().getName() + "." + names.peerService() + "."
             + names.namespace() + ".svc." + clusterDomain + ":" + ClusterNames.CLIENT_PORT)));

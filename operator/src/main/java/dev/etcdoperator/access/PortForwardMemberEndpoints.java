@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.access;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.resources.ClusterNames;
@@ -55,7 +55,7 @@ public final class PortForwardMemberEndpoints implements MemberEndpoints {
     closeWhere(k -> k.namespace().equals(namespace) && k.cluster().equals(clusterName)
         && !running.contains(k.pod()), "its pod is not running");
 
-    String scheme = ClusterTls.clientScheme(cluster);
+    String scheme = MemberEndpoints.scheme(cluster);
     Map<String, URI> urls = new HashMap<>();
     for (Pod pod : runningPods) {
       String podNamespace = Optional.ofNullable(pod.getMetadata().getNamespace()).orElse(namespace);
