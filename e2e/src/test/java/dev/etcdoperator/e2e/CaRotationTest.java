@@ -48,8 +48,11 @@ class CaRotationTest {
     // while leadership moves, as its health reads fail during the election); what counts is the application's view.
     List<String> unavailable = new ArrayList<>();
     Instant start = Instant.now();
+    Instant[] failingSince = {null};
+    Duration[] longestOutage = {Duration.ZERO};
     // Every half second: is the cluster Available, and does a write succeed with a client built from the Secret
-    // as it is now (an application mounting it sees the same)?
+    // as it is now (an application mounting it sees the same)? A write that reaches a member just as it stops can
+    // fail; as for the other scenarios, the cluster is available when writes fail for less than Traffic.MAX_OUTAGE.
     await("the CA rotated").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
       EtcdCluster etcd = scenario.get(NAME);
       if (!Scenario.hasCondition(etcd, "Available", "True")) {
@@ -57,18 +60,26 @@ class CaRotationTest {
             .filter(c -> c.getType().equals("Available")).map(c -> c.getReason()).toList());
       }
       String key = "/rotation/" + String.format("%04d", written.size() + failures.size());
+      Instant attempt = Instant.now();
       try (Client client = scenario.serviceClient(NAME)) {
         Scenario.join(client.getKVClient().put(Scenario.bytes(key), Scenario.bytes("v")));
         written.add(key);
+        if (failingSince[0] != null) {
+          Duration outage = Duration.between(failingSince[0], Instant.now());
+          longestOutage[0] = outage.compareTo(longestOutage[0]) > 0 ? outage : longestOutage[0];
+          failingSince[0] = null;
+        }
       } catch (RuntimeException e) {
-        failures.add(key + ": " + e.getMessage());
+        failures.add(attempt + " " + key + ": " + e.getMessage());
+        failingSince[0] = failingSince[0] == null ? attempt : failingSince[0];
       }
-      return rotated(scenario, oldCa);
+      return rotated(scenario, oldCa) && failingSince[0] == null;
     });
-    LOG.info("rotation took {} ms; {} writes, {} failed", Duration.between(start, Instant.now()).toMillis(),
-        written.size(), failures.size());
+    LOG.info("rotation took {} ms; {} writes, {} failed, longest outage {} ms",
+        Duration.between(start, Instant.now()).toMillis(), written.size(), failures.size(), longestOutage[0].toMillis());
     unavailable.forEach(moment -> LOG.warn("status said not Available at {}", moment));
-    assertThat(failures).as("writes with a client built from the current Secret").isEmpty();
+    assertThat(longestOutage[0]).as("longest time writes with a client built from the current Secret failed; "
+        + "failures: %s", failures).isLessThan(Traffic.MAX_OUTAGE);
     try (Client client = scenario.serviceClient(NAME)) {
       assertThat(Scenario.readKeys(client, "/rotation/").keySet()).containsAll(written);
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -33,7 +34,8 @@ public final class MultipartUpload extends OutputStream {
   private int partsHeldAtOnce;
   private boolean finished;
 
-  MultipartUpload(S3Client s3, String bucket, String key, Map<String, String> metadata, int partSize) {
+  MultipartUpload(S3Client s3, String bucket, String key, Map<String, String> metadata,
+      Optional<ObjectStore.Encryption> sse, int partSize) {
     if (partSize < ObjectStore.MIN_PART_SIZE) {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB, got " + partSize);
     }
@@ -47,7 +49,10 @@ public final class MultipartUpload extends OutputStream {
       throw new IllegalStateException(e);
     }
     try {
-      this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)).uploadId();
+      this.uploadId = s3.createMultipartUpload(b -> {
+        b.bucket(bucket).key(key).metadata(metadata);
+        ObjectStore.Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
+      }).uploadId();
     } catch (RuntimeException e) {
       throw ObjectStoreException.of("upload of s3://" + bucket + "/" + key, bucket, e);
     }

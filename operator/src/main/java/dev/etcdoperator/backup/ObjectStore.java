@@ -1,6 +1,8 @@
 package dev.etcdoperator.backup;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -10,13 +12,20 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** The object store snapshots go to: an S3 bucket or an S3-compatible store. The only user of the AWS SDK. */
 public final class ObjectStore implements AutoCloseable {
   /** S3's smallest part (except the last). */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+  /** The largest object S3 copies in one request. */
+  static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+  private static final long COPY_PART_SIZE = 1024L * 1024 * 1024;
 
   /**
    * Where and how to reach the store.
@@ -58,9 +67,75 @@ public final class ObjectStore implements AutoCloseable {
         .orElseGet(() -> AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())));
   }
 
+  /** Server-side encryption of new objects: SSE-S3 (AES256) or SSE-KMS with an optional key id. */
+  public record Encryption(boolean kms, Optional<String> kmsKeyId) {
+    static void apply(Optional<Encryption> encryption, java.util.function.BiConsumer<ServerSideEncryption,
+        String> target) {
+      encryption.ifPresent(e -> target.accept(e.kms() ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256,
+          e.kmsKeyId().orElse(null)));
+    }
+  }
+
   /** Starts a streamed upload of one object with its metadata (user metadata, {@code x-amz-meta-*}). */
-  public MultipartUpload upload(String bucket, String key, Map<String, String> metadata, int partSize) {
-    return new MultipartUpload(s3, bucket, key, metadata, partSize);
+  public MultipartUpload upload(String bucket, String key, Map<String, String> metadata, Optional<Encryption> sse,
+      int partSize) {
+    return new MultipartUpload(s3, bucket, key, metadata, sse, partSize);
+  }
+
+  /**
+   * Replaces the user metadata of an existing object, in the store (no data passes through here): S3 fixes
+   * metadata when an upload starts, and a snapshot's SHA-256 is known only at its end. Objects up to 5 GiB are
+   * copied onto themselves in one request; larger ones by a multipart copy, which S3 needs above that size.
+   */
+  public void replaceMetadata(String bucket, String key, long size, Map<String, String> metadata,
+      Optional<Encryption> sse) {
+    try {
+      if (size <= MAX_SINGLE_COPY) {
+        s3.copyObject(b -> {
+          b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
+              .metadata(metadata).metadataDirective(MetadataDirective.REPLACE);
+          Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
+        });
+      } else {
+        copyInParts(bucket, key, size, metadata, sse);
+      }
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("writing the metadata of s3://" + bucket + "/" + key, bucket, e);
+    }
+  }
+
+  private void copyInParts(String bucket, String key, long size, Map<String, String> metadata,
+      Optional<Encryption> sse) {
+    String uploadId = s3.createMultipartUpload(b -> {
+      b.bucket(bucket).key(key).metadata(metadata);
+      Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
+    }).uploadId();
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (long first = 0; first < size; first += COPY_PART_SIZE) {
+        long last = Math.min(first + COPY_PART_SIZE, size) - 1;
+        int number = parts.size() + 1;
+        String range = "bytes=" + first + "-" + last;
+        String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
+            .destinationKey(key).uploadId(uploadId).partNumber(number).copySourceRange(range)).copyPartResult()
+            .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+      s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+    } catch (RuntimeException e) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+      throw e;
+    }
+  }
+
+  /** Deletes the object; deleting one that is gone is fine. */
+  public void delete(String bucket, String key) {
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(key));
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("deleting s3://" + bucket + "/" + key, bucket, e);
+    }
   }
 
   /** The object's size and user metadata, if it exists. */

@@ -1,17 +1,28 @@
 package dev.etcdoperator.backup;
 
 import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.SnapshotSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A snapshot streamed from one etcd member straight into an object, with no copy on disk and one part in memory;
- * any failure (etcd or the store) aborts the upload, so no partial object is left.
+ * any failure (etcd or the store) aborts the upload, so no partial object is left. The object's user metadata
+ * says where the snapshot came from and, once it is complete, its size and SHA-256.
  */
 public final class SnapshotStreaming {
+  /** User metadata keys of a snapshot object ({@code x-amz-meta-<key>}). */
+  public static final String META_SHA256 = "sha256";
+  public static final String META_SIZE = "size-bytes";
+  public static final String META_REVISION = "etcd-revision";
+  public static final String META_VERSION = "etcd-version";
+  public static final String META_CLUSTER_ID = "etcd-cluster-id";
+  public static final String META_SOURCE = "etcd-cluster";
+
   private final int partSize;
   private final Duration deadline;
 
@@ -20,18 +31,53 @@ public final class SnapshotStreaming {
     this.deadline = deadline;
   }
 
-  public MultipartUpload.Uploaded stream(EtcdClient etcd, URI member, ObjectStore store, String bucket, String key,
-      Map<String, String> metadata) {
-    MultipartUpload upload = store.upload(bucket, key, metadata, partSize);
+  /** Where a snapshot goes. */
+  public record Target(String bucket, String key, Optional<ObjectStore.Encryption> encryption) {
+    public String location() {
+      return "s3://" + bucket + "/" + key;
+    }
+  }
+
+  /** A snapshot complete in the store. */
+  public record StoredSnapshot(Target target, SnapshotSource source, long sizeBytes, String sha256,
+      int partsHeldAtOnce) {}
+
+  /**
+   * @param cluster the {@code namespace/name} of the EtcdCluster, recorded in the object's metadata
+   */
+  public StoredSnapshot stream(EtcdClient etcd, SnapshotSource source, String cluster, ObjectStore store,
+      Target target) {
+    Map<String, String> metadata = new HashMap<>(Map.of(META_REVISION, Long.toString(source.revision()),
+        META_VERSION, source.etcdVersion(), META_CLUSTER_ID, source.clusterIdHex(), META_SOURCE, cluster));
+    MultipartUpload upload = store.upload(target.bucket(), target.key(), metadata, target.encryption(), partSize);
+    MultipartUpload.Uploaded uploaded;
     try {
-      etcd.snapshot(member, upload, deadline);
-      return upload.complete();
-    } catch (IOException e) {
+      etcd.snapshot(source.endpoint(), upload, deadline);
+      uploaded = upload.complete();
+    } catch (IOException | RuntimeException e) {
       upload.abort();
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      upload.abort();
+      // A part that failed to upload fails etcd's stream too: the store's failure is the one to report.
+      throw storeFailure(e).<RuntimeException>map(f -> f)
+          .orElseGet(() -> e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
+    }
+    metadata.put(META_SHA256, uploaded.sha256());
+    metadata.put(META_SIZE, Long.toString(uploaded.size()));
+    try {
+      store.replaceMetadata(target.bucket(), target.key(), uploaded.size(), metadata, target.encryption());
+    } catch (ObjectStoreException e) {
+      // an object without its checksum cannot be verified by a restore: it is not a backup
+      store.delete(target.bucket(), target.key());
       throw e;
     }
+    return new StoredSnapshot(target, source, uploaded.size(), uploaded.sha256(), upload.partsHeldAtOnce());
+  }
+
+  private static Optional<ObjectStoreException> storeFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ObjectStoreException e) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -79,6 +79,15 @@ public final class EtcdClient implements AutoCloseable {
         List.of(endpoint), timeout()));
   }
 
+  /** What a snapshot of the member at {@code endpoint} starts from: its cluster, revision and version. */
+  public SnapshotSource snapshotSource(URI endpoint) {
+    checkEndpoint(endpoint);
+    var status = Failures.await(client.getMaintenanceClient().statusMember(Endpoints.target(endpoint)), deadline(),
+        "status", List.of(endpoint), timeout());
+    return new SnapshotSource(endpoint, status.getHeader().getMemberId(), status.getHeader().getClusterId(),
+        status.getHeader().getRevision(), status.getVersion());
+  }
+
   /**
    * Like {@code etcdctl endpoint health}: the member at {@code endpoint} serves a linearizable read within the
    * request timeout and the cluster has no active alarm. Never throws for an unhealthy member: down, paused and

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
+import dev.etcdoperator.etcd.SnapshotSource;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +67,14 @@ class SnapshotStreamingTest {
     }
   }
 
+  private static SnapshotStreaming.Target target(String key) {
+    return new SnapshotStreaming.Target(BUCKET, key, Optional.empty());
+  }
+
+  private static SnapshotSource source() {
+    return client.snapshotSource(etcd.clientUrl(0));
+  }
+
   private static ByteSequence bytes(String text) {
     return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
@@ -73,21 +83,27 @@ class SnapshotStreamingTest {
   void aSnapshotOfOneHundredThousandKeysLandsWholeWithItsSizeAndSha256() throws Exception {
     SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(2));
     try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      MultipartUpload.Uploaded uploaded = streaming.stream(client, etcd.clientUrl(0), store, BUCKET,
-          "ns/main/snapshot-1.db", Map.of("revision", "100001"));
+      SnapshotSource source = client.snapshotSource(etcd.clientUrl(0));
+      SnapshotStreaming.StoredSnapshot uploaded = streaming.stream(client, source, "ns/main", store,
+          target("ns/main/snapshot-1.db"));
 
       byte[] stored = s3.read(BUCKET, "ns/main/snapshot-1.db");
-      assertThat((long) stored.length).isEqualTo(uploaded.size());
+      assertThat((long) stored.length).isEqualTo(uploaded.sizeBytes()).isGreaterThan((long) ObjectStore.MIN_PART_SIZE);
       assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
           .isEqualTo(uploaded.sha256());
-      assertThat(uploaded.parts()).as("a database of %d bytes in 5 MiB parts", uploaded.size())
-          .isEqualTo((int) ((uploaded.size() + ObjectStore.MIN_PART_SIZE - 1) / ObjectStore.MIN_PART_SIZE))
-          .isGreaterThan(1);
+      assertThat(uploaded.partsHeldAtOnce()).isEqualTo(1);
       // a bbolt database starts with its meta pages: magic 0xED0CDAED at offset 16 of page 0 (little endian)
       assertThat(HexFormat.of().formatHex(stored, 16, 20)).isEqualTo("edda0ced");
+      assertThat(source.revision()).as("every key written before").isGreaterThan(KEYS);
+      assertThat(source.etcdVersion()).startsWith("3.");
       assertThat(store.head(BUCKET, "ns/main/snapshot-1.db")).hasValueSatisfying(o -> {
-        assertThat(o.size()).isEqualTo(uploaded.size());
-        assertThat(o.metadata()).containsEntry("revision", "100001");
+        assertThat(o.size()).isEqualTo(uploaded.sizeBytes());
+        assertThat(o.metadata()).containsEntry(SnapshotStreaming.META_SHA256, uploaded.sha256())
+            .containsEntry(SnapshotStreaming.META_SIZE, Long.toString(uploaded.sizeBytes()))
+            .containsEntry(SnapshotStreaming.META_REVISION, Long.toString(source.revision()))
+            .containsEntry(SnapshotStreaming.META_VERSION, source.etcdVersion())
+            .containsEntry(SnapshotStreaming.META_CLUSTER_ID, source.clusterIdHex())
+            .containsEntry(SnapshotStreaming.META_SOURCE, "ns/main");
       });
       assertThat(store.incompleteUploads(BUCKET, "ns/")).isZero();
     }
@@ -96,7 +112,8 @@ class SnapshotStreamingTest {
   @Test
   void theUploaderHoldsOnePartAtATime() throws Exception {
     try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      MultipartUpload upload = store.upload(BUCKET, "ns/main/memory.db", Map.of(), ObjectStore.MIN_PART_SIZE);
+      MultipartUpload upload = store.upload(BUCKET, "ns/main/memory.db", Map.of(), Optional.empty(),
+          ObjectStore.MIN_PART_SIZE);
       long size = client.snapshot(etcd.clientUrl(0), upload, Duration.ofMinutes(2));
       upload.complete();
       assertThat(size).as("more than one part's worth").isGreaterThan(ObjectStore.MIN_PART_SIZE);
@@ -108,8 +125,8 @@ class SnapshotStreamingTest {
   void aFailedSnapshotLeavesNoObjectAndNoIncompleteUpload() throws Exception {
     SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMillis(1));
     try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, BUCKET, "ns/main/failed.db",
-          Map.of())).hasMessageContaining("snapshot");
+      assertThatThrownBy(() -> streaming.stream(client, source(), "ns/main", store,
+          target("ns/main/failed.db"))).hasMessageContaining("snapshot");
       assertThat(store.head(BUCKET, "ns/main/failed.db")).isEmpty();
       assertThat(store.incompleteUploads(BUCKET, "ns/main/failed")).isZero();
     }
@@ -121,7 +138,7 @@ class SnapshotStreamingTest {
     ObjectStore.Settings nowhere = new ObjectStore.Settings("us-east-1",
         java.util.Optional.of(java.net.URI.create("http://127.0.0.1:1")), true, s3.settings("x").credentials());
     try (ObjectStore store = ObjectStore.connect(nowhere)) {
-      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, BUCKET, "x.db", Map.of()))
+      assertThatThrownBy(() -> streaming.stream(client, source(), "ns/main", store, target("x.db")))
           .isInstanceOf(ObjectStoreException.class)
           .hasMessageStartingWith("upload of s3://snapshots/x.db failed: the store could not be reached: ")
           .satisfies(e -> assertThat(((ObjectStoreException) e).retryable()).isTrue());
@@ -133,12 +150,12 @@ class SnapshotStreamingTest {
     SnapshotStreaming streaming = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(1));
     try (ObjectStore wrong = ObjectStore.connect(s3.settings("not-the-key"));
         ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), wrong, BUCKET, "ns/main/x.db", Map.of()))
+      assertThatThrownBy(() -> streaming.stream(client, source(), "ns/main", wrong, target("ns/main/x.db")))
           .isInstanceOf(ObjectStoreException.class)
           .hasMessage("upload of s3://snapshots/ns/main/x.db failed: access to bucket snapshots denied "
               + "(InvalidAccessKeyId): check the credentials and the bucket policy");
-      assertThatThrownBy(() -> streaming.stream(client, etcd.clientUrl(0), store, "no-such-bucket", "x.db",
-          Map.of())).isInstanceOf(ObjectStoreException.class)
+      assertThatThrownBy(() -> streaming.stream(client, source(), "ns/main", store,
+          new SnapshotStreaming.Target("no-such-bucket", "x.db", Optional.empty()))).isInstanceOf(ObjectStoreException.class)
           .hasMessage("upload of s3://no-such-bucket/x.db failed: bucket no-such-bucket does not exist")
           .satisfies(e -> assertThat(((ObjectStoreException) e).retryable()).isFalse());
       assertThat(store.head(BUCKET, "ns/main/x.db")).isEmpty();

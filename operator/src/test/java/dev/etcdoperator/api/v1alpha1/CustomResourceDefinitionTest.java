@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 class CustomResourceDefinitionTest {
   private static final Path GENERATED = Path.of("target", "generated-crds");
   private static final String ETCD_CLUSTER_FILE = "etcdclusters.etcdoperator.dev-v1.yml";
+  private static final String ETCD_BACKUP_FILE = "etcdbackups.etcdoperator.dev-v1.yml";
+  private static final List<String> FILES = List.of(ETCD_CLUSTER_FILE, ETCD_BACKUP_FILE);
   private static CustomResourceDefinition crd;
+  private static CustomResourceDefinition backupCrd;
 
   @BeforeAll
   static void generate() throws IOException {
@@ -40,20 +43,25 @@ class CustomResourceDefinitionTest {
             return keepDeclaredColumnOrder(crd);
           }
         })
-        .customResourceClasses(EtcdCluster.class).detailedGenerate();
+        .customResourceClasses(EtcdCluster.class, EtcdBackup.class).detailedGenerate();
     if (Boolean.getBoolean("crds.update")) {
-      Files.copy(GENERATED.resolve(ETCD_CLUSTER_FILE), committedDir().resolve(ETCD_CLUSTER_FILE),
-          StandardCopyOption.REPLACE_EXISTING);
+      for (String file : FILES) {
+        Files.copy(GENERATED.resolve(file), committedDir().resolve(file), StandardCopyOption.REPLACE_EXISTING);
+      }
     }
     crd = Serialization.unmarshal(Files.readString(GENERATED.resolve(ETCD_CLUSTER_FILE)),
+        CustomResourceDefinition.class);
+    backupCrd = Serialization.unmarshal(Files.readString(GENERATED.resolve(ETCD_BACKUP_FILE)),
         CustomResourceDefinition.class);
   }
 
   /** The generator does not keep the order of the printer-column annotations; kubectl shows columns in CRD order. */
   private static HasMetadata keepDeclaredColumnOrder(HasMetadata generated) {
-    List<String> declared = Arrays.stream(EtcdCluster.class.getAnnotationsByType(AdditionalPrinterColumn.class))
-        .map(AdditionalPrinterColumn::name).toList();
     if (generated instanceof CustomResourceDefinition definition) {
+      Class<?> kind = definition.getSpec().getNames().getKind().equals("EtcdBackup") ? EtcdBackup.class
+          : EtcdCluster.class;
+      List<String> declared = Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
+          .map(AdditionalPrinterColumn::name).toList();
       definition.getSpec().getVersions().forEach(v -> v.getAdditionalPrinterColumns()
           .sort(Comparator.comparingInt(column -> declared.indexOf(column.getName()))));
     }
@@ -65,14 +73,29 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
-  void committedCrdMatchesTheModel() throws IOException {
-    Path committed = committedDir().resolve(ETCD_CLUSTER_FILE);
-    assertThat(committed).as("crds/%s is missing: run the build with -Dcrds.update=true", ETCD_CLUSTER_FILE)
-        .exists();
-    assertThat(Files.readString(committed))
-        .as("crds/%s is stale: regenerate it with `./mvnw -pl operator -am test -Dtest=CustomResourceDefinitionTest"
-            + " -Dsurefire.failIfNoSpecifiedTests=false -Dcrds.update=true` and commit it", ETCD_CLUSTER_FILE)
-        .isEqualTo(Files.readString(GENERATED.resolve(ETCD_CLUSTER_FILE)));
+  void committedCrdsMatchTheModel() throws IOException {
+    for (String file : FILES) {
+      Path committed = committedDir().resolve(file);
+      assertThat(committed).as("crds/%s is missing: run the build with -Dcrds.update=true", file).exists();
+      assertThat(Files.readString(committed))
+          .as("crds/%s is stale: regenerate it with `./mvnw -pl operator -am test -Dtest=CustomResourceDefinitionTest"
+              + " -Dsurefire.failIfNoSpecifiedTests=false -Dcrds.update=true` and commit it", file)
+          .isEqualTo(Files.readString(GENERATED.resolve(file)));
+    }
+  }
+
+  @Test
+  void backupSpecIsImmutableAndKeepsSnapshotsByDefault() {
+    JSONSchemaProps spec = backupCrd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
+        .get("spec");
+    assertThat(spec.getXKubernetesValidations()).extracting(ValidationRule::getRule).contains("self == oldSelf");
+    assertThat(spec.getRequired()).containsExactlyInAnyOrder("clusterRef", "destination");
+    assertThat(spec.getProperties().get("deletionPolicy").getDefault().asText()).isEqualTo("Retain");
+    JSONSchemaProps s3 = spec.getProperties().get("destination").getProperties().get("s3");
+    assertThat(s3.getRequired()).containsExactly("bucket");
+    assertThat(s3.getProperties().get("serverSideEncryption").getProperties().get("type").getEnum())
+        .extracting(Object::toString).containsExactly("\"AES256\"", "\"KMS\"");
+    assertThat(backupCrd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
   }
 
   @Test
