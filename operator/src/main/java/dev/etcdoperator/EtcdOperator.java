@@ -1,9 +1,11 @@
 package dev.etcdoperator;
 
 import dev.etcdoperator.access.EtcdClients;
+import dev.etcdoperator.access.MemberEndpoints;
+import dev.etcdoperator.backup.EtcdBackupReconciler;
+import dev.etcdoperator.backup.ObjectStore;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
 import dev.etcdoperator.cluster.FaultPoints;
-import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -32,6 +34,10 @@ public final class EtcdOperator implements AutoCloseable {
   private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
   private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+  /** Snapshot bytes held in memory per running backup: two S3 minimum parts. */
+  private static final int BACKUP_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
+  /** etcd's largest database (8 GiB) at a slow 10 MB/s takes about 15 minutes. */
+  private static final Duration SNAPSHOT_DEADLINE = Duration.ofMinutes(30);
 
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Operator operator;
@@ -86,8 +92,16 @@ public final class EtcdOperator implements AutoCloseable {
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
             config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir),
         clock, faults);
+    var backups = new EtcdBackupReconciler(client, memberEndpoints, new EtcdBackupReconciler.Settings(
+        BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups")),
+        clock);
     Set<String> namespaces = config.watchNamespaces();
     operator.register(reconciler, o -> {
+      if (!namespaces.isEmpty()) {
+        o.settingNamespaces(namespaces);
+      }
+    });
+    operator.register(backups, o -> {
       if (!namespaces.isEmpty()) {
         o.settingNamespaces(namespaces);
       }

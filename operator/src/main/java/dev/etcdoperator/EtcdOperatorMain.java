@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /** Entry point: configuration, client, operator, health endpoint; nothing else. */
 public final class EtcdOperatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdOperatorMain.class);
-  private static final String CRD_NAME = "etcdclusters.etcdoperator.dev";
+  private static final java.util.List<String> CRD_NAMES = java.util.List.of("etcdclusters.etcdoperator.dev",
+      "etcdbackups.etcdoperator.dev");
   private static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
   private EtcdOperatorMain() {}
@@ -75,9 +76,11 @@ public final class EtcdOperatorMain {
   /** One line saying what is wrong with the API server connection, or null when it is usable. */
   private static String apiServerProblem(KubernetesClient client) {
     try {
-      if (client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() == null) {
-        return "the EtcdCluster CRD is not installed in " + client.getMasterUrl()
-            + " (install it with: kubectl apply -f crds/)";
+      for (String crd : CRD_NAMES) {
+        if (client.apiextensions().v1().customResourceDefinitions().withName(crd).get() == null) {
+          return "the CRD " + crd + " is not installed in " + client.getMasterUrl()
+              + " (install the CRDs with: kubectl apply -f crds/)";
+        }
       }
       return null;
     } catch (KubernetesClientException e) {

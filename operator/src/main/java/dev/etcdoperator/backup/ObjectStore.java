@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -150,6 +151,25 @@ public final class ObjectStore implements AutoCloseable {
         return Optional.empty();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Aborts the uploads under {@code prefix} whose key matches, started and neither completed nor aborted (an
+   * operator that died mid-upload leaves one); returns how many.
+   */
+  public int abortIncompleteUploads(String bucket, String prefix, Predicate<String> key) {
+    try {
+      int aborted = 0;
+      for (var upload : s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads()) {
+        if (key.test(upload.key())) {
+          s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+          aborted++;
+        }
+      }
+      return aborted;
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("listing the uploads under s3://" + bucket + "/" + prefix, bucket, e);
     }
   }
 

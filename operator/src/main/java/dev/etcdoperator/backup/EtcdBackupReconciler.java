@@ -1,0 +1,155 @@
+package dev.etcdoperator.backup;
+
+import dev.etcdoperator.access.MemberEndpoints;
+import dev.etcdoperator.access.OperatorClientFiles;
+import dev.etcdoperator.api.v1alpha1.EtcdBackup;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.support.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the one snapshot an EtcdBackup asks for, and deletes it with the object when its deletion policy says so.
+ * One backup per cluster runs at a time; an attempt that fails in a way that may pass is retried a few times.
+ */
+@ControllerConfiguration(name = EtcdBackupReconciler.NAME)
+public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Cleaner<EtcdBackup> {
+  public static final String NAME = "etcdbackup";
+  static final String BACKUP_COMPLETED = "BackupCompleted";
+  static final String BACKUP_ATTEMPT_FAILED = "BackupAttemptFailed";
+  static final String BACKUP_FAILED = "BackupFailed";
+  static final String SNAPSHOT_DELETED = "SnapshotDeleted";
+  static final String SNAPSHOT_NOT_DELETED = "SnapshotNotDeleted";
+  static final Duration BUSY_POLL = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdBackupReconciler.class);
+
+  /**
+   * @param partSize bytes of snapshot held in memory per running backup
+   * @param snapshotDeadline how long one snapshot may take, end to end
+   */
+  public record Settings(int partSize, Duration snapshotDeadline, Duration etcdRequestTimeout,
+      Path clientCertificateDir) {}
+
+  private final KubernetesClient client;
+  private final BackupAttempt attempt;
+  private final EventRecorder events;
+  private final Clock clock;
+  /** Clusters with a backup running in this operator ({@code namespace/name}). */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+  public EtcdBackupReconciler(KubernetesClient client, MemberEndpoints endpoints, Settings settings, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+    this.events = new EventRecorder(client, clock);
+    this.attempt = new BackupAttempt(client, endpoints, new OperatorClientFiles(settings.clientCertificateDir()),
+        new SnapshotStreaming(settings.partSize(), settings.snapshotDeadline()), settings.etcdRequestTimeout(),
+        clock);
+  }
+
+  @Override
+  public UpdateControl<EtcdBackup> reconcile(EtcdBackup backup, Context<EtcdBackup> context) {
+    if (BackupProgress.finished(backup.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    String clusterName = backup.getSpec().getClusterRef() == null ? null : backup.getSpec().getClusterRef().getName();
+    if (clusterName == null || backup.getSpec().getDestination() == null
+        || backup.getSpec().getDestination().getS3() == null) {
+      return fail(backup, new BackupFailure(Reason.INVALID_SPEC, "spec.clusterRef.name and spec.destination.s3 "
+          + "are required", false));
+    }
+    String lock = backup.getMetadata().getNamespace() + "/" + clusterName;
+    if (!running.add(lock)) {
+      writeStatus(backup, new BackupProgress(backup, clock).waiting(Reason.WAITING_FOR_OTHER_BACKUP,
+          "another backup of cluster " + clusterName + " is running"));
+      return UpdateControl.<EtcdBackup>noUpdate().rescheduleAfter(BUSY_POLL);
+    }
+    try {
+      backup.setStatus(writeStatus(backup, new BackupProgress(backup, clock).attemptStarted()));
+      EtcdCluster cluster = client.resources(EtcdCluster.class).inNamespace(backup.getMetadata().getNamespace())
+          .withName(clusterName).get();
+      if (cluster == null) {
+        throw new BackupFailure(Reason.CLUSTER_NOT_FOUND, "EtcdCluster " + clusterName + " does not exist", true);
+      }
+      BackupAttempt.Result result = attempt.run(backup, cluster);
+      EtcdBackupStatus done = writeStatus(backup, new BackupProgress(backup, clock).completed(result));
+      events.record(backup, EventRecorder.Type.Normal, BACKUP_COMPLETED, done.getConditions().stream()
+          .filter(c -> c.getType().equals("Complete")).findFirst().orElseThrow().getMessage());
+      LOG.info("{}: backup complete at {}", lock, done.getLocation());
+      return UpdateControl.noUpdate();
+    } catch (BackupFailure failure) {
+      return fail(backup, failure);
+    } finally {
+      running.remove(lock);
+    }
+  }
+
+  private UpdateControl<EtcdBackup> fail(EtcdBackup backup, BackupFailure failure) {
+    BackupProgress progress = new BackupProgress(backup, clock);
+    boolean retry = progress.willRetry(failure);
+    writeStatus(backup, progress.failed(failure));
+    String what = backup.getMetadata().getNamespace() + "/" + backup.getMetadata().getName();
+    LOG.warn("{}: backup attempt failed ({}): {}", what, failure.reason(), failure.getMessage());
+    events.record(backup, EventRecorder.Type.Warning, retry ? BACKUP_ATTEMPT_FAILED : BACKUP_FAILED,
+        failure.getMessage());
+    return retry
+        ? UpdateControl.<EtcdBackup>noUpdate().rescheduleAfter(
+            BackupProgress.retryDelay(BackupProgress.attempts(backup.getStatus())))
+        : UpdateControl.noUpdate();
+  }
+
+  /** The snapshot goes with the object only under deletionPolicy Delete; a failure to delete is reported. */
+  @Override
+  public DeleteControl cleanup(EtcdBackup backup, Context<EtcdBackup> context) {
+    EtcdBackupStatus status = backup.getStatus();
+    if (backup.getSpec().getDeletionPolicy() != EtcdBackupSpec.DeletionPolicy.Delete || status == null
+        || status.getLocation() == null) {
+      return DeleteControl.defaultDelete();
+    }
+    String location = status.getLocation();
+    String key = location.substring(("s3://" + backup.getSpec().getDestination().getS3().getBucket() + "/").length());
+    try {
+      ObjectStore.Settings settings = ObjectStoreAccess.settings(backup.getSpec().getDestination().getS3(),
+          name -> client.secrets().inNamespace(backup.getMetadata().getNamespace()).withName(name).get());
+      try (ObjectStore store = ObjectStore.connect(settings)) {
+        store.delete(backup.getSpec().getDestination().getS3().getBucket(), key);
+      }
+      events.record(backup, EventRecorder.Type.Normal, SNAPSHOT_DELETED, "deleted " + location);
+      return DeleteControl.defaultDelete();
+    } catch (ObjectStoreException | BackupFailure e) {
+      boolean retryable = e instanceof ObjectStoreException s ? s.retryable() : ((BackupFailure) e).retryable();
+      events.record(backup, EventRecorder.Type.Warning, SNAPSHOT_NOT_DELETED, "could not delete " + location
+          + ": " + e.getMessage() + (retryable ? " (will retry)" : "; delete it by hand"));
+      return retryable ? DeleteControl.noFinalizerRemoval().rescheduleAfter(BackupProgress.LONGEST_RETRY)
+          : DeleteControl.defaultDelete();
+    }
+  }
+
+  /** Server-side apply of the whole status with this reconciler's field manager; returns what was written. */
+  private EtcdBackupStatus writeStatus(EtcdBackup backup, EtcdBackupStatus status) {
+    EtcdBackup patch = new EtcdBackup();
+    patch.getMetadata().setName(backup.getMetadata().getName());
+    patch.getMetadata().setNamespace(backup.getMetadata().getNamespace());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    client.resource(patch).subresource("status").patch(new PatchContext.Builder()
+        .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(NAME).withForce(true).build(), patch);
+    return status;
+  }
+}
