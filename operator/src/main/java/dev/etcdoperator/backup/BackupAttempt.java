@@ -63,7 +63,7 @@ final class BackupAttempt {
         ObjectStore store = ObjectStore.connect(settings)) {
       String folder = SnapshotKey.folder(s3.getPrefix(), namespace, clusterName);
       String name = backup.getMetadata().getName();
-      int aborted = store.abortIncompleteUploads(s3.getBucket(), folder, key -> SnapshotKey.belongsTo(key, name));
+      int aborted = store.abortIncompleteUploads(s3.getBucket(), folder, key -> SnapshotKey.belongsTo(key, folder, name));
       if (aborted > 0) {
         LOG.info("{}/{}: aborted {} upload(s) an earlier attempt left unfinished", namespace, name, aborted);
       }

@@ -3,6 +3,7 @@ package dev.etcdoperator.backup;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
@@ -90,7 +91,7 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
       BackupAttempt.Result result = attempt.run(backup, cluster);
       EtcdBackupStatus done = writeStatus(backup, new BackupProgress(backup, clock).completed(result));
       events.record(backup, EventRecorder.Type.Normal, BACKUP_COMPLETED, done.getConditions().stream()
-          .filter(c -> c.getType().equals("Complete")).findFirst().orElseThrow().getMessage());
+          .filter(c -> c.getType().equals(EtcdBackupConditions.COMPLETE)).findFirst().orElseThrow().getMessage());
       LOG.info("{}: backup complete at {}", lock, done.getLocation());
       return UpdateControl.noUpdate();
     } catch (BackupFailure failure) {
@@ -131,6 +132,8 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
         store.delete(backup.getSpec().getDestination().getS3().getBucket(), key);
       }
       events.record(backup, EventRecorder.Type.Normal, SNAPSHOT_DELETED, "deleted " + location);
+      LOG.info("{}/{}: deleted {} with the EtcdBackup (deletionPolicy Delete)", backup.getMetadata().getNamespace(),
+          backup.getMetadata().getName(), location);
       return DeleteControl.defaultDelete();
     } catch (ObjectStoreException | BackupFailure e) {
       boolean retryable = e instanceof ObjectStoreException s ? s.retryable() : ((BackupFailure) e).retryable();
@@ -146,7 +149,6 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
     EtcdBackup patch = new EtcdBackup();
     patch.getMetadata().setName(backup.getMetadata().getName());
     patch.getMetadata().setNamespace(backup.getMetadata().getNamespace());
-    patch.setSpec(null);
     patch.setStatus(status);
     client.resource(patch).subresource("status").patch(new PatchContext.Builder()
         .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(NAME).withForce(true).build(), patch);

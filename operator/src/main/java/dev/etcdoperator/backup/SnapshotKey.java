@@ -3,6 +3,7 @@ package dev.etcdoperator.backup;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
 
 /**
  * Object keys of snapshots: {@code [<prefix>/]<namespace>/<cluster>/<UTC time>-rev<revision>-<backup>.db}. Sorted
@@ -23,8 +24,9 @@ final class SnapshotKey {
     return folder(prefix, namespace, cluster) + TIME.format(time) + "-rev" + revision + "-" + backup + ".db";
   }
 
-  /** Whether {@code key} in the cluster's folder belongs to the named backup (any attempt of it). */
-  static boolean belongsTo(String key, String backup) {
-    return key.endsWith("-" + backup + ".db");
+  /** Whether {@code key} is one of the named backup's (any attempt of it) in the cluster's folder. */
+  static boolean belongsTo(String key, String folder, String backup) {
+    return key.startsWith(folder) && key.substring(folder.length())
+        .matches("\\d{8}T\\d{6}Z-rev\\d+-" + Pattern.quote(backup) + "\\.db");
   }
 }

@@ -53,6 +53,12 @@ final class S3ProxyServer implements AutoCloseable {
     return admin.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
   }
 
+  /** Keys of the complete objects under {@code prefix}. */
+  java.util.List<String> keys(String bucket, String prefix) {
+    return admin.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+        .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+  }
+
   @Override
   public void close() throws Exception {
     admin.close();

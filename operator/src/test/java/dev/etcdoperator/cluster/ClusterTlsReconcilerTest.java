@@ -1,10 +1,11 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.testing.OperatorTestEnvironment;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
-import static dev.etcdoperator.cluster.OperatorTestEnvironment.WAIT;
-import static dev.etcdoperator.cluster.OperatorTestEnvironment.condition;
-import static dev.etcdoperator.cluster.OperatorTestEnvironment.tls;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.condition;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -27,13 +27,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.status==\"True\")].reason")
 public class EtcdBackup extends CustomResource<EtcdBackupSpec, EtcdBackupStatus> implements Namespaced {
 
+  /**
+   * No spec in a new instance: JOSDK adds its finalizer by server-side apply of a new instance holding only
+   * metadata, and a default spec in it (deletionPolicy: Retain) would overwrite the user's.
+   */
   @Override
   protected EtcdBackupSpec initSpec() {
-    return new EtcdBackupSpec();
+    return null;
   }
 
   @Override
   protected EtcdBackupStatus initStatus() {
-    return new EtcdBackupStatus();
+    return null;
   }
 }

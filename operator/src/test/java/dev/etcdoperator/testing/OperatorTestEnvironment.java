@@ -1,4 +1,4 @@
-package dev.etcdoperator.cluster;
+package dev.etcdoperator.testing;
 
 import dev.etcdoperator.access.MemberEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +19,6 @@ import dev.etcdoperator.pki.TlsMemberFiles;
 import dev.etcdoperator.resources.TlsSecretBuilder;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
-import dev.etcdoperator.testing.EtcdProcessCluster;
-import dev.etcdoperator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,8 +50,8 @@ import java.util.function.UnaryOperator;
  * <p>One instance per test class: create it in {@code @BeforeAll}, close it in {@code @AfterAll}. Each instance
  * has its own API server, operator and namespace, so test classes cannot see each other's objects.
  */
-final class OperatorTestEnvironment implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(30);
+public final class OperatorTestEnvironment implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(30);
 
   private final String namespace;
   /** Pods of the clusters named here are answered by these etcd processes; other clusters have no reachable member. */
@@ -63,7 +61,7 @@ final class OperatorTestEnvironment implements AutoCloseable {
   private final EtcdOperator operator;
 
   /** Starts an API server, installs the CRDs and starts the operator; objects are made in {@code namespace}. */
-  OperatorTestEnvironment(String namespace) {
+  public OperatorTestEnvironment(String namespace) {
     this.namespace = namespace;
     apiServer = TestApiServer.start();
     try {
@@ -105,16 +103,16 @@ final class OperatorTestEnvironment implements AutoCloseable {
     }
   }
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return client;
   }
 
   /** The etcd processes answering for each cluster name; put one in before its pods need to answer. */
-  Map<String, EtcdProcessCluster> etcd() {
+  public Map<String, EtcdProcessCluster> etcd() {
     return etcd;
   }
 
-  EtcdCluster create(String name, Consumer<EtcdCluster> customize) {
+  public EtcdCluster create(String name, Consumer<EtcdCluster> customize) {
     EtcdCluster cluster = new EtcdCluster();
     cluster.getMetadata().setName(name);
     cluster.getMetadata().setNamespace(namespace);
@@ -125,40 +123,40 @@ final class OperatorTestEnvironment implements AutoCloseable {
   }
 
   /** Edits the spec, retrying when the operator's status write got in between (409), as kubectl does. */
-  void editSpec(String name, UnaryOperator<EtcdCluster> change) {
+  public void editSpec(String name, UnaryOperator<EtcdCluster> change) {
     await().atMost(WAIT).ignoreException(KubernetesClientException.class)
         .until(() -> resource(name).edit(change) != null);
   }
 
-  Resource<EtcdCluster> resource(String name) {
+  public Resource<EtcdCluster> resource(String name) {
     return client.resources(EtcdCluster.class).inNamespace(namespace).withName(name);
   }
 
-  EtcdClusterStatus status(String name) {
+  public EtcdClusterStatus status(String name) {
     EtcdCluster cluster = resource(name).get();
     assertThat(cluster.getStatus()).as("status of %s", name).isNotNull();
     return cluster.getStatus();
   }
 
-  static Condition condition(EtcdClusterStatus status, String type) {
+  public static Condition condition(EtcdClusterStatus status, String type) {
     return ConditionSet.find(status.getConditions(), type).orElseThrow(() -> new AssertionError("no " + type));
   }
 
-  List<String> etcdArgs(String cluster) {
+  public List<String> etcdArgs(String cluster) {
     return get(StatefulSet.class, cluster).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
   }
 
-  <T extends HasMetadata> T get(Class<T> type, String name) {
+  public <T extends HasMetadata> T get(Class<T> type, String name) {
     return client.resources(type).inNamespace(namespace).withName(name).get();
   }
 
-  List<Event> eventsAbout(String cluster) {
+  public List<Event> eventsAbout(String cluster) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> cluster.equals(e.getInvolvedObject().getName())).toList();
   }
 
   /** The mock API server runs no kubelet: makes the pod the StatefulSet would create, running and ready. */
-  void runReadyPod(String cluster, int ordinal) {
+  public void runReadyPod(String cluster, int ordinal) {
     StatefulSet sts = get(StatefulSet.class, cluster);
     Pod pod = new PodBuilder().withNewMetadata().withName(cluster + "-" + ordinal).withNamespace(namespace)
         .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
@@ -170,7 +168,7 @@ final class OperatorTestEnvironment implements AutoCloseable {
   }
 
   /** Real TLS members whose certificates come from the CA the operator keeps for {@code cluster}. */
-  EtcdProcessCluster.Builder tlsMembers(String cluster, int members, Path dir) {
+  public EtcdProcessCluster.Builder tlsMembers(String cluster, int members, Path dir) {
     await().atMost(WAIT).until(() -> get(Secret.class, cluster + "-ca") != null);
     Secret caSecret = get(Secret.class, cluster + "-ca");
     CertificateAuthority ca = CertificateAuthority.fromPem(TlsSecretBuilder.text(caSecret, TlsSecretBuilder.CA_CERT),
@@ -182,7 +180,7 @@ final class OperatorTestEnvironment implements AutoCloseable {
   }
 
   /** Creates or replaces a kubernetes.io/tls Secret as cert-manager would write it. */
-  void userSecret(String name, CertificateAuthority ca, IssuedCertificate issued) {
+  public void userSecret(String name, CertificateAuthority ca, IssuedCertificate issued) {
     client.secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .withType("kubernetes.io/tls")
@@ -192,13 +190,13 @@ final class OperatorTestEnvironment implements AutoCloseable {
         .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
   }
 
-  static TlsSpec tls(TlsSpec.Mode mode) {
+  public static TlsSpec tls(TlsSpec.Mode mode) {
     TlsSpec tls = new TlsSpec();
     tls.setMode(mode);
     return tls;
   }
 
-  static StorageSpec storage(String size) {
+  public static StorageSpec storage(String size) {
     StorageSpec storage = new StorageSpec();
     storage.setSize(size);
     return storage;

@@ -1,0 +1,248 @@
+package dev.etcdoperator.backup;
+
+import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.access.OperatorClientFiles;
+import dev.etcdoperator.access.OperatorClientSecret;
+import dev.etcdoperator.api.v1alpha1.BackupDestination;
+import dev.etcdoperator.api.v1alpha1.ClusterReference;
+import dev.etcdoperator.api.v1alpha1.EtcdBackup;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
+import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.api.v1alpha1.S3Destination;
+import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.EtcdConnection;
+import dev.etcdoperator.support.ConditionSet;
+import dev.etcdoperator.testing.OperatorTestEnvironment;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator backs up a real three-member TLS cluster into a real S3 server (S3Proxy): what a user checks is
+ * the EtcdBackup's status (conditions, location, size, SHA-256, revision), the object in the bucket, and Events.
+ */
+class EtcdBackupReconcilerTest {
+  private static final String NAMESPACE = "backups";
+  private static final String CLUSTER = "main";
+  private static final String BUCKET = "etcd-backups";
+  private static final String CREDENTIALS = "s3-credentials";
+  private static final int KEYS = 2_000;
+  private static OperatorTestEnvironment env;
+  private static S3ProxyServer s3;
+  private static long revisionAfterWrites;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    s3 = new S3ProxyServer();
+    s3.createBucket(BUCKET);
+    env = new OperatorTestEnvironment(NAMESPACE);
+    env.create(CLUSTER, c -> {});
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, CLUSTER) != null);
+    env.etcd().put(CLUSTER, env.tlsMembers(CLUSTER, 3, dir).start());
+    for (int i = 0; i < 3; i++) {
+      env.runReadyPod(CLUSTER, i);
+    }
+    await().atMost(WAIT).until(() -> ConditionSet.isTrue(env.status(CLUSTER).getConditions(), "Ready"));
+    // Written with the operator's own client certificate, as any TLS client of the cluster would.
+    Secret operatorClient = env.get(Secret.class, OperatorClientSecret.nameFor(env.resource(CLUSTER).get()).get());
+    try (EtcdClient client = EtcdClient.connect(EtcdConnection.withTls(env.etcd().get(CLUSTER).clientUrls(),
+        Duration.ofSeconds(5), new OperatorClientFiles(dir.resolve("client")).write(NAMESPACE, CLUSTER,
+            OperatorClientSecret.pems(operatorClient))))) {
+      for (int i = 0; i < KEYS; i++) {
+        client.put(String.format("/data/%05d", i), "value-" + i);
+      }
+      revisionAfterWrites = client.snapshotSource(env.etcd().get(CLUSTER).clientUrl(0)).revision();
+    }
+    env.client().secrets().inNamespace(NAMESPACE).resource(credentials(CREDENTIALS)).create();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (env != null) {
+      env.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void aBackupOfATlsClusterLandsInTheBucketWithItsChecksumSizeAndRevision() throws Exception {
+    create("nightly", d -> {});
+    EtcdBackupStatus status = awaitCondition("nightly", EtcdBackupConditions.COMPLETE, "True");
+
+    String key = status.getLocation().substring(("s3://" + BUCKET + "/").length());
+    assertThat(key).matches(NAMESPACE + "/" + CLUSTER + "/\\d{8}T\\d{6}Z-rev\\d+-nightly\\.db");
+    byte[] stored = s3.read(BUCKET, key);
+    assertThat(status.getSizeBytes()).isEqualTo(stored.length);
+    assertThat(status.getSha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(stored)));
+    assertThat(status.getRevision()).isGreaterThanOrEqualTo(revisionAfterWrites);
+    assertThat(key).contains("-rev" + status.getRevision() + "-");
+    assertThat(status.getEtcdVersion()).startsWith("3.4.");
+    assertThat(status.getClusterID()).isEqualTo(env.status(CLUSTER).getClusterID());
+    assertThat(status.getAttempts()).isEqualTo(1);
+    assertThat(status.getStartTime()).isNotNull();
+    assertThat(status.getCompletionTime()).isNotNull();
+    String leader = env.status(CLUSTER).getMembers().stream().filter(m -> Boolean.TRUE.equals(m.getLeader()))
+        .map(MemberStatus::getName).findFirst().orElseThrow();
+    assertThat(status.getMember()).as("a follower serves the snapshot").isNotEqualTo(leader).startsWith(CLUSTER);
+    assertThat(condition(status, EtcdBackupConditions.PROGRESSING).getStatus()).isEqualTo("False");
+    assertThat(condition(status, EtcdBackupConditions.FAILED).getStatus()).isEqualTo("False");
+    assertThat(s3.keys(BUCKET, NAMESPACE + "/")).contains(key);
+    assertThat(reasons("nightly")).containsExactly(EtcdBackupReconciler.BACKUP_COMPLETED);
+  }
+
+  @Test
+  void aMissingBucketFailsAtOnceWithAPreciseMessage() {
+    create("no-bucket", d -> d.setBucket("no-such-bucket"));
+    EtcdBackupStatus status = awaitCondition("no-bucket", EtcdBackupConditions.FAILED, "True");
+    Condition failed = condition(status, EtcdBackupConditions.FAILED);
+    assertThat(failed.getReason()).isEqualTo(EtcdBackupConditions.Reason.OBJECT_STORE_ERROR);
+    assertThat(failed.getMessage()).isEqualTo("listing the uploads under s3://no-such-bucket/" + NAMESPACE + "/"
+        + CLUSTER + "/ failed: bucket no-such-bucket does not exist");
+    assertThat(status.getAttempts()).as("a missing bucket is not retried").isEqualTo(1);
+    assertThat(status.getLocation()).isNull();
+    assertThat(reasons("no-bucket")).containsExactly(EtcdBackupReconciler.BACKUP_FAILED);
+  }
+
+  @Test
+  void wrongCredentialsFailWithoutRetry() {
+    env.client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+        .withName("wrong").endMetadata().addToStringData(S3Destination.ACCESS_KEY_ID, "nobody")
+        .addToStringData(S3Destination.SECRET_ACCESS_KEY, "nothing").build()).create();
+    create("wrong-key", d -> d.setCredentialsSecretRef(new S3Destination.SecretReference("wrong")));
+    Condition failed = condition(awaitCondition("wrong-key", EtcdBackupConditions.FAILED, "True"),
+        EtcdBackupConditions.FAILED);
+    assertThat(failed.getMessage()).endsWith("failed: access to bucket " + BUCKET + " denied (InvalidAccessKeyId): "
+        + "check the credentials and the bucket policy");
+    assertThat(failed.getMessage()).doesNotContain("nothing");
+  }
+
+  @Test
+  void aMissingCredentialsSecretIsRetriedUntilItAppears() {
+    create("late-secret", d -> d.setCredentialsSecretRef(new S3Destination.SecretReference("late")));
+    EtcdBackupStatus retrying = awaitReason("late-secret", EtcdBackupConditions.Reason.RETRYING);
+    assertThat(condition(retrying, EtcdBackupConditions.PROGRESSING).getMessage())
+        .startsWith("attempt 1 of 5 failed (CredentialsNotFound): credentials Secret late does not exist; "
+            + "next attempt in 10 s");
+    env.client().secrets().inNamespace(NAMESPACE).resource(credentials("late")).create();
+    EtcdBackupStatus done = awaitCondition("late-secret", EtcdBackupConditions.COMPLETE, "True");
+    assertThat(done.getAttempts()).isEqualTo(2);
+    assertThat(reasons("late-secret")).containsExactly(EtcdBackupReconciler.BACKUP_ATTEMPT_FAILED,
+        EtcdBackupReconciler.BACKUP_COMPLETED);
+  }
+
+  @Test
+  void anUnreachableStoreIsRetried() {
+    create("unreachable", d -> d.setEndpoint("http://127.0.0.1:1"));
+    EtcdBackupStatus retrying = awaitReason("unreachable", EtcdBackupConditions.Reason.RETRYING);
+    assertThat(condition(retrying, EtcdBackupConditions.PROGRESSING).getMessage())
+        .startsWith("attempt 1 of 5 failed (ObjectStoreError): ")
+        .contains("the store could not be reached");
+    assertThat(condition(retrying, EtcdBackupConditions.FAILED).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aBackupOfAClusterThatDoesNotExistSaysSo() {
+    EtcdBackup backup = backup("orphan", d -> {});
+    backup.getSpec().setClusterRef(new ClusterReference("absent"));
+    env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).resource(backup).create();
+    EtcdBackupStatus retrying = awaitReason("orphan", EtcdBackupConditions.Reason.RETRYING);
+    assertThat(condition(retrying, EtcdBackupConditions.PROGRESSING).getMessage())
+        .startsWith("attempt 1 of 5 failed (ClusterNotFound): EtcdCluster absent does not exist");
+  }
+
+  @Test
+  void deletionPolicyDecidesWhetherTheSnapshotGoesWithTheObject() {
+    create("kept", d -> {});
+    EtcdBackup deleted = backup("deleted", d -> {});
+    deleted.getSpec().setDeletionPolicy(EtcdBackupSpec.DeletionPolicy.Delete);
+    env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).resource(deleted).create();
+    String keptKey = key(awaitCondition("kept", EtcdBackupConditions.COMPLETE, "True"));
+    String deletedKey = key(awaitCondition("deleted", EtcdBackupConditions.COMPLETE, "True"));
+
+    env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).withName("kept").delete();
+    env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).withName("deleted").delete();
+    await().atMost(WAIT).until(() -> env.get(EtcdBackup.class, "kept") == null
+        && env.get(EtcdBackup.class, "deleted") == null);
+    assertThat(s3.keys(BUCKET, NAMESPACE + "/")).contains(keptKey).doesNotContain(deletedKey);
+    assertThat(reasons("deleted")).contains(EtcdBackupReconciler.SNAPSHOT_DELETED);
+  }
+
+  private static String key(EtcdBackupStatus status) {
+    return status.getLocation().substring(("s3://" + BUCKET + "/").length());
+  }
+
+  private static Secret credentials(String name) {
+    return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .addToStringData(S3Destination.ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY)
+        .addToStringData(S3Destination.SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY).build();
+  }
+
+  private static EtcdBackup backup(String name, Consumer<S3Destination> destination) {
+    S3Destination s3Destination = new S3Destination();
+    s3Destination.setBucket(BUCKET);
+    s3Destination.setEndpoint(s3.endpoint().toString());
+    s3Destination.setForcePathStyle(true);
+    s3Destination.setCredentialsSecretRef(new S3Destination.SecretReference(CREDENTIALS));
+    destination.accept(s3Destination);
+    EtcdBackup backup = new EtcdBackup();
+    backup.getMetadata().setName(name);
+    backup.getMetadata().setNamespace(NAMESPACE);
+    backup.setSpec(new EtcdBackupSpec());
+    backup.getSpec().setClusterRef(new ClusterReference(CLUSTER));
+    BackupDestination target = new BackupDestination();
+    target.setS3(s3Destination);
+    backup.getSpec().setDestination(target);
+    return backup;
+  }
+
+  private static void create(String name, Consumer<S3Destination> destination) {
+    env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).resource(backup(name, destination)).create();
+  }
+
+  private static EtcdBackupStatus awaitCondition(String name, String type, String status) {
+    await(name + " " + type + "=" + status).atMost(Duration.ofMinutes(1)).until(() -> {
+      EtcdBackup backup = env.get(EtcdBackup.class, name);
+      return backup.getStatus() != null && ConditionSet.find(backup.getStatus().getConditions(), type)
+          .filter(c -> status.equals(c.getStatus())).isPresent();
+    });
+    return env.get(EtcdBackup.class, name).getStatus();
+  }
+
+  private static EtcdBackupStatus awaitReason(String name, String reason) {
+    await(name + " " + reason).atMost(Duration.ofMinutes(1)).until(() -> {
+      EtcdBackup backup = env.get(EtcdBackup.class, name);
+      return backup.getStatus() != null && ConditionSet.find(backup.getStatus().getConditions(),
+          EtcdBackupConditions.PROGRESSING).filter(c -> reason.equals(c.getReason())).isPresent();
+    });
+    return env.get(EtcdBackup.class, name).getStatus();
+  }
+
+  private static Condition condition(EtcdBackupStatus status, String type) {
+    return ConditionSet.find(status.getConditions(), type).orElseThrow(() -> new AssertionError("no " + type));
+  }
+
+  private static List<String> reasons(String backup) {
+    return env.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> backup.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+  }
+}
