@@ -14,6 +14,7 @@ import dev.etcdoperator.etcd.SnapshotSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,7 +86,12 @@ final class BackupAttempt {
     if (pod == null || pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
       throw new BackupFailure(Reason.ETCD_UNAVAILABLE, "the pod of member " + member + " is not running", true);
     }
-    return endpoints.clientUrls(cluster, List.of(pod)).get(member);
+    try {
+      return endpoints.clientUrls(cluster, List.of(pod)).get(member);
+    } catch (KubernetesClientException e) {
+      throw new BackupFailure(Reason.ETCD_UNAVAILABLE, "cannot reach member " + member + ": " + e.getMessage(),
+          true);
+    }
   }
 
   private EtcdConnection connection(EtcdCluster cluster, URI endpoint) {

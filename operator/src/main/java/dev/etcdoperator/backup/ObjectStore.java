@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -17,15 +18,15 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** The object store snapshots go to: an S3 bucket or an S3-compatible store. The only user of the AWS SDK. */
 public final class ObjectStore implements AutoCloseable {
   /** S3's smallest part (except the last). */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
   /** The largest object S3 copies in one request. */
-  static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+  private static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
   private static final long COPY_PART_SIZE = 1024L * 1024 * 1024;
 
   /**
@@ -50,11 +51,16 @@ public final class ObjectStore implements AutoCloseable {
     this.s3 = s3;
   }
 
+  /** @throws ObjectStoreException when the settings cannot make a client (e.g. no AWS credentials anywhere) */
   public static ObjectStore connect(Settings settings) {
-    var builder = S3Client.builder().region(Region.of(settings.region()))
-        .forcePathStyle(settings.pathStyle()).credentialsProvider(credentials(settings.credentials()));
-    settings.endpoint().ifPresent(builder::endpointOverride);
-    return new ObjectStore(builder.build());
+    try {
+      var builder = S3Client.builder().region(Region.of(settings.region()))
+          .forcePathStyle(settings.pathStyle()).credentialsProvider(credentials(settings.credentials()));
+      settings.endpoint().ifPresent(builder::endpointOverride);
+      return new ObjectStore(builder.build());
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("setting up the S3 client", "", e);
+    }
   }
 
   private static AwsCredentialsProvider credentials(Optional<Credentials> credentials) {
@@ -70,8 +76,7 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Server-side encryption of new objects: SSE-S3 (AES256) or SSE-KMS with an optional key id. */
   public record Encryption(boolean kms, Optional<String> kmsKeyId) {
-    static void apply(Optional<Encryption> encryption, java.util.function.BiConsumer<ServerSideEncryption,
-        String> target) {
+    static void apply(Optional<Encryption> encryption, BiConsumer<ServerSideEncryption, String> target) {
       encryption.ifPresent(e -> target.accept(e.kms() ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256,
           e.kmsKeyId().orElse(null)));
     }
@@ -90,15 +95,21 @@ public final class ObjectStore implements AutoCloseable {
    */
   public void replaceMetadata(String bucket, String key, long size, Map<String, String> metadata,
       Optional<Encryption> sse) {
+    replaceMetadata(bucket, key, size, metadata, sse, MAX_SINGLE_COPY, COPY_PART_SIZE);
+  }
+
+  /** As above, with S3's limits as parameters, so that tests can take the multipart path with small objects. */
+  void replaceMetadata(String bucket, String key, long size, Map<String, String> metadata, Optional<Encryption> sse,
+      long singleCopyLimit, long copyPartSize) {
     try {
-      if (size <= MAX_SINGLE_COPY) {
+      if (size <= singleCopyLimit) {
         s3.copyObject(b -> {
           b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
               .metadata(metadata).metadataDirective(MetadataDirective.REPLACE);
           Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
         });
       } else {
-        copyInParts(bucket, key, size, metadata, sse);
+        copyInParts(bucket, key, size, metadata, sse, copyPartSize);
       }
     } catch (RuntimeException e) {
       throw ObjectStoreException.of("writing the metadata of s3://" + bucket + "/" + key, bucket, e);
@@ -106,15 +117,15 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private void copyInParts(String bucket, String key, long size, Map<String, String> metadata,
-      Optional<Encryption> sse) {
+      Optional<Encryption> sse, long partSize) {
     String uploadId = s3.createMultipartUpload(b -> {
       b.bucket(bucket).key(key).metadata(metadata);
       Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
     }).uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
-      for (long first = 0; first < size; first += COPY_PART_SIZE) {
-        long last = Math.min(first + COPY_PART_SIZE, size) - 1;
+      for (long first = 0; first < size; first += partSize) {
+        long last = Math.min(first + partSize, size) - 1;
         int number = parts.size() + 1;
         String range = "bytes=" + first + "-" + last;
         String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)

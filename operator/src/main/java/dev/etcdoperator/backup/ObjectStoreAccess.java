@@ -38,9 +38,15 @@ final class ObjectStoreAccess {
           Optional.ofNullable(TlsSecretBuilder.text(secret, S3Destination.SESSION_TOKEN)).map(String::strip)
               .filter(t -> !t.isEmpty())));
     }
+    Optional<URI> endpoint;
+    try {
+      endpoint = Optional.ofNullable(s3.getEndpoint()).map(URI::create);
+    } catch (IllegalArgumentException e) {
+      throw new BackupFailure(Reason.INVALID_SPEC, "s3.endpoint \"" + s3.getEndpoint() + "\" is not a URL: "
+          + e.getMessage(), false);
+    }
     return new ObjectStore.Settings(Optional.ofNullable(s3.getRegion()).orElse(S3Destination.DEFAULT_REGION),
-        Optional.ofNullable(s3.getEndpoint()).map(URI::create), Boolean.TRUE.equals(s3.getForcePathStyle()),
-        credentials);
+        endpoint, Boolean.TRUE.equals(s3.getForcePathStyle()), credentials);
   }
 
   static Optional<ObjectStore.Encryption> encryption(S3Destination s3) {

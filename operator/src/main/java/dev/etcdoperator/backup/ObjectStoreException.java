@@ -33,6 +33,10 @@ public final class ObjectStoreException extends RuntimeException {
       return new ObjectStoreException(what + " failed: the store answered " + status
           + (code == null ? "" : " " + code) + ": " + s3.getMessage(), retryable, e);
     }
+    if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+      return new ObjectStoreException(what + " failed: no AWS credentials: set s3.credentialsSecretRef, or give the "
+          + "operator's pod an AWS identity (IRSA, EKS Pod Identity, instance profile)", false, e);
+    }
     if (e instanceof SdkClientException) {
       return new ObjectStoreException(what + " failed: the store could not be reached: " + e.getMessage(), true, e);
     }

@@ -30,8 +30,11 @@ import java.util.TreeMap;
 record RolloutFacts(Optional<String> updateRevision, boolean statefulSetCurrent, String templateImage,
     Map<Integer, MemberPod> pods, Duration progressDeadline, Instant now) {
 
-  /** A member pod: its UID, its revision ({@code controller-revision-hash}), when it was created, its image. */
-  record MemberPod(String uid, String revision, Instant created, String image) {}
+  /**
+   * A member pod: its UID, its revision ({@code controller-revision-hash}), when it was created, its image, and
+   * since when it is Ready (empty while it is not).
+   */
+  record MemberPod(String uid, String revision, Instant created, String image, Optional<Instant> readySince) {}
 
   RolloutFacts {
     pods = new TreeMap<>(pods);
@@ -55,13 +58,20 @@ record RolloutFacts(Optional<String> updateRevision, boolean statefulSetCurrent,
       }
       String podRevision = Optional.ofNullable(pod.getMetadata().getLabels()).map(l -> l.get(REVISION_LABEL))
           .orElse("");
+      Instant created = Instant.parse(pod.getMetadata().getCreationTimestamp());
       byOrdinal.put(Integer.parseInt(name.substring(prefix.length())), new MemberPod(pod.getMetadata().getUid(),
-          podRevision, Instant.parse(pod.getMetadata().getCreationTimestamp()), etcdImage(pod.getSpec())));
+          podRevision, created, etcdImage(pod.getSpec()), readySince(pod, created)));
     }
     int deadline = Optional.ofNullable(spec).map(RolloutSpec::getProgressDeadlineSeconds)
         .orElse(RolloutSpec.DEFAULT_PROGRESS_DEADLINE_SECONDS);
     return new RolloutFacts(revision, current, etcdImage(statefulSet.getSpec().getTemplate().getSpec()), byOrdinal,
         Duration.ofSeconds(deadline), clock.instant());
+  }
+
+  private static Optional<Instant> readySince(Pod pod, Instant created) {
+    return Optional.ofNullable(pod.getStatus()).map(s -> s.getConditions()).orElse(List.of()).stream()
+        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())).findFirst()
+        .map(c -> c.getLastTransitionTime() == null ? created : Instant.parse(c.getLastTransitionTime()));
   }
 
   private static String etcdImage(PodSpec spec) {

@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class RolloutPlanner {
   static final Duration POLL = Duration.ofSeconds(2);
+  /** How long a restarted member is Ready before the next one is restarted. */
+  static final Duration SETTLE = Duration.ofSeconds(5);
 
   private RolloutPlanner() {}
 
@@ -49,6 +51,16 @@ final class RolloutPlanner {
     if (!unhealthy.isEmpty()) {
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until every "
           + "other member is healthy; not healthy: " + String.join(", ", unhealthy)));
+    }
+    Optional<String> settling = voters.stream().filter(m -> m.id() != next.id())
+        .filter(m -> pod(members, rollout, m).filter(p -> revision.equals(p.revision()))
+            .filter(p -> p.readySince().map(t -> t.isAfter(rollout.now().minus(SETTLE))).orElse(true)).isPresent())
+        .map(members::nameOf).findFirst();
+    if (settling.isPresent()) {
+      // Clients (and the client Service, which lists Ready pods only) need a moment to come back to a restarted
+      // member; restarting the next one at once would leave them fewer members than the cluster has up.
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until "
+          + settling.get() + " has been Ready for " + SETTLE.toSeconds() + "s, so that clients reconnect to it"));
     }
     if (members.leaderId().isEmpty()) {
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for a leader before restarting "

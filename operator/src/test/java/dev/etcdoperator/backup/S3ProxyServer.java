@@ -53,6 +53,10 @@ final class S3ProxyServer implements AutoCloseable {
     return admin.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
   }
 
+  void put(String bucket, String key, byte[] content) {
+    admin.putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+  }
+
   /** Keys of the complete objects under {@code prefix}. */
   java.util.List<String> keys(String bucket, String prefix) {
     return admin.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().stream()

@@ -52,6 +52,13 @@ class RolloutPlannerTest {
       return this;
     }
 
+    Observed notReady(int ordinal) {
+      RolloutFacts.MemberPod pod = pods.get(ordinal);
+      pods.put(ordinal, new RolloutFacts.MemberPod(pod.uid(), pod.revision(), pod.created(), pod.image(),
+          Optional.empty()));
+      return this;
+    }
+
     Observed unhealthy(int ordinal) {
       healthy.remove(id(ordinal));
       return this;
@@ -93,7 +100,7 @@ class RolloutPlannerTest {
 
   private static RolloutFacts.MemberPod pod(int ordinal, String revision, Duration ago) {
     return new RolloutFacts.MemberPod("uid-" + ordinal + "-" + revision, revision, NOW.minus(ago),
-        revision.equals(NEW) ? "etcd:v3.6.5" : "etcd:v3.6.4");
+        revision.equals(NEW) ? "etcd:v3.6.5" : "etcd:v3.6.4", Optional.of(NOW.minus(ago)));
   }
 
   private static long id(int ordinal) {
@@ -143,6 +150,14 @@ class RolloutPlannerTest {
         Arguments.of("once it no longer leads, the last member restarts",
             new Observed(3).updated(1, Duration.ofMinutes(2)).updated(2, Duration.ofMinutes(1)).leader(1),
             restart(0, 2, 3)),
+        Arguments.of("a restarted member Ready for less than the settle time holds the next restart",
+            new Observed(3).updated(2, Duration.ofSeconds(3)),
+            Optional.of(new ClusterStep.Wait(poll, Reason.ROLLING_OUT, "restarting main-1 waits until main-2 has "
+                + "been Ready for 5s, so that clients reconnect to it"))),
+        Arguments.of("a restarted member not Ready yet holds the next restart too",
+            new Observed(3).updated(2, Duration.ofMinutes(1)).notReady(2),
+            Optional.of(new ClusterStep.Wait(poll, Reason.ROLLING_OUT, "restarting main-1 waits until main-2 has "
+                + "been Ready for 5s, so that clients reconnect to it"))),
         Arguments.of("a single member just restarts", new Observed(1), restart(0, 0, 1)));
   }
 

@@ -1,0 +1,74 @@
+package dev.etcdoperator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Operations on stored snapshots against a real S3 server (S3Proxy). */
+class ObjectStoreTest {
+  private static final String BUCKET = "objects";
+  private static S3ProxyServer s3;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = new S3ProxyServer();
+    s3.createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    s3.close();
+  }
+
+  @Test
+  void metadataIsReplacedWithoutTouchingTheContentInOneCopyOrInParts() {
+    byte[] content = new byte[12 * 1024 * 1024 + 17];
+    new Random(7).nextBytes(content);
+    s3.put(BUCKET, "one-copy.db", content);
+    s3.put(BUCKET, "in-parts.db", content);
+    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      store.replaceMetadata(BUCKET, "one-copy.db", content.length, Map.of("sha256", "abc"), Optional.empty());
+      // above the single-copy limit S3 needs a multipart copy: three parts of 5 MiB, 5 MiB and the rest
+      store.replaceMetadata(BUCKET, "in-parts.db", content.length, Map.of("sha256", "abc"), Optional.empty(),
+          1024, ObjectStore.MIN_PART_SIZE);
+      for (String key : new String[] {"one-copy.db", "in-parts.db"}) {
+        assertThat(store.head(BUCKET, key)).as(key).hasValueSatisfying(o -> {
+          assertThat(o.metadata()).containsExactly(Map.entry("sha256", "abc"));
+          assertThat(o.size()).isEqualTo(content.length);
+        });
+        assertThat(s3.read(BUCKET, key)).as(key).isEqualTo(content);
+      }
+      assertThat(store.incompleteUploads(BUCKET, "")).isZero();
+    }
+  }
+
+  @Test
+  void onlyTheUnfinishedUploadsOfTheGivenKeysAreAborted() {
+    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      MultipartUpload mine = store.upload(BUCKET, "ns/c/1-mine.db", Map.of(), Optional.empty(),
+          ObjectStore.MIN_PART_SIZE);
+      MultipartUpload other = store.upload(BUCKET, "ns/c/1-other.db", Map.of(), Optional.empty(),
+          ObjectStore.MIN_PART_SIZE);
+      assertThat(store.abortIncompleteUploads(BUCKET, "ns/c/", key -> key.endsWith("-mine.db"))).isEqualTo(1);
+      assertThat(store.incompleteUploads(BUCKET, "ns/c/1-mine")).isZero();
+      assertThat(store.incompleteUploads(BUCKET, "ns/c/1-other")).isEqualTo(1);
+      other.abort();
+      mine.abort();
+    }
+  }
+
+  @Test
+  void deletingRemovesTheObjectAndDeletingAgainIsFine() {
+    s3.put(BUCKET, "gone.db", new byte[] {1, 2, 3});
+    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
+      store.delete(BUCKET, "gone.db");
+      assertThat(store.head(BUCKET, "gone.db")).isEmpty();
+      store.delete(BUCKET, "gone.db");
+    }
+  }
+}
