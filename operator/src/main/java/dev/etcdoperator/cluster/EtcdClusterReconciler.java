@@ -4,6 +4,7 @@ import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.access.ClientPems;
+import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
@@ -81,6 +82,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   private final OperatorClientFiles clientFiles;
   private final MembershipActions membershipActions;
   private final MemberRestarts memberRestarts;
+  private final BackupScheduler backupScheduler;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults) {
@@ -95,6 +97,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     this.clientFiles = new OperatorClientFiles(settings.clientCertificateDir());
     this.membershipActions = new MembershipActions(client, events, clock, faults);
     this.memberRestarts = new MemberRestarts(client, events);
+    this.backupScheduler = new BackupScheduler(client, events, clock);
   }
 
   @Override
@@ -113,6 +116,12 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
               o.getMetadata().getLabels().get(ClusterLabels.INSTANCE), o.getMetadata().getNamespace())))
           .build(), context));
     }
+    // Scheduled backups carry the cluster's labels (no owner reference: they outlive the cluster).
+    sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(EtcdBackup.class, EtcdCluster.class)
+        .withLabelSelector(ours)
+        .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
+            b.getMetadata().getLabels().get(ClusterLabels.INSTANCE), b.getMetadata().getNamespace())))
+        .build(), context));
     return sources;
   }
 
@@ -172,6 +181,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         memberObjects.claimUidsByMember(names)), clock);
     status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
         blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
+    Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()
+        ? backupScheduler.run(cluster, context.getSecondaryResources(EtcdBackup.class).stream().toList())
+        : Optional.empty();
+    schedule.ifPresent(p -> status.setBackup(p.status()));
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
@@ -188,7 +201,14 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       cluster.getMetadata().setResourceVersion(null);
       control = UpdateControl.patchStatus(cluster);
     }
-    return reschedule(control, step, status);
+    control = reschedule(control, step, status);
+    // Wake up for the next scheduled backup when nothing else would sooner.
+    Optional<Duration> untilNextBackup = schedule.map(p -> p.wakeUp().plusSeconds(1));
+    if (untilNextBackup.isPresent() && control.getScheduleDelay()
+        .map(delay -> delay > untilNextBackup.get().toMillis()).orElse(true)) {
+      control = control.rescheduleAfter(untilNextBackup.get());
+    }
+    return control;
   }
 
   private UpdateControl<EtcdCluster> reschedule(UpdateControl<EtcdCluster> control, ClusterStep step,

@@ -1,12 +1,14 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.ManagedEtcdFlags;
 import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.pki.KeyAlgorithm;
+import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.UpgradePath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -51,6 +53,9 @@ public final class SpecProblems {
       checkTuning(spec.getEtcd(), problems);
     }
     checkTls(spec.getTls() == null ? new TlsSpec() : spec.getTls(), existing, problems);
+    if (spec.getBackup() != null) {
+      checkBackup(spec.getBackup(), problems);
+    }
     return List.copyOf(problems);
   }
 
@@ -162,6 +167,18 @@ public final class SpecProblems {
     List<String> dashed = extraArgs.keySet().stream().sorted().filter(k -> k.startsWith("-")).toList();
     if (!dashed.isEmpty()) {
       problems.add("spec.etcd.extraArgs keys are flag names without leading dashes: " + String.join(", ", dashed));
+    }
+  }
+
+  private static void checkBackup(BackupScheduleSpec backup, List<String> problems) {
+    try {
+      CronSchedule.parse(backup.getSchedule());
+    } catch (CronSchedule.InvalidScheduleException e) {
+      problems.add("spec.backup: " + e.getMessage());
+    }
+    if (backup.getDestination() == null || backup.getDestination().getS3() == null
+        || backup.getDestination().getS3().getBucket() == null) {
+      problems.add("spec.backup.destination.s3.bucket is required");
     }
   }
 }

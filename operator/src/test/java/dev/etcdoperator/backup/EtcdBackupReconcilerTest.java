@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.access.OperatorClientSecret;
 import dev.etcdoperator.api.v1alpha1.BackupDestination;
+import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
+import dev.etcdoperator.api.v1alpha1.BackupScheduleStatus;
 import dev.etcdoperator.api.v1alpha1.ClusterReference;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -41,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdBackupReconcilerTest {
   private static final String NAMESPACE = "backups";
   private static final String CLUSTER = "main";
+  private static final String SCHEDULED = "nightly-ish";
+  private static final String BACKUP_SCHEDULED_EVENT = "BackupScheduled";
+  private static final String BACKUP_EXPIRED_EVENT = "BackupDeletedByRetention";
   private static final String BUCKET = "etcd-backups";
   private static final String CREDENTIALS = "s3-credentials";
   private static final int KEYS = 2_000;
@@ -185,6 +191,71 @@ class EtcdBackupReconcilerTest {
         && env.get(EtcdBackup.class, "deleted") == null);
     assertThat(s3.keys(BUCKET, NAMESPACE + "/")).contains(keptKey).doesNotContain(deletedKey);
     assertThat(reasons("deleted")).contains(EtcdBackupReconciler.SNAPSHOT_DELETED);
+  }
+
+  /**
+   * A schedule of every minute with retention of one: the first scheduled backup completes, the next one replaces it
+   * (object and snapshot), and the cluster's status follows. Real time: about two minutes.
+   */
+  @Test
+  void aScheduleBacksUpAtEachScheduledTimeAndRetentionDeletesTheOlderSnapshots(@TempDir Path dir) {
+    env.create(SCHEDULED, c -> c.getSpec().setReplicas(1));
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, SCHEDULED) != null);
+    env.etcd().put(SCHEDULED, env.tlsMembers(SCHEDULED, 1, dir).start());
+    env.runReadyPod(SCHEDULED, 0);
+    await().atMost(WAIT).until(() -> ConditionSet.isTrue(env.status(SCHEDULED).getConditions(), "Ready"));
+    env.editSpec(SCHEDULED, c -> {
+      BackupScheduleSpec schedule = new BackupScheduleSpec();
+      schedule.setSchedule("* * * * *");
+      schedule.setDestination(backup("unused", d -> {}).getSpec().getDestination());
+      schedule.setRetention(new BackupScheduleSpec.Retention());
+      schedule.getRetention().setKeepLast(1);
+      c.getSpec().setBackup(schedule);
+      return c;
+    });
+
+    EtcdBackup first = awaitScheduledBackup(null);
+    String firstKey = key(first.getStatus());
+    assertThat(first.getMetadata().getName()).matches(SCHEDULED + "-\\d{12}");
+    assertThat(first.getSpec().getDeletionPolicy()).isEqualTo(EtcdBackupSpec.DeletionPolicy.Delete);
+    assertThat(first.getMetadata().getOwnerReferences()).as("backups outlive their cluster").isNullOrEmpty();
+    assertThat(s3.keys(BUCKET, NAMESPACE + "/" + SCHEDULED + "/")).containsExactly(firstKey);
+
+    EtcdBackup second = awaitScheduledBackup(first.getMetadata().getName());
+    await("retention deletes " + first.getMetadata().getName()).atMost(WAIT)
+        .until(() -> env.get(EtcdBackup.class, first.getMetadata().getName()) == null);
+    assertThat(s3.keys(BUCKET, NAMESPACE + "/" + SCHEDULED + "/")).containsExactly(key(second.getStatus()));
+    await().atMost(WAIT).untilAsserted(() -> {
+      BackupScheduleStatus status = env.status(SCHEDULED).getBackup();
+      assertThat(status.getLastSuccessfulBackup()).as("the cluster as it is: %s",
+          env.client().getKubernetesSerialization().asJson(env.resource(SCHEDULED).get())).isEqualTo(second.getMetadata().getName());
+      assertThat(status.getLastBackup()).isEqualTo(second.getMetadata().getName());
+      assertThat(Instant.parse(status.getNextScheduleTime()))
+          .isAfter(Instant.parse(status.getLastScheduleTime()));
+    });
+    assertThat(reasons(SCHEDULED)).contains(BACKUP_SCHEDULED_EVENT, BACKUP_EXPIRED_EVENT);
+    env.editSpec(SCHEDULED, c -> {
+      c.getSpec().setBackup(null);
+      return c;
+    });
+  }
+
+  /** The first complete scheduled backup of cluster SCHEDULED other than {@code other}. */
+  private static EtcdBackup awaitScheduledBackup(String other) {
+    await("a scheduled backup other than " + other).atMost(Duration.ofSeconds(150)).until(() -> scheduled().stream()
+        .anyMatch(b -> !b.getMetadata().getName().equals(other) && complete(b)));
+    return scheduled().stream().filter(b -> !b.getMetadata().getName().equals(other) && complete(b)).findFirst()
+        .orElseThrow();
+  }
+
+  private static List<EtcdBackup> scheduled() {
+    return env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE)
+        .withLabel("app.kubernetes.io/instance", SCHEDULED).list().getItems();
+  }
+
+  private static boolean complete(EtcdBackup backup) {
+    return backup.getStatus() != null
+        && ConditionSet.isTrue(backup.getStatus().getConditions(), EtcdBackupConditions.COMPLETE);
   }
 
   private static String key(EtcdBackupStatus status) {

@@ -146,6 +146,28 @@ class SpecProblemsTest {
     assertThat(SpecProblems.of(cluster, Optional.empty())).containsExactly("spec is missing");
   }
 
+  // ---- backup schedule ------------------------------------------------------------------------------------------
+
+  @Test
+  void aBackupScheduleNeedsAValidCronAndABucket() {
+    assertThat(problems(s -> s.setBackup(schedule("0 3 * * *", "bucket")))).isEmpty();
+    assertThat(problems(s -> s.setBackup(schedule("at three", "bucket")))).singleElement().asString()
+        .startsWith("spec.backup: schedule \"at three\" is not a valid cron expression (five fields: minute hour "
+            + "day-of-month month day-of-week): ");
+    assertThat(problems(s -> s.setBackup(schedule("0 3 * * *", null))))
+        .containsExactly("spec.backup.destination.s3.bucket is required");
+  }
+
+  private static dev.etcdoperator.api.v1alpha1.BackupScheduleSpec schedule(String cron, String bucket) {
+    var spec = new dev.etcdoperator.api.v1alpha1.BackupScheduleSpec();
+    spec.setSchedule(cron);
+    var destination = new dev.etcdoperator.api.v1alpha1.BackupDestination();
+    destination.setS3(new dev.etcdoperator.api.v1alpha1.S3Destination());
+    destination.getS3().setBucket(bucket);
+    spec.setDestination(destination);
+    return spec;
+  }
+
   // ---- replicas -------------------------------------------------------------------------------------------------
 
   @ParameterizedTest

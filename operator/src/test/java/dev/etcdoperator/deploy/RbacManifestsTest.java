@@ -54,8 +54,9 @@ class RbacManifestsTest {
       Map.entry(Target.of("etcdoperator.dev", "etcdclusters/status"), verbs("get patch update")),
       // Owner references with blockOwnerDeletion=true (OwnerReferencesPermissionEnforcement admission plugin).
       Map.entry(Target.of("etcdoperator.dev", "etcdclusters/finalizers"), verbs("update")),
-      // Backups: JOSDK adds and removes its finalizer (the reconciler is a Cleaner); status by server-side apply.
-      Map.entry(Target.of("etcdoperator.dev", "etcdbackups"), verbs("get list watch patch update")),
+      // Backups: JOSDK adds and removes its finalizer (the reconciler is a Cleaner); status by server-side apply;
+      // schedules create one per run and retention deletes them.
+      Map.entry(Target.of("etcdoperator.dev", "etcdbackups"), verbs("get list watch create patch update delete")),
       Map.entry(Target.of("etcdoperator.dev", "etcdbackups/status"), verbs("get patch update")),
       Map.entry(Target.of("etcdoperator.dev", "etcdbackups/finalizers"), verbs("update")),
       Map.entry(Target.of("apps", "statefulsets"), verbs(OWNED)),

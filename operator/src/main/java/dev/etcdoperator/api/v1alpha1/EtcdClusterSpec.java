@@ -57,6 +57,17 @@ public class EtcdClusterSpec {
       + "member at a time, the leader last.")
   private RolloutSpec rollout;
 
+  @JsonPropertyDescription("Scheduled backups to S3: each run creates an EtcdBackup; retention deletes old ones.")
+  private BackupScheduleSpec backup;
+
+  public BackupScheduleSpec getBackup() {
+    return backup;
+  }
+
+  public void setBackup(BackupScheduleSpec backup) {
+    this.backup = backup;
+  }
+
   public Integer getReplicas() {
     return replicas;
   }

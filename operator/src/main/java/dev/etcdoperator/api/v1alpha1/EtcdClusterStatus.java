@@ -44,6 +44,9 @@ public class EtcdClusterStatus {
       + "current template.")
   private RolloutStatus rollout;
 
+  @JsonPropertyDescription("Scheduled backups (spec.backup): last and next scheduled time, last success.")
+  private BackupScheduleStatus backup;
+
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Certificates the cluster uses, with expiry and renewal time.")
@@ -129,6 +132,14 @@ public class EtcdClusterStatus {
     this.membershipChange = membershipChange;
   }
 
+  public BackupScheduleStatus getBackup() {
+    return backup;
+  }
+
+  public void setBackup(BackupScheduleStatus backup) {
+    this.backup = backup;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -153,6 +164,7 @@ public class EtcdClusterStatus {
         && Objects.equals(clusterID, s.clusterID) && Objects.equals(leader, s.leader)
         && Objects.equals(currentVersion, s.currentVersion) && Objects.equals(members, s.members)
         && Objects.equals(membershipChange, s.membershipChange) && Objects.equals(rollout, s.rollout)
+        && Objects.equals(backup, s.backup)
         && Objects.equals(conditions, s.conditions) && Objects.equals(certificates, s.certificates);
   }
 
