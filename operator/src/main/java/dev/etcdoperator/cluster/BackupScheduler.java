@@ -1,11 +1,10 @@
 package dev.etcdoperator.cluster;
 
-import dev.etcdoperator.api.v1alpha1.ClusterReference;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.resources.ClusterLabels;
+import dev.etcdoperator.resources.ClusterBackupBuilder;
 import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.schedule.Retention;
 import dev.etcdoperator.support.ConditionSet;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,18 +65,8 @@ final class BackupScheduler {
   }
 
   private void create(EtcdCluster cluster, ScheduledBackups.Created created) {
-    EtcdBackup backup = new EtcdBackup();
-    backup.getMetadata().setName(created.name());
-    backup.getMetadata().setNamespace(cluster.getMetadata().getNamespace());
-    Map<String, String> labels = new HashMap<>(new ClusterLabels(cluster.getMetadata().getName()).forOwnedObjects());
-    labels.put(ClusterLabels.COMPONENT, COMPONENT);
-    backup.getMetadata().setLabels(labels);
-    backup.getMetadata().setAnnotations(Map.of(SCHEDULED_AT, created.scheduledAt().toString()));
-    EtcdBackupSpec spec = new EtcdBackupSpec();
-    spec.setClusterRef(new ClusterReference(cluster.getMetadata().getName()));
-    spec.setDestination(cluster.getSpec().getBackup().getDestination());
-    spec.setDeletionPolicy(EtcdBackupSpec.DeletionPolicy.Delete);
-    backup.setSpec(spec);
+    EtcdBackup backup = ClusterBackupBuilder.build(cluster, created.name(), COMPONENT,
+        EtcdBackupSpec.DeletionPolicy.Delete, Map.of(SCHEDULED_AT, created.scheduledAt().toString()));
     try {
       client.resource(backup).create();
       events.record(cluster, EventRecorder.Type.Normal, BACKUP_SCHEDULED, "created EtcdBackup " + created.name()

@@ -196,7 +196,7 @@ public final class ClusterStatusCalculator {
     }
 
     if (in.step() instanceof ClusterStep.Halt halt && (halt.reason().equals(Reason.INVALID_SPEC)
-        || halt.reason().equals(Reason.ROLLOUT_STALLED))) {
+        || halt.reason().equals(Reason.ROLLOUT_STALLED) || halt.reason().equals(Reason.UPGRADE_SNAPSHOT_FAILED))) {
       set.set(DEGRADED, true, halt.reason(), halt.message());
     } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
       set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,

@@ -171,8 +171,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
 
     Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade = SpecProblems.runningVersion(cluster)
         .flatMap(running -> blueprint.map(b -> Map.entry(running, b.version())))
-        .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue())
-            && (cluster.getStatus() == null || cluster.getStatus().getRollout() == null));
+        .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue()) && noMemberRuns(cluster, v.getValue()));
     step = act(cluster, step, etcd, minorUpgrade);
 
     EtcdClusterStatus previous = cluster.getStatus();
@@ -318,6 +317,13 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       return membership.get().statefulSetReplicasForMembers();
     }
     return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
+  }
+
+  /** No member reports the target's minor version yet: the next restart is the first of a minor upgrade. */
+  private static boolean noMemberRuns(EtcdCluster cluster, EtcdVersion target) {
+    return Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
+        .map(m -> m.getVersion() == null ? Optional.<EtcdVersion>empty() : EtcdVersion.parse(m.getVersion()))
+        .flatMap(Optional::stream).noneMatch(v -> v.isMinor(target.major(), target.minor()));
   }
 
   private static boolean retainsClaims(EtcdCluster cluster) {

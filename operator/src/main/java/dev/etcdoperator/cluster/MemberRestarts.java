@@ -18,17 +18,20 @@ final class MemberRestarts {
 
   private final KubernetesClient client;
   private final EventRecorder events;
+  private final UpgradeSnapshots upgradeSnapshots;
 
   MemberRestarts(KubernetesClient client, EventRecorder events) {
     this.client = client;
     this.events = events;
+    this.upgradeSnapshots = new UpgradeSnapshots(client, events);
   }
 
   /**
    * Deletes the pod only if it is still the incarnation the plan was made for, so a retry never restarts twice.
    *
    * @param minorUpgrade the versions, when this restart starts an upgrade to the next minor version: etcd cannot go
-   *     back from it, so it is announced with a Warning (no backup destination is configured to snapshot first)
+   *     back from it, so a snapshot goes to the cluster's backup destination first, or, without one, a Warning says
+   *     that there is none
    */
   ClusterStep restart(EtcdCluster cluster, ClusterStep.RestartMember restart,
       Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade) {
@@ -37,9 +40,18 @@ final class MemberRestarts {
     if (live == null || !restart.podUid().equals(live.getMetadata().getUid())) {
       return new ClusterStep.Wait(RolloutPlanner.POLL, restart.reason(), restart.member() + " was already restarted");
     }
-    minorUpgrade.ifPresent(versions -> events.record(cluster, EventRecorder.Type.Warning,
-        MINOR_UPGRADE_WITHOUT_SNAPSHOT, "upgrading from " + versions.getKey() + " to " + versions.getValue()
-            + ", which etcd cannot undo, without a snapshot first: no backup destination is configured"));
+    if (minorUpgrade.isPresent() && cluster.getSpec().getBackup() != null) {
+      Optional<ClusterStep> snapshot = upgradeSnapshots.awaitSnapshot(cluster, minorUpgrade.get().getKey(),
+          minorUpgrade.get().getValue());
+      if (snapshot.isPresent()) {
+        return snapshot.get();
+      }
+    } else {
+      minorUpgrade.ifPresent(versions -> events.record(cluster, EventRecorder.Type.Warning,
+          MINOR_UPGRADE_WITHOUT_SNAPSHOT, "upgrading from " + versions.getKey() + " to " + versions.getValue()
+              + ", which etcd cannot undo, without a snapshot first: no backup destination is configured "
+              + "(spec.backup)"));
+    }
     client.pods().inNamespace(ns).resource(live).delete();
     events.record(cluster, EventRecorder.Type.Normal, MEMBER_RESTARTED, restart.message());
     LOG.info("{}/{}: {}", ns, cluster.getMetadata().getName(), restart.message());

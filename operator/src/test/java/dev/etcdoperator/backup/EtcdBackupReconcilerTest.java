@@ -22,9 +22,11 @@ import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -45,6 +47,7 @@ class EtcdBackupReconcilerTest {
   private static final String NAMESPACE = "backups";
   private static final String CLUSTER = "main";
   private static final String SCHEDULED = "nightly-ish";
+  private static final String UPGRADED = "upgraded";
   private static final String BACKUP_SCHEDULED_EVENT = "BackupScheduled";
   private static final String BACKUP_EXPIRED_EVENT = "BackupDeletedByRetention";
   private static final String BUCKET = "etcd-backups";
@@ -240,6 +243,51 @@ class EtcdBackupReconcilerTest {
     });
   }
 
+  /**
+   * A minor upgrade of a cluster with a backup destination: before the first member restarts on the new minor, a
+   * snapshot is taken and kept; the restart waits for it.
+   */
+  @Test
+  void aMinorUpgradeWaitsForASnapshotBeforeTheFirstRestart(@TempDir Path dir) {
+    env.create(UPGRADED, c -> {
+      c.getSpec().setReplicas(1);
+      BackupScheduleSpec backup = new BackupScheduleSpec();
+      backup.setSchedule("0 3 1 1 *");
+      backup.setDestination(backup("unused", d -> {}).getSpec().getDestination());
+      c.getSpec().setBackup(backup);
+    });
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, UPGRADED) != null);
+    env.etcd().put(UPGRADED, env.tlsMembers(UPGRADED, 1, dir).start());
+    env.runReadyPod(UPGRADED, 0);
+    await().atMost(WAIT).until(() -> "3.4.23".equals(env.status(UPGRADED).getCurrentVersion())
+        && ConditionSet.isTrue(env.status(UPGRADED).getConditions(), "Ready"));
+    String podBefore = env.get(Pod.class, UPGRADED + "-0").getMetadata().getUid();
+
+    env.editSpec(UPGRADED, c -> {
+      c.getSpec().setVersion("3.5.21");
+      return c;
+    });
+    // The mock API server runs no StatefulSet controller: report the new template as the update revision.
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, UPGRADED).getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getImage().endsWith("v3.5.21"));
+    StatefulSet sts = env.get(StatefulSet.class, UPGRADED);
+    sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(sts.getMetadata().getGeneration())
+        .withUpdateRevision(UPGRADED + "-new").withCurrentRevision(UPGRADED + "-old").withReplicas(1).build());
+    env.client().apps().statefulSets().inNamespace(NAMESPACE).resource(sts).updateStatus();
+
+    String snapshot = UPGRADED + "-before-v3.5.21";
+    EtcdBackupStatus taken = awaitCondition(snapshot, EtcdBackupConditions.COMPLETE, "True");
+    assertThat(taken.getEtcdVersion()).as("taken from the members before the upgrade").isEqualTo("3.4.23");
+    assertThat(env.get(EtcdBackup.class, snapshot).getSpec().getDeletionPolicy())
+        .isEqualTo(EtcdBackupSpec.DeletionPolicy.Retain);
+    await("the first member restarts after the snapshot").atMost(WAIT).until(() -> {
+      Pod pod = env.get(Pod.class, UPGRADED + "-0");
+      return pod == null || !podBefore.equals(pod.getMetadata().getUid());
+    });
+    assertThat(reasons(UPGRADED)).contains("UpgradeSnapshotTaken", "MemberRestarted")
+        .doesNotContain("MinorUpgradeWithoutSnapshot");
+  }
+
   /** The first complete scheduled backup of cluster SCHEDULED other than {@code other}. */
   private static EtcdBackup awaitScheduledBackup(String other) {
     await("a scheduled backup other than " + other).atMost(Duration.ofSeconds(150)).until(() -> scheduled().stream()
@@ -293,7 +341,7 @@ class EtcdBackupReconcilerTest {
   private static EtcdBackupStatus awaitCondition(String name, String type, String status) {
     await(name + " " + type + "=" + status).atMost(Duration.ofMinutes(1)).until(() -> {
       EtcdBackup backup = env.get(EtcdBackup.class, name);
-      return backup.getStatus() != null && ConditionSet.find(backup.getStatus().getConditions(), type)
+      return backup != null && backup.getStatus() != null && ConditionSet.find(backup.getStatus().getConditions(), type)
           .filter(c -> status.equals(c.getStatus())).isPresent();
     });
     return env.get(EtcdBackup.class, name).getStatus();
@@ -302,7 +350,7 @@ class EtcdBackupReconcilerTest {
   private static EtcdBackupStatus awaitReason(String name, String reason) {
     await(name + " " + reason).atMost(Duration.ofMinutes(1)).until(() -> {
       EtcdBackup backup = env.get(EtcdBackup.class, name);
-      return backup.getStatus() != null && ConditionSet.find(backup.getStatus().getConditions(),
+      return backup != null && backup.getStatus() != null && ConditionSet.find(backup.getStatus().getConditions(),
           EtcdBackupConditions.PROGRESSING).filter(c -> reason.equals(c.getReason())).isPresent();
     });
     return env.get(EtcdBackup.class, name).getStatus();

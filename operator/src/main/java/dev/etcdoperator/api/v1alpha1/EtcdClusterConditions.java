@@ -37,5 +37,6 @@ public final class EtcdClusterConditions {
     public static final String MEMBERSHIP_CHANGE_BLOCKED = "MembershipChangeBlocked";
     public static final String ROLLING_OUT = "RollingOut";
     public static final String ROLLOUT_STALLED = "RolloutStalled";
+    public static final String UPGRADE_SNAPSHOT_FAILED = "UpgradeSnapshotFailed";
   }
 }
