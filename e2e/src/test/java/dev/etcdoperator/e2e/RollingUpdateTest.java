@@ -104,7 +104,7 @@ class RollingUpdateTest {
     Event warning = events(scenario, name, "MinorUpgradeWithoutSnapshot").get(0);
     assertThat(warning.getType()).isEqualTo("Warning");
     assertThat(warning.getMessage()).isEqualTo("upgrading from 3.4.23 to 3.5.21, which etcd cannot undo, without a "
-        + "snapshot first: no backup destination is configured");
+        + "snapshot first: no backup destination is configured (spec.backup)");
   }
 
   @Test
