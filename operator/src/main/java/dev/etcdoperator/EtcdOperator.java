@@ -34,7 +34,7 @@ public final class EtcdOperator implements AutoCloseable {
   private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
   private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
-  /** Snapshot bytes held in memory per running backup: two S3 minimum parts. */
+  /** Size of one snapshot part; a running backup holds at most two (MultipartUpload.MAX_PARTS_HELD). */
   private static final int BACKUP_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
   /** etcd's largest database (8 GiB) at a slow 10 MB/s takes about 15 minutes. */
   private static final Duration SNAPSHOT_DEADLINE = Duration.ofMinutes(30);

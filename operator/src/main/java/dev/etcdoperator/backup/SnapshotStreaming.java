@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A snapshot streamed from one etcd member straight into an object, with no copy on disk and one part in memory;
+ * A snapshot streamed from one etcd member straight into an object, with no copy on disk and at most two parts in
+ * memory;
  * any failure (etcd or the store) aborts the upload, so no partial object is left. The object's user metadata
  * says where the snapshot came from and, once it is complete, its size and SHA-256.
  */
