@@ -1,6 +1,12 @@
 package dev.etcdoperator.backup;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +144,39 @@ public final class ObjectStore implements AutoCloseable {
     } catch (RuntimeException e) {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
       throw e;
+    }
+  }
+
+  /** An object read back: its size and the SHA-256 of the bytes as they arrived. */
+  public record Downloaded(long size, String sha256) {}
+
+  /**
+   * Streams the object into {@code out} (not closed here), computing its SHA-256 on the way, so that a restore can
+   * compare it with the checksum recorded when the snapshot was taken before using a single byte of it.
+   */
+  public Downloaded download(String bucket, String key, OutputStream out) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+    try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+      byte[] chunk = new byte[64 * 1024];
+      long size = 0;
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        sha256.update(chunk, 0, n);
+        out.write(chunk, 0, n);
+        size += n;
+      }
+      return new Downloaded(size, HexFormat.of().formatHex(sha256.digest()));
+    } catch (NoSuchKeyException e) {
+      throw new ObjectStoreException("download of s3://" + bucket + "/" + key + " failed: the object does not exist",
+          false, e);
+    } catch (IOException e) {
+      throw new ObjectStoreException("download of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), true, e);
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("download of s3://" + bucket + "/" + key, bucket, e);
     }
   }
 

@@ -67,9 +67,19 @@ public final class EtcdProcessCluster implements AutoCloseable {
     private String peerScheme = "http";
     private final List<String> extraArgs = new ArrayList<>();
     private Function<MemberSpec, List<String>> memberArgs = member -> List.of();
+    private Path snapshot;
 
     private Builder(Path baseDir) {
       this.baseDir = Objects.requireNonNull(baseDir, "baseDir");
+    }
+
+    /**
+     * Every member starts from this snapshot, restored with {@code etcdctl snapshot restore} into its data
+     * directory (as a restore of a new logical cluster does: same snapshot, this cluster's names, URLs and token).
+     */
+    public Builder restoredFrom(Path snapshot) {
+      this.snapshot = snapshot;
+      return this;
     }
 
     public Builder members(int size) {
@@ -161,6 +171,9 @@ public final class EtcdProcessCluster implements AutoCloseable {
         IntStream.range(0, size()).forEach(inCluster::add);
         for (EtcdMemberProcess m : members.subList(0, size())) {
           m.wipe();
+          if (config.snapshot != null) {
+            restore(m);
+          }
           launch(m, "new");
         }
         awaitAll(config.startTimeout, true);
@@ -357,6 +370,27 @@ public final class EtcdProcessCluster implements AutoCloseable {
     cmd.addAll(config.extraArgs);
     cmd.addAll(config.memberArgs.apply(m.spec()));
     m.launch(cmd);
+  }
+
+  private void restore(EtcdMemberProcess m) throws IOException {
+    ProcessBuilder restore = new ProcessBuilder("etcdctl", "snapshot", "restore", config.snapshot.toString(),
+        "--name=" + m.name, "--data-dir=" + dataDir(m.ordinal),
+        "--initial-cluster=" + inCluster.stream().map(i -> memberName(i) + "=" + peerUrl(i))
+            .collect(Collectors.joining(",")),
+        "--initial-cluster-token=" + token, "--initial-advertise-peer-urls=" + peerUrl(m.ordinal))
+        .redirectErrorStream(true);
+    restore.environment().put("ETCDCTL_API", "3");
+    Process process = restore.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (process.waitFor() != 0) {
+        throw new IOException("etcdctl snapshot restore for " + m.name + " failed: " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   private void awaitAll(Duration timeout, boolean healthy) {
