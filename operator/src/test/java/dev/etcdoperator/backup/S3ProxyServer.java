@@ -12,14 +12,14 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A real S3 server (S3Proxy over its in-memory store) on a free port of 127.0.0.1, for tests. */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS_KEY = "test-access-key";
-  static final String SECRET_KEY = "test-secret-key";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "test-access-key";
+  public static final String SECRET_KEY = "test-secret-key";
 
   private final S3Proxy proxy;
   private final S3Client admin;
 
-  S3ProxyServer() throws Exception {
+  public S3ProxyServer() throws Exception {
     proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
         .endpoint(URI.create("http://127.0.0.1:0"))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
@@ -35,30 +35,30 @@ final class S3ProxyServer implements AutoCloseable {
         .build();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + proxy.getPort());
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     admin.createBucket(b -> b.bucket(bucket));
   }
 
-  ObjectStore.Settings settings(String accessKey) {
+  public ObjectStore.Settings settings(String accessKey) {
     return new ObjectStore.Settings("us-east-1", Optional.of(endpoint()), true,
         Optional.of(new ObjectStore.Credentials(accessKey, SECRET_KEY, Optional.empty())));
   }
 
   /** The object's bytes as the store holds them. */
-  byte[] read(String bucket, String key) {
+  public byte[] read(String bucket, String key) {
     return admin.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
   }
 
-  void put(String bucket, String key, byte[] content) {
+  public void put(String bucket, String key, byte[] content) {
     admin.putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
   }
 
   /** Keys of the complete objects under {@code prefix}. */
-  java.util.List<String> keys(String bucket, String prefix) {
+  public java.util.List<String> keys(String bucket, String prefix) {
     return admin.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
         .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
   }
