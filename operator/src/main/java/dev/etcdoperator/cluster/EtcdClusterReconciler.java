@@ -1,9 +1,9 @@
 package dev.etcdoperator.cluster;
 
-import dev.etcdoperator.access.MemberEndpoints;
-import dev.etcdoperator.access.EtcdClients;
-import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.access.ClientPems;
+import dev.etcdoperator.access.EtcdClients;
+import dev.etcdoperator.access.MemberEndpoints;
+import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
@@ -119,8 +119,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     // Scheduled backups carry the cluster's labels (no owner reference: they outlive the cluster).
     sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(EtcdBackup.class, EtcdCluster.class)
         .withLabelSelector(ours)
-        .withSecondaryToPrimaryMapper(b -> Set.of(new ResourceID(
-            b.getMetadata().getLabels().get(ClusterLabels.INSTANCE), b.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(b -> Optional.ofNullable(b.getMetadata().getLabels().get(ClusterLabels.INSTANCE))
+            .map(cluster -> Set.of(new ResourceID(cluster, b.getMetadata().getNamespace()))).orElse(Set.of()))
         .build(), context));
     return sources;
   }
