@@ -88,8 +88,11 @@ final class BackupScheduler {
         ? Retention.Outcome.COMPLETE
         : ConditionSet.isTrue(conditions, EtcdBackupConditions.FAILED) ? Retention.Outcome.FAILED
             : Retention.Outcome.RUNNING;
+    String detail = outcome == Retention.Outcome.FAILED
+        ? ConditionSet.find(conditions, EtcdBackupConditions.FAILED).map(c -> c.getMessage()).orElse("")
+        : status.map(s -> s.getLocation()).orElse("");
     return new ScheduledBackups.Existing(backup.getMetadata().getName(),
         Instant.parse(backup.getMetadata().getAnnotations().get(SCHEDULED_AT)), outcome,
-        status.map(s -> s.getCompletionTime()).map(Instant::parse));
+        status.map(s -> s.getCompletionTime()).map(Instant::parse), detail);
   }
 }

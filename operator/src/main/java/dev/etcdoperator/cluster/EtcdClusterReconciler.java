@@ -44,6 +44,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import io.fabric8.kubernetes.api.model.Condition;
+import dev.etcdoperator.support.ConditionSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -184,6 +186,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         ? backupScheduler.run(cluster, context.getSecondaryResources(EtcdBackup.class).stream().toList())
         : Optional.empty();
     schedule.ifPresent(p -> status.setBackup(p.status()));
+    schedule.flatMap(ScheduledBackups.Plan::readiness).ifPresent(r -> status.setConditions(withCondition(
+        status.getConditions(), new ConditionSet(previous == null ? null : previous.getConditions(),
+            Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock)
+            .set(EtcdClusterConditions.BACKUP_READY, r.ready(), r.reason(), r.message()).build())));
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
@@ -317,6 +323,12 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       return membership.get().statefulSetReplicasForMembers();
     }
     return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
+  }
+
+  private static List<Condition> withCondition(List<Condition> conditions, List<Condition> added) {
+    List<Condition> all = new ArrayList<>(conditions);
+    all.addAll(added);
+    return all;
   }
 
   /** No member reports the target's minor version yet: the next restart is the first of a minor upgrade. */

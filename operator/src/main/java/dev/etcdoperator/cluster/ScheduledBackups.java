@@ -2,6 +2,7 @@ package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
 import dev.etcdoperator.api.v1alpha1.BackupScheduleStatus;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.schedule.Retention;
 import dev.etcdoperator.schedule.ScheduledRuns;
@@ -21,14 +22,22 @@ import java.util.stream.Stream;
 final class ScheduledBackups {
   private ScheduledBackups() {}
 
-  /** A scheduled backup as found: its name, scheduled time, outcome and completion time. */
-  record Existing(String name, Instant scheduledAt, Retention.Outcome outcome, Optional<Instant> completedAt) {}
+  /**
+   * A scheduled backup as found: its name, scheduled time, outcome, completion time, and what its status says
+   * (the location of a complete one, the reason of a failed one).
+   */
+  record Existing(String name, Instant scheduledAt, Retention.Outcome outcome, Optional<Instant> completedAt,
+      String detail) {}
+
+  /** The BackupReady condition: how the newest finished scheduled backup ended. */
+  record Readiness(boolean ready, String reason, String message) {}
 
   /**
    * @param create the name and scheduled time of the EtcdBackup to create now
    * @param wakeUp how long until the next scheduled time
    */
-  record Plan(Optional<Created> create, List<String> delete, BackupScheduleStatus status, Duration wakeUp) {}
+  record Plan(Optional<Created> create, List<String> delete, BackupScheduleStatus status, Duration wakeUp,
+      Optional<Readiness> readiness) {}
 
   /** An EtcdBackup to create for a scheduled time. */
   record Created(String name, Instant scheduledAt) {}
@@ -74,7 +83,14 @@ final class ScheduledBackups {
     List<String> delete = retention.toDelete(existing.stream()
         .map(b -> new Retention.Backup(b.name(), b.scheduledAt(), b.outcome())).toList(), now);
     Duration wakeUp = next.map(n -> Duration.between(now, n)).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
-    return new Plan(create, delete, status, wakeUp);
+    Optional<Readiness> readiness = existing.stream().filter(b -> b.outcome() != Retention.Outcome.RUNNING)
+        .max(Comparator.comparing(Existing::scheduledAt))
+        .map(b -> b.outcome() == Retention.Outcome.COMPLETE
+            ? new Readiness(true, Reason.LAST_BACKUP_SUCCEEDED, "scheduled backup " + b.name() + " is at "
+                + b.detail())
+            : new Readiness(false, Reason.LAST_BACKUP_FAILED, "scheduled backup " + b.name() + " failed: "
+                + b.detail()));
+    return new Plan(create, delete, status, wakeUp, readiness);
   }
 
   private static String format(Instant time) {

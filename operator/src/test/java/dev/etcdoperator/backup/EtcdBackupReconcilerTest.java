@@ -235,6 +235,11 @@ class EtcdBackupReconcilerTest {
       assertThat(status.getLastBackup()).isEqualTo(second.getMetadata().getName());
       assertThat(Instant.parse(status.getNextScheduleTime()))
           .isAfter(Instant.parse(status.getLastScheduleTime()));
+      Condition ready = ConditionSet.find(env.status(SCHEDULED).getConditions(), "BackupReady").orElseThrow();
+      assertThat(ready.getStatus()).isEqualTo("True");
+      assertThat(ready.getReason()).isEqualTo("LastBackupSucceeded");
+      assertThat(ready.getMessage()).isEqualTo("scheduled backup " + second.getMetadata().getName() + " is at "
+          + second.getStatus().getLocation());
     });
     assertThat(reasons(SCHEDULED)).contains(BACKUP_SCHEDULED_EVENT, BACKUP_EXPIRED_EVENT);
     env.editSpec(SCHEDULED, c -> {

@@ -76,13 +76,20 @@ class ScheduledBackupsTest {
         complete("main-202611190300", "2026-11-19T03:00:00Z", "2026-11-19T03:01:00Z"),
         complete("main-202611200300", "2026-11-20T03:00:00Z", "2026-11-20T03:01:00Z"),
         new ScheduledBackups.Existing("main-202611210300", Instant.parse("2026-11-21T03:00:00Z"),
-            Retention.Outcome.FAILED, Optional.of(Instant.parse("2026-11-21T03:09:00Z"))),
+            Retention.Outcome.FAILED, Optional.of(Instant.parse("2026-11-21T03:09:00Z")), "bucket b does not exist"),
         complete("main-202611180300", "2026-11-18T03:00:00Z", "2026-11-18T03:01:00Z"));
     ScheduledBackups.Plan plan = plan(keepTwo, Optional.of(status("2026-11-21T03:00:00Z", "2026-11-22T03:00:00Z")),
         existing, "2026-11-21T12:00:00Z");
     assertThat(plan.delete()).containsExactly("main-202611180300");
     assertThat(plan.status().getLastSuccessfulBackup()).isEqualTo("main-202611200300");
     assertThat(plan.status().getLastSuccessfulTime()).isEqualTo("2026-11-20T03:01:00Z");
+    assertThat(plan.readiness()).as("the newest finished one failed").hasValue(new ScheduledBackups.Readiness(false,
+        "LastBackupFailed", "scheduled backup main-202611210300 failed: bucket b does not exist"));
+    assertThat(plan(keepTwo, Optional.empty(), existing.subList(0, 2), "2026-11-21T12:00:00Z").readiness())
+        .hasValue(new ScheduledBackups.Readiness(true, "LastBackupSucceeded",
+            "scheduled backup main-202611200300 is at s3://b/main-202611200300.db"));
+    assertThat(plan(keepTwo, Optional.empty(), List.of(running("main-1", "2026-11-21T03:00:00Z")),
+        "2026-11-21T12:00:00Z").readiness()).as("nothing finished yet").isEmpty();
   }
 
   private static ScheduledBackups.Plan plan(BackupScheduleSpec spec, Optional<BackupScheduleStatus> previous,
@@ -105,11 +112,11 @@ class ScheduledBackupsTest {
 
   private static ScheduledBackups.Existing running(String name, String scheduledAt) {
     return new ScheduledBackups.Existing(name, Instant.parse(scheduledAt), Retention.Outcome.RUNNING,
-        Optional.empty());
+        Optional.empty(), "");
   }
 
   private static ScheduledBackups.Existing complete(String name, String scheduledAt, String completedAt) {
     return new ScheduledBackups.Existing(name, Instant.parse(scheduledAt), Retention.Outcome.COMPLETE,
-        Optional.of(Instant.parse(completedAt)));
+        Optional.of(Instant.parse(completedAt)), "s3://b/" + name + ".db");
   }
 }

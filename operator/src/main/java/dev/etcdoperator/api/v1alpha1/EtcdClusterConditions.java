@@ -9,6 +9,8 @@ public final class EtcdClusterConditions {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String CERTIFICATES_READY = "CertificatesReady";
+  /** Present with spec.backup once a scheduled backup has finished: whether the newest finished one succeeded. */
+  public static final String BACKUP_READY = "BackupReady";
 
   /** Reasons, CamelCase as Kubernetes conventions ask. */
   public static final class Reason {
@@ -38,5 +40,7 @@ public final class EtcdClusterConditions {
     public static final String ROLLING_OUT = "RollingOut";
     public static final String ROLLOUT_STALLED = "RolloutStalled";
     public static final String UPGRADE_SNAPSHOT_FAILED = "UpgradeSnapshotFailed";
+    public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
+    public static final String LAST_BACKUP_FAILED = "LastBackupFailed";
   }
 }
