@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,74 +35,79 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SnapshotRestoreTest {
   private static final String BUCKET = "restore";
+  private static final String KEY = "ns/src/snapshot.db";
+  private static S3ProxyServer s3;
+  private static ObjectStore store;
+  private static Map<String, String> written;
+  private static SnapshotStreaming.StoredSnapshot stored;
+
+  /** One source cluster with data, backed up once to S3Proxy; the tests restore from that backup. */
+  @BeforeAll
+  static void backUp(@TempDir Path dir) throws Exception {
+    s3 = new S3ProxyServer();
+    s3.createBucket(BUCKET);
+    store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY));
+    try (EtcdProcessCluster source = EtcdProcessCluster.builder(dir.resolve("source")).members(1).namePrefix("src")
+        .start();
+        EtcdClient client = EtcdClient.connect(EtcdConnection.plain(source.clientUrls(), Duration.ofSeconds(10)))) {
+      written = write(source);
+      stored = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE, Duration.ofMinutes(2)).stream(client,
+          client.snapshotSource(source.clientUrl(0)), "ns/src", store,
+          new SnapshotStreaming.Target(BUCKET, KEY, Optional.empty()));
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (store != null) {
+      store.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
 
   @Test
   void aClusterRestoredFromABackupHoldsExactlyTheSameKeysAndValues(@TempDir Path dir) throws Exception {
-    try (S3ProxyServer s3 = new S3ProxyServer();
-        EtcdProcessCluster source = EtcdProcessCluster.builder(dir.resolve("source")).members(1).namePrefix("src")
-            .start();
-        EtcdClient sourceClient = EtcdClient.connect(EtcdConnection.plain(source.clientUrls(),
-            Duration.ofSeconds(10)));
-        ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      s3.createBucket(BUCKET);
-      Map<String, String> written = write(source);
-      SnapshotStreaming.StoredSnapshot stored = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE,
-          Duration.ofMinutes(2)).stream(sourceClient, sourceClient.snapshotSource(source.clientUrl(0)), "ns/src",
-          store, new SnapshotStreaming.Target(BUCKET, "ns/src/snapshot.db", Optional.empty()));
+    Path file = dir.resolve("snapshot.db");
+    ObjectStore.Downloaded downloaded;
+    try (OutputStream out = Files.newOutputStream(file)) {
+      downloaded = store.download(BUCKET, KEY, out);
+    }
+    assertThat(downloaded.sha256()).isEqualTo(stored.sha256())
+        .isEqualTo(store.head(BUCKET, KEY).orElseThrow().metadata().get(SnapshotStreaming.META_SHA256));
+    assertThat(downloaded.size()).isEqualTo(stored.sizeBytes());
 
-      Path file = dir.resolve("snapshot.db");
-      ObjectStore.Downloaded downloaded;
-      try (OutputStream out = Files.newOutputStream(file)) {
-        downloaded = store.download(BUCKET, "ns/src/snapshot.db", out);
+    try (EtcdProcessCluster restored = EtcdProcessCluster.builder(dir.resolve("restored")).members(3)
+        .namePrefix("restored").restoredFrom(file).start();
+        EtcdClient restoredClient = EtcdClient.connect(EtcdConnection.plain(restored.clientUrls(),
+            Duration.ofSeconds(10)))) {
+      for (int member = 0; member < 3; member++) {
+        assertThat(read(restored.clientUrl(member))).as("keys and values on restored member %d", member)
+            .isEqualTo(written);
       }
-      assertThat(downloaded.sha256()).isEqualTo(stored.sha256())
-          .isEqualTo(store.head(BUCKET, "ns/src/snapshot.db").orElseThrow().metadata()
-              .get(SnapshotStreaming.META_SHA256));
-      assertThat(downloaded.size()).isEqualTo(stored.sizeBytes());
-
-      try (EtcdProcessCluster restored = EtcdProcessCluster.builder(dir.resolve("restored")).members(3)
-          .namePrefix("restored").restoredFrom(file).start();
-          EtcdClient restoredClient = EtcdClient.connect(EtcdConnection.plain(restored.clientUrls(),
-              Duration.ofSeconds(10)))) {
-        for (int member = 0; member < 3; member++) {
-          assertThat(read(restored.clientUrl(member))).as("keys and values on restored member %d", member)
-              .isEqualTo(written);
-        }
-        assertThat(restoredClient.snapshotSource(restored.clientUrl(0)).clusterId())
-            .as("a restore makes a new logical cluster").isNotEqualTo(stored.source().clusterId());
-      }
+      assertThat(restoredClient.snapshotSource(restored.clientUrl(0)).clusterId())
+          .as("a restore makes a new logical cluster").isNotEqualTo(stored.source().clusterId());
     }
   }
 
   @Test
   void aCorruptedSnapshotIsCaughtByItsChecksumAndRefusedByEtcd(@TempDir Path dir) throws Exception {
-    try (S3ProxyServer s3 = new S3ProxyServer();
-        EtcdProcessCluster source = EtcdProcessCluster.builder(dir.resolve("source")).members(1).namePrefix("src")
-            .start();
-        EtcdClient sourceClient = EtcdClient.connect(EtcdConnection.plain(source.clientUrls(),
-            Duration.ofSeconds(10)));
-        ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      s3.createBucket(BUCKET);
-      write(source);
-      SnapshotStreaming.StoredSnapshot stored = new SnapshotStreaming(ObjectStore.MIN_PART_SIZE,
-          Duration.ofMinutes(2)).stream(sourceClient, sourceClient.snapshotSource(source.clientUrl(0)), "ns/src",
-          store, new SnapshotStreaming.Target(BUCKET, "ns/src/good.db", Optional.empty()));
-      byte[] bytes = s3.read(BUCKET, "ns/src/good.db");
-      bytes[bytes.length / 2] ^= 0x01; // one flipped bit, as a bad disk or a truncated copy would leave
-      s3.put(BUCKET, "ns/src/bad.db", bytes);
+    byte[] bytes = s3.read(BUCKET, KEY);
+    bytes[bytes.length / 2] ^= 0x01; // one flipped bit, as a bad disk or a truncated copy would leave
+    s3.put(BUCKET, "ns/src/bad.db", bytes);
 
-      Path file = dir.resolve("bad.db");
-      try (OutputStream out = Files.newOutputStream(file)) {
-        assertThat(store.download(BUCKET, "ns/src/bad.db", out).sha256()).isNotEqualTo(stored.sha256());
-      }
-      assertThatThrownBy(() -> EtcdProcessCluster.builder(dir.resolve("restored")).members(1)
-          .namePrefix("restored").restoredFrom(file).start())
-          .hasMessageContaining("etcdctl snapshot restore for restored-0 failed").hasMessageContaining("sha256");
-      try (OutputStream out = Files.newOutputStream(dir.resolve("missing.db"))) {
-        assertThatThrownBy(() -> store.download(BUCKET, "ns/src/missing.db", out))
-            .isInstanceOf(ObjectStoreException.class)
-            .hasMessage("download of s3://restore/ns/src/missing.db failed: the object does not exist");
-      }
+    Path file = dir.resolve("bad.db");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      assertThat(store.download(BUCKET, "ns/src/bad.db", out).sha256()).isNotEqualTo(stored.sha256());
+    }
+    assertThatThrownBy(() -> EtcdProcessCluster.builder(dir.resolve("restored")).members(1)
+        .namePrefix("restored").restoredFrom(file).start())
+        .hasMessageContaining("etcdctl snapshot restore for restored-0 failed").hasMessageContaining("sha256");
+    try (OutputStream out = Files.newOutputStream(dir.resolve("missing.db"))) {
+      assertThatThrownBy(() -> store.download(BUCKET, "ns/src/missing.db", out))
+          .isInstanceOf(ObjectStoreException.class)
+          .hasMessage("download of s3://restore/ns/src/missing.db failed: the object does not exist");
     }
   }
 
