@@ -1,9 +1,9 @@
 package dev.etcdoperator;
 
+import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
-import dev.etcdoperator.backup.ObjectStore;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
 import dev.etcdoperator.cluster.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
@@ -90,7 +90,8 @@ public final class EtcdOperator implements AutoCloseable {
     });
     var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
-            config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir),
+            config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir,
+            config.operatorImage()),
         clock, faults);
     var backups = new EtcdBackupReconciler(client, memberEndpoints, new EtcdBackupReconciler.Settings(
         BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups")),

@@ -4,6 +4,7 @@ import dev.etcdoperator.access.DirectMemberEndpoints;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
+import dev.etcdoperator.restore.RestoreStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point: configuration, client, operator, health endpoint; nothing else. */
+/** Entry point: configuration, client, operator, health endpoint; or one step of a restore pod. */
 public final class EtcdOperatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdOperatorMain.class);
   private static final java.util.List<String> CRD_NAMES = java.util.List.of("etcdclusters.etcdoperator.dev",
@@ -27,6 +28,11 @@ public final class EtcdOperatorMain {
   private EtcdOperatorMain() {}
 
   public static void main(String[] args) throws Exception {
+    // Restore pods run the operator's image for the steps around etcd's own restore tool.
+    if (RestoreStep.isRestoreStep(args)) {
+      System.exit(RestoreStep.run(args));
+      return;
+    }
     // The environment is read here, once, and handed to the configuration.
     Map<String, String> env = System.getenv();
     boolean inCluster = Files.exists(SERVICE_ACCOUNT.resolve("token")) && env.containsKey("KUBERNETES_SERVICE_HOST");

@@ -147,7 +147,8 @@ final class K3sCluster implements Backend {
           .build()).createOr(NonDeletingOperation::update);
       config = new OperatorConfig(Set.of(), EtcdVersion.parse(OperatorConfig.DEFAULT_ETCD_VERSION).orElseThrow(),
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.PORT_FORWARD, Duration.ofSeconds(5),
-          Duration.ofSeconds(5), 0, false, "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN);
+          Duration.ofSeconds(5), 0, false, "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN,
+          OperatorConfig.DEFAULT_OPERATOR_IMAGE);
       operator = new InProcessOperator((onFatalStop, faults) -> {
         KubernetesClient operatorClient = newClient();
         return new EtcdOperator(operatorClient, config, new PortForwardMemberEndpoints(operatorClient,

@@ -76,7 +76,7 @@ final class LocalCluster implements Backend {
       standIns.forEach(StandIn::start);
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
-          "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN);
+          "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE);
       operator = new InProcessOperator((onFatalStop, faults) -> new EtcdOperator(apiServer.newClient(), config,
           new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults));
       startOperator();

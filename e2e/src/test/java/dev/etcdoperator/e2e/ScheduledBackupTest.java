@@ -9,7 +9,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.S3Destination;
-import dev.etcdoperator.backup.S3ProxyServer;
+import dev.etcdoperator.testing.S3ProxyServer;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

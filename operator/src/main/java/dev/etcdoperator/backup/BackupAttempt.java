@@ -1,5 +1,8 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.ObjectStoreException;
+import dev.etcdoperator.access.ObjectStoreAccess;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.access.OperatorClientSecret;
@@ -20,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +58,7 @@ final class BackupAttempt {
     String namespace = backup.getMetadata().getNamespace();
     String clusterName = cluster.getMetadata().getName();
     S3Destination s3 = backup.getSpec().getDestination().getS3();
-    ObjectStore.Settings settings = ObjectStoreAccess.settings(s3, name -> secret(namespace, name));
+    ObjectStore.Settings settings = storeSettings(s3, name -> secret(namespace, name));
     String member = SnapshotMember.choose(Optional.ofNullable(cluster.getStatus())
         .map(s -> s.getMembers()).orElse(List.of()))
         .orElseThrow(() -> new BackupFailure(Reason.ETCD_UNAVAILABLE, "cluster " + clusterName
@@ -78,6 +82,17 @@ final class BackupAttempt {
     } catch (EtcdClientException e) {
       throw new BackupFailure(Reason.ETCD_UNAVAILABLE, "snapshot of member " + member + " failed: "
           + e.getMessage(), true);
+    }
+  }
+
+  /** The bucket's settings, or why they cannot be had, as a failure of the backup. */
+  static ObjectStore.Settings storeSettings(S3Destination s3, Function<String, Secret> secrets) {
+    try {
+      return ObjectStoreAccess.settings(s3, secrets);
+    } catch (ObjectStoreAccess.MissingCredentials e) {
+      throw new BackupFailure(Reason.CREDENTIALS_NOT_FOUND, e.getMessage(), true);
+    } catch (IllegalArgumentException e) {
+      throw new BackupFailure(Reason.INVALID_SPEC, e.getMessage(), false);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.ObjectStoreException;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
@@ -126,7 +128,7 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
     String location = status.getLocation();
     String key = location.substring(("s3://" + backup.getSpec().getDestination().getS3().getBucket() + "/").length());
     try {
-      ObjectStore.Settings settings = ObjectStoreAccess.settings(backup.getSpec().getDestination().getS3(),
+      ObjectStore.Settings settings = BackupAttempt.storeSettings(backup.getSpec().getDestination().getS3(),
           name -> client.secrets().inNamespace(backup.getMetadata().getNamespace()).withName(name).get());
       try (ObjectStore store = ObjectStore.connect(settings)) {
         store.delete(backup.getSpec().getDestination().getS3().getBucket(), key);

@@ -1,5 +1,9 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.SnapshotMetadata;
+import dev.etcdoperator.objectstore.ObjectStoreException;
+import dev.etcdoperator.objectstore.MultipartUpload;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.SnapshotSource;
 import java.io.IOException;
@@ -16,14 +20,6 @@ import java.util.Optional;
  * says where the snapshot came from and, once it is complete, its size and SHA-256.
  */
 public final class SnapshotStreaming {
-  /** User metadata keys of a snapshot object ({@code x-amz-meta-<key>}). */
-  public static final String META_SHA256 = "sha256";
-  public static final String META_SIZE = "size-bytes";
-  public static final String META_REVISION = "etcd-revision";
-  public static final String META_VERSION = "etcd-version";
-  public static final String META_CLUSTER_ID = "etcd-cluster-id";
-  public static final String META_SOURCE = "etcd-cluster";
-
   private final int partSize;
   private final Duration deadline;
 
@@ -48,8 +44,8 @@ public final class SnapshotStreaming {
    */
   public StoredSnapshot stream(EtcdClient etcd, SnapshotSource source, String cluster, ObjectStore store,
       Target target) {
-    Map<String, String> metadata = new HashMap<>(Map.of(META_REVISION, Long.toString(source.revision()),
-        META_VERSION, source.etcdVersion(), META_CLUSTER_ID, source.clusterIdHex(), META_SOURCE, cluster));
+    Map<String, String> metadata = new HashMap<>(Map.of(SnapshotMetadata.REVISION, Long.toString(source.revision()),
+        SnapshotMetadata.VERSION, source.etcdVersion(), SnapshotMetadata.CLUSTER_ID, source.clusterIdHex(), SnapshotMetadata.SOURCE, cluster));
     MultipartUpload upload = store.upload(target.bucket(), target.key(), metadata, target.encryption(), partSize);
     MultipartUpload.Uploaded uploaded;
     try {
@@ -61,8 +57,8 @@ public final class SnapshotStreaming {
       throw storeFailure(e).<RuntimeException>map(f -> f)
           .orElseGet(() -> e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
     }
-    metadata.put(META_SHA256, uploaded.sha256());
-    metadata.put(META_SIZE, Long.toString(uploaded.size()));
+    metadata.put(SnapshotMetadata.SHA256, uploaded.sha256());
+    metadata.put(SnapshotMetadata.SIZE, Long.toString(uploaded.size()));
     try {
       store.replaceMetadata(target.bucket(), target.key(), uploaded.size(), metadata, target.encryption());
     } catch (ObjectStoreException e) {

@@ -4,6 +4,10 @@ import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
 import dev.etcdoperator.resources.ClusterBackupBuilder;
 import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.schedule.Retention;
@@ -40,6 +44,19 @@ final class BackupScheduler {
     this.client = client;
     this.events = events;
     this.clock = clock;
+  }
+
+  /** The schedule's status, and BackupReady once a scheduled backup has finished. */
+  static void report(ScheduledBackups.Plan plan, EtcdCluster cluster, EtcdClusterStatus previous,
+      EtcdClusterStatus status, Clock clock) {
+    status.setBackup(plan.status());
+    plan.readiness().ifPresent(r -> {
+      List<Condition> conditions = new ArrayList<>(status.getConditions());
+      conditions.addAll(new ConditionSet(previous == null ? null : previous.getConditions(),
+          Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock)
+          .set(EtcdClusterConditions.BACKUP_READY, r.ready(), r.reason(), r.message()).build());
+      status.setConditions(conditions);
+    });
   }
 
   /** Empty when the cluster has no schedule. The spec was checked (SpecProblems): the schedule parses. */

@@ -25,17 +25,18 @@ public final class ClusterPlanner {
    * @param retainClaims whether claims of removed members are kept (spec.storage.retainOnScaleDown)
    * @param peerScheme scheme of the members' peer URLs
    * @param rollout the StatefulSet's revision and the member pods', when etcd answered
+   * @param restore the restore of spec.bootstrap.restore, while the StatefulSet does not exist yet
    */
   public record Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
       boolean formed, int desiredMembers, int readyPods, Optional<Quantity> storageGrowth,
       Optional<String> certificateProblem, Optional<MembershipFacts> membership, boolean retainClaims,
-      String peerScheme, Optional<RolloutFacts> rollout) {
+      String peerScheme, Optional<RolloutFacts> rollout, Optional<RestoreFacts> restore) {
 
     /** The common case in tests: no storage growth asked for, certificates fine, membership as desired. */
     public Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
         boolean formed, int desiredMembers, int readyPods) {
       this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, Optional.empty(),
-          Optional.empty(), Optional.empty(), false, "https", Optional.empty());
+          Optional.empty(), Optional.empty(), false, "https", Optional.empty(), Optional.empty());
     }
   }
 
@@ -56,6 +57,10 @@ public final class ClusterPlanner {
     if (!in.drifted().isEmpty()) {
       return new ClusterStep.ApplyObjects(in.drifted(),
           in.anyMissing() ? Reason.CREATING_RESOURCES : Reason.UPDATING_RESOURCES);
+    }
+    Optional<ClusterStep> restore = in.restore().flatMap(RestorePlanner::plan);
+    if (restore.isPresent()) {
+      return restore.get();
     }
     if (!in.formed()) {
       return new ClusterStep.Wait(BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,

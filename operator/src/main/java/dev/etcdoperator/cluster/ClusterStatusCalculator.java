@@ -192,11 +192,14 @@ public final class ClusterStatusCalculator {
       case ClusterStep.RestartMember restart -> set.set(PROGRESSING, true, restart.reason(), restart.message());
       case ClusterStep.ExpandStorage grow -> set.set(PROGRESSING, true, Reason.EXPANDING_STORAGE,
           "expanding member volumes to " + grow.size());
+      case ClusterStep.RestoreMembers restore -> set.set(PROGRESSING, true, Reason.RESTORING, "restoring "
+          + restore.source().location() + " (" + restore.source().size() + " bytes) onto members " + restore.ordinals());
       case ClusterStep.Done done -> set.set(PROGRESSING, false, Reason.RECONCILED, "the cluster matches its spec");
     }
 
     if (in.step() instanceof ClusterStep.Halt halt && (halt.reason().equals(Reason.INVALID_SPEC)
-        || halt.reason().equals(Reason.ROLLOUT_STALLED) || halt.reason().equals(Reason.UPGRADE_SNAPSHOT_FAILED))) {
+        || halt.reason().equals(Reason.ROLLOUT_STALLED) || halt.reason().equals(Reason.UPGRADE_SNAPSHOT_FAILED)
+        || halt.reason().equals(Reason.RESTORE_FAILED))) {
       set.set(DEGRADED, true, halt.reason(), halt.message());
     } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
       set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,
@@ -219,6 +222,7 @@ public final class ClusterStatusCalculator {
         case ClusterStep.ChangeMembership change -> change.reason();
         case ClusterStep.RestartMember restart -> restart.reason();
         case ClusterStep.ExpandStorage grow -> Reason.EXPANDING_STORAGE;
+        case ClusterStep.RestoreMembers restore -> Reason.RESTORING;
         case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING : Reason.MEMBERS_UNHEALTHY;
       };
       set.set(READY, false, reason, in.readyPods() + "/" + desired + " member pods ready");

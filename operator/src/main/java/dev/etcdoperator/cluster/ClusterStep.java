@@ -26,6 +26,12 @@ public sealed interface ClusterStep {
    */
   record RestartMember(String member, String podUid, String reason, String message) implements ClusterStep {}
 
+  /**
+   * Create the volume claims and restore pods of these initial members (spec.bootstrap.restore): each restores
+   * {@code source} onto its claim before the StatefulSet exists.
+   */
+  record RestoreMembers(List<Integer> ordinals, RestoreSource.Located source) implements ClusterStep {}
+
   /** Nothing to do until the cluster moves; look again after {@code after}. */
   record Wait(Duration after, String reason, String message) implements ClusterStep {}
 

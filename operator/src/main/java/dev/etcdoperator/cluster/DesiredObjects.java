@@ -30,8 +30,7 @@ final class DesiredObjects {
   static List<HasMetadata> of(ClusterBlueprint blueprint, Optional<ConfigMap> existingConfig,
       Optional<StatefulSet> existingStatefulSet, boolean formed, int memberCount,
       Optional<List<Integer>> memberOrdinals) {
-    BootstrapConfig bootstrap = existingConfig.flatMap(DesiredObjects::bootstrapOf)
-        .orElseGet(() -> BootstrapConfig.initial(blueprint));
+    BootstrapConfig bootstrap = bootstrapOf(existingConfig, blueprint);
     if (formed) {
       bootstrap = bootstrap.withState(InitialClusterState.EXISTING);
       if (memberOrdinals.isPresent() && !memberOrdinals.get().isEmpty()) {
@@ -47,6 +46,11 @@ final class DesiredObjects {
         ClientServiceBuilder.build(blueprint),
         statefulSet,
         PodDisruptionBudgetBuilder.build(blueprint));
+  }
+
+  /** The bootstrap values members started (or will start) with: the ConfigMap's, else the initial ones. */
+  static BootstrapConfig bootstrapOf(Optional<ConfigMap> existingConfig, ClusterBlueprint blueprint) {
+    return existingConfig.flatMap(DesiredObjects::bootstrapOf).orElseGet(() -> BootstrapConfig.initial(blueprint));
   }
 
   static Optional<BootstrapConfig> bootstrapOf(ConfigMap configMap) {

@@ -44,8 +44,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import io.fabric8.kubernetes.api.model.Condition;
-import dev.etcdoperator.support.ConditionSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -71,7 +69,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
 
   /** What the reconciler needs from its surroundings, wired by the entry point or a test. */
   public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval,
-      Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir) {}
+      Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir, String operatorImage) {}
 
   private final KubernetesClient client;
   private final MemberEndpoints memberEndpoints;
@@ -85,6 +83,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   private final MembershipActions membershipActions;
   private final MemberRestarts memberRestarts;
   private final BackupScheduler backupScheduler;
+  private final MemberRestores memberRestores;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults) {
@@ -100,6 +99,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     this.membershipActions = new MembershipActions(client, events, clock, faults);
     this.memberRestarts = new MemberRestarts(client, events);
     this.backupScheduler = new BackupScheduler(client, events, clock);
+    this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
   }
 
   @Override
@@ -132,8 +132,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     ClusterNames names = new ClusterNames(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace());
     Optional<StatefulSet> statefulSet = named(context, StatefulSet.class, names.statefulSet());
     Optional<ConfigMap> bootstrapConfig = named(context, ConfigMap.class, names.configMap());
-    List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
+    List<Pod> allPods = context.getSecondaryResources(Pod.class).stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    List<Pod> pods = allPods.stream().filter(p -> !MemberRestores.isRestorePod(p)).toList();
+    List<Pod> restorePods = allPods.stream().filter(MemberRestores::isRestorePod).toList();
 
     List<String> problems = new ArrayList<>(SpecProblems.of(cluster, statefulSet));
     Optional<ClusterBlueprint> blueprint = blueprint(cluster, problems);
@@ -150,12 +152,22 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<RolloutFacts> rollout = statefulSet.filter(s -> membership.isPresent())
         .map(s -> RolloutFacts.of(names, s, pods, cluster.getSpec().getRollout(), clock));
 
+    int members = memberCount(cluster, bootstrapConfig, statefulSet, membership, formed);
+    Optional<ClusterBlueprint> effective = blueprint.filter(b -> problems.isEmpty())
+        .map(b -> b.withTls(tls.get().memberTls()));
+    // A restore comes before the StatefulSet: its members must not start until every one holds the snapshot.
+    Optional<RestoreFacts> restore = effective.filter(b -> MemberRestores.requested(cluster) && !formed
+        && statefulSet.isEmpty()).map(b -> memberRestores.observe(cluster, b, restorePods, members));
+    if (formed && !restorePods.isEmpty()) {
+      memberRestores.cleanUp(cluster, restorePods);
+    }
+
     List<HasMetadata> drifted = new ArrayList<>();
     boolean anyMissing = false;
-    if (problems.isEmpty() && blueprint.isPresent()) {
-      List<HasMetadata> desired = DesiredObjects.of(blueprint.get().withTls(tls.get().memberTls()), bootstrapConfig,
-          statefulSet, formed, memberCount(cluster, bootstrapConfig, statefulSet, membership, formed),
-          membership.map(MembershipFacts::memberOrdinals));
+    if (effective.isPresent()) {
+      List<HasMetadata> desired = DesiredObjects.of(effective.get(), bootstrapConfig, statefulSet, formed, members,
+          membership.map(MembershipFacts::memberOrdinals)).stream()
+          .filter(d -> !(d instanceof StatefulSet) || restore.map(RestoreFacts::allRestored).orElse(true)).toList();
       Map<String, HasMetadata> live = liveObjects(context);
       // Certificate Secrets go first: the members mount them.
       drifted.addAll(tls.get().toWrite());
@@ -169,11 +181,15 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
         statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s)),
         certificateProblem, membership, retainsClaims(cluster),
-        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout));
+        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore));
 
     Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade = SpecProblems.runningVersion(cluster)
         .flatMap(running -> blueprint.map(b -> Map.entry(running, b.version())))
         .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue()) && noMemberRuns(cluster, v.getValue()));
+    if (step instanceof ClusterStep.RestoreMembers restoreMembers) {
+      memberRestores.start(cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()),
+          restoreMembers);
+    }
     step = act(cluster, step, etcd, minorUpgrade);
 
     EtcdClusterStatus previous = cluster.getStatus();
@@ -185,11 +201,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()
         ? backupScheduler.run(cluster, context.getSecondaryResources(EtcdBackup.class).stream().toList())
         : Optional.empty();
-    schedule.ifPresent(p -> status.setBackup(p.status()));
-    schedule.flatMap(ScheduledBackups.Plan::readiness).ifPresent(r -> status.setConditions(withCondition(
-        status.getConditions(), new ConditionSet(previous == null ? null : previous.getConditions(),
-            Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock)
-            .set(EtcdClusterConditions.BACKUP_READY, r.ready(), r.reason(), r.message()).build())));
+    schedule.ifPresent(p -> BackupScheduler.report(p, cluster, previous, status, clock));
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
@@ -323,12 +335,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       return membership.get().statefulSetReplicasForMembers();
     }
     return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
-  }
-
-  private static List<Condition> withCondition(List<Condition> conditions, List<Condition> added) {
-    List<Condition> all = new ArrayList<>(conditions);
-    all.addAll(added);
-    return all;
   }
 
   /** No member reports the target's minor version yet: the next restart is the first of a minor upgrade. */

@@ -5,6 +5,7 @@ import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.ManagedEtcdFlags;
+import dev.etcdoperator.api.v1alpha1.RestoreSpec;
 import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.pki.KeyAlgorithm;
@@ -56,7 +57,22 @@ public final class SpecProblems {
     if (spec.getBackup() != null) {
       checkBackup(spec.getBackup(), problems);
     }
+    boolean formed = cluster.getStatus() != null && cluster.getStatus().getClusterID() != null;
+    if (!formed && spec.getBootstrap() != null && spec.getBootstrap().getRestore() != null) {
+      checkRestore(spec.getBootstrap().getRestore(), spec.getStorage(), problems);
+    }
     return List.copyOf(problems);
+  }
+
+  /** Only checked until the cluster has formed: afterwards spec.bootstrap means nothing. */
+  private static void checkRestore(RestoreSpec restore, StorageSpec storage, List<String> problems) {
+    if ((restore.getBackupName() == null) == (restore.getS3() == null)) {
+      problems.add("spec.bootstrap.restore needs exactly one of backupName and s3");
+    }
+    if (storage != null && storage.getEmptyDir() != null) {
+      problems.add("spec.bootstrap.restore needs persistent storage: with spec.storage.emptyDir a member would "
+          + "start empty again after any restart");
+    }
   }
 
   /** The version the cluster runs (its lowest member's), once it has formed. */

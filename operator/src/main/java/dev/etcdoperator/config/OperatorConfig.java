@@ -26,7 +26,8 @@ public record OperatorConfig(
     String leaseName,
     String leaseNamespace,
     String leaderIdentity,
-    String clusterDomain) {
+    String clusterDomain,
+    String operatorImage) {
 
   /** How the operator reaches etcd members: pod DNS inside the cluster, or port-forwarding through the API server. */
   public enum MemberAccess {
@@ -43,6 +44,8 @@ public record OperatorConfig(
   }
 
   public static final String DEFAULT_ETCD_VERSION = "3.6.5";
+  /** The image restore pods run the operator's own steps with; the Deployment sets it to its own image. */
+  public static final String DEFAULT_OPERATOR_IMAGE = "ghcr.io/etcd-operator/etcd-operator:0.1.0";
 
   /** Reads the settings; {@code inCluster} decides the auto defaults (member access, leader election). */
   public static OperatorConfig fromEnvironment(Map<String, String> env, boolean inCluster, String podNamespace) {
@@ -68,7 +71,8 @@ public record OperatorConfig(
         s.text("LEADER_ELECTION_LEASE_NAME", "etcd-operator-leader"),
         s.text("LEADER_ELECTION_NAMESPACE", podNamespace == null ? "default" : podNamespace),
         s.text("POD_NAME", s.text("HOSTNAME", "etcd-operator-" + UUID.randomUUID())),
-        s.text("CLUSTER_DOMAIN", "cluster.local"));
+        s.text("CLUSTER_DOMAIN", "cluster.local"),
+        s.text("OPERATOR_IMAGE", DEFAULT_OPERATOR_IMAGE));
   }
 
   /** Reads one variable at a time and names it in the error. */

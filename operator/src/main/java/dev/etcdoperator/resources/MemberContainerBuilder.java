@@ -70,7 +70,7 @@ public final class MemberContainerBuilder {
         .build();
   }
 
-  private static SecurityContext securityContext() {
+  static SecurityContext securityContext() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)

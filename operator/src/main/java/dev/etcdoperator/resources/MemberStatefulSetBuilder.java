@@ -131,10 +131,13 @@ public final class MemberStatefulSetBuilder {
   }
 
   private static List<PersistentVolumeClaim> volumeClaimTemplates(ClusterBlueprint blueprint) {
-    if (!(blueprint.storage() instanceof MemberStorage.PersistentVolume volume)) {
-      return null;
-    }
-    return List.of(new PersistentVolumeClaimBuilder()
+    return blueprint.storage() instanceof MemberStorage.PersistentVolume volume
+        ? List.of(claimTemplate(blueprint, volume)) : null;
+  }
+
+  /** The member volume claim template; {@link MemberClaimBuilder} makes a member's claim from it ahead of time. */
+  static PersistentVolumeClaim claimTemplate(ClusterBlueprint blueprint, MemberStorage.PersistentVolume volume) {
+    return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
         .withName(DATA_VOLUME)
         .withLabels(blueprint.labels().selector())
@@ -146,14 +149,14 @@ public final class MemberStatefulSetBuilder {
         .addToRequests("storage", new Quantity(volume.size()))
         .endResources()
         .endSpec()
-        .build());
+        .build();
   }
 
   /**
    * The distroless images' nonroot user; fsGroup makes the volume writable for it, and OnRootMismatch avoids a
    * recursive chown of a large data volume on every start.
    */
-  private static PodSecurityContext podSecurityContext() {
+  static PodSecurityContext podSecurityContext() {
     return new PodSecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUN_AS)

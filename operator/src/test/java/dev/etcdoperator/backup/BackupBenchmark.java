@@ -1,5 +1,8 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.testing.S3ProxyServer;
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.MultipartUpload;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.SnapshotSource;

@@ -1,5 +1,6 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.testing.S3ProxyServer;
 import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,9 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.testing.S3ProxyServer;
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.SnapshotMetadata;
+import dev.etcdoperator.objectstore.ObjectStoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +79,7 @@ class SnapshotRestoreTest {
       downloaded = store.download(BUCKET, KEY, out);
     }
     assertThat(downloaded.sha256()).isEqualTo(stored.sha256())
-        .isEqualTo(store.head(BUCKET, KEY).orElseThrow().metadata().get(SnapshotStreaming.META_SHA256));
+        .isEqualTo(store.head(BUCKET, KEY).orElseThrow().metadata().get(SnapshotMetadata.SHA256));
     assertThat(downloaded.size()).isEqualTo(stored.sizeBytes());
 
     try (EtcdProcessCluster restored = EtcdProcessCluster.builder(dir.resolve("restored")).members(3)

@@ -1,5 +1,10 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.testing.S3ProxyServer;
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.SnapshotMetadata;
+import dev.etcdoperator.objectstore.ObjectStoreException;
+import dev.etcdoperator.objectstore.MultipartUpload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,12 +103,12 @@ class SnapshotStreamingTest {
       assertThat(source.etcdVersion()).startsWith("3.");
       assertThat(store.head(BUCKET, "ns/main/snapshot-1.db")).hasValueSatisfying(o -> {
         assertThat(o.size()).isEqualTo(uploaded.sizeBytes());
-        assertThat(o.metadata()).containsEntry(SnapshotStreaming.META_SHA256, uploaded.sha256())
-            .containsEntry(SnapshotStreaming.META_SIZE, Long.toString(uploaded.sizeBytes()))
-            .containsEntry(SnapshotStreaming.META_REVISION, Long.toString(source.revision()))
-            .containsEntry(SnapshotStreaming.META_VERSION, source.etcdVersion())
-            .containsEntry(SnapshotStreaming.META_CLUSTER_ID, source.clusterIdHex())
-            .containsEntry(SnapshotStreaming.META_SOURCE, "ns/main");
+        assertThat(o.metadata()).containsEntry(SnapshotMetadata.SHA256, uploaded.sha256())
+            .containsEntry(SnapshotMetadata.SIZE, Long.toString(uploaded.sizeBytes()))
+            .containsEntry(SnapshotMetadata.REVISION, Long.toString(source.revision()))
+            .containsEntry(SnapshotMetadata.VERSION, source.etcdVersion())
+            .containsEntry(SnapshotMetadata.CLUSTER_ID, source.clusterIdHex())
+            .containsEntry(SnapshotMetadata.SOURCE, "ns/main");
       });
       assertThat(store.incompleteUploads(BUCKET, "ns/")).isZero();
     }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.config.OperatorConfig.MemberAccess;
+import dev.etcdoperator.resources.RestorePodBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -123,6 +124,13 @@ class OperatorDeploymentManifestTest {
         "USER " + NON_ROOT_USER + ":" + NON_ROOT_USER,
         "ENTRYPOINT [\"java\", \"-jar\", \"/app/etcd-operator.jar\"]");
     assertThat(lines).filteredOn(l -> l.startsWith("FROM ")).hasSize(1);
+  }
+
+  @Test
+  void restorePodsRunTheOperatorsOwnImageAndTheJarItHolds() throws IOException {
+    assertThat(deployedConfig().operatorImage()).isEqualTo(operatorContainer().getImage());
+    String jar = RestorePodBuilder.OPERATOR_COMMAND.get(RestorePodBuilder.OPERATOR_COMMAND.size() - 1);
+    assertThat(Files.readAllLines(Path.of("Dockerfile"))).contains("COPY operator/target/etcd-operator.jar " + jar);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

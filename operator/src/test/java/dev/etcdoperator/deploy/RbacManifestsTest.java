@@ -65,9 +65,11 @@ class RbacManifestsTest {
       Map.entry(Target.of("policy", "poddisruptionbudgets"), verbs(OWNED)),
       // Certificate Secrets: issued, renewed and read; removed only by garbage collection with the cluster.
       Map.entry(Target.of("", "secrets"), verbs("get list watch create patch update")),
-      // Read only; no pods/portforward (only for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
-      Map.entry(Target.of("", "pods"), verbs("get list watch")),
-      Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list watch patch delete")),
+      // Members deleted for restarts and replacement; restore pods created and deleted. No pods/portforward (only
+      // for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
+      Map.entry(Target.of("", "pods"), verbs("get list watch create delete")),
+      // Expanded, deleted with removed members, created ahead of the StatefulSet for a restore.
+      Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list watch create patch delete")),
       Map.entry(Target.of("", "events"), verbs("create patch")),
       Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev",
           "etcdbackups.etcdoperator.dev"), verbs("get")));

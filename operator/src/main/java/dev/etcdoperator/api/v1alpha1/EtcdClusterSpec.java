@@ -10,6 +10,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.bootstrap) || !has(self.bootstrap.restore) || !has(self.storage) "
+    + "|| !has(self.storage.emptyDir)", message = "bootstrap.restore needs persistent storage: with storage.emptyDir "
+    + "a member would start empty again after any restart")
 public class EtcdClusterSpec {
   public static final int DEFAULT_REPLICAS = 3;
 
@@ -59,6 +62,19 @@ public class EtcdClusterSpec {
 
   @JsonPropertyDescription("Scheduled backups to S3: each run creates an EtcdBackup; retention deletes old ones.")
   private BackupScheduleSpec backup;
+
+  @ValidationRule(value = "self == oldSelf", message = "bootstrap is immutable: it only applies when the cluster "
+      + "is created")
+  @JsonPropertyDescription("How the cluster starts: empty (default) or restored from a snapshot. Immutable.")
+  private BootstrapSpec bootstrap;
+
+  public BootstrapSpec getBootstrap() {
+    return bootstrap;
+  }
+
+  public void setBootstrap(BootstrapSpec bootstrap) {
+    this.bootstrap = bootstrap;
+  }
 
   public BackupScheduleSpec getBackup() {
     return backup;

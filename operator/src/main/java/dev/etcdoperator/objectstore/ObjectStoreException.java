@@ -1,4 +1,4 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.objectstore;
 
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -35,7 +35,7 @@ public final class ObjectStoreException extends RuntimeException {
     }
     if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
       return new ObjectStoreException(what + " failed: no AWS credentials: set s3.credentialsSecretRef, or give the "
-          + "operator's pod an AWS identity (IRSA, EKS Pod Identity, instance profile)", false, e);
+          + "pod that talks to S3 an AWS identity (IRSA, EKS Pod Identity, instance profile)", false, e);
     }
     if (e instanceof SdkClientException) {
       return new ObjectStoreException(what + " failed: the store could not be reached: " + e.getMessage(), true, e);

@@ -1,4 +1,4 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.objectstore;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.objectstore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,7 +189,7 @@ public final class ObjectStore implements AutoCloseable {
     }
   }
 
-  /** The object's size and user metadata, if it exists. */
+  /** The object's size and user metadata, if it exists (a HEAD request: nothing is downloaded). */
   public Optional<StoredObject> head(String bucket, String key) {
     try {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
@@ -200,7 +200,9 @@ public final class ObjectStore implements AutoCloseable {
       if (e.statusCode() == 404) {
         return Optional.empty();
       }
-      throw e;
+      throw ObjectStoreException.of("reading s3://" + bucket + "/" + key, bucket, e);
+    } catch (RuntimeException e) {
+      throw ObjectStoreException.of("reading s3://" + bucket + "/" + key, bucket, e);
     }
   }
 

@@ -1,5 +1,6 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.objectstore;
 
+import dev.etcdoperator.testing.S3ProxyServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;

@@ -1,5 +1,6 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.testing;
 
+import dev.etcdoperator.objectstore.ObjectStore;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Properties;

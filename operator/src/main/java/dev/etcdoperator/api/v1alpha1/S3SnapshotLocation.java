@@ -1,0 +1,36 @@
+package dev.etcdoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** One snapshot object in a bucket, with the SHA-256 it must have. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class S3SnapshotLocation extends S3Bucket {
+  @Required
+  @Pattern("^[^/].*$")
+  @JsonPropertyDescription("Key of the snapshot object, without leading slash.")
+  private String key;
+
+  @Pattern("^[0-9a-f]{64}$")
+  @JsonPropertyDescription("SHA-256 of the snapshot (64 lowercase hex digits). Optional when the object carries "
+      + "the sha256 metadata EtcdBackup writes; a snapshot with neither is refused.")
+  private String sha256;
+
+  public String getKey() {
+    return key;
+  }
+
+  public void setKey(String key) {
+    this.key = key;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.etcdoperator.restore;
+
+import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.objectstore.ObjectStoreException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link RestoreCommand} inside a restore pod. A failure ends with one line saying why, which the pod's
+ * termination message (FallbackToLogsOnError) carries to the operator and into the cluster's condition.
+ */
+public final class RestoreStep {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreStep.class);
+
+  private RestoreStep() {}
+
+  /** Whether the entry point was asked for a restore step instead of the operator. */
+  public static boolean isRestoreStep(String[] args) {
+    return RestoreCommand.isRestoreStep(args);
+  }
+
+  /** Runs the step the arguments name; returns the process exit code. */
+  public static int run(String[] args) {
+    try {
+      switch (RestoreCommand.parse(List.of(args))) {
+        case RestoreCommand.Fetch fetch -> fetch(fetch);
+        case RestoreCommand.Commit commit -> commit(commit);
+      }
+      return 0;
+    } catch (RestoreRefused | ObjectStoreException | IllegalArgumentException | UncheckedIOException e) {
+      LOG.error("restore: {}", e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The step cannot go on, said in words a user can act on. */
+  static final class RestoreRefused extends RuntimeException {
+    RestoreRefused(String message) {
+      super(message);
+    }
+  }
+
+  static void fetch(RestoreCommand.Fetch fetch) {
+    refuseIfHoldsData(fetch.dataDir());
+    String location = "s3://" + fetch.bucket() + "/" + fetch.key();
+    Path staging = fetch.snapshot().getParent();
+    // What an earlier, interrupted run of this pod left behind is never trusted.
+    deleteRecursively(staging);
+    createDirectories(staging);
+    Path partial = staging.resolve(fetch.snapshot().getFileName() + ".part");
+    ObjectStore.Settings settings = new ObjectStore.Settings(fetch.region(), fetch.endpoint().map(URI::create),
+        fetch.pathStyle(), Optional.empty());
+    LOG.info("restore: downloading {}", location);
+    ObjectStore.Downloaded downloaded;
+    try (ObjectStore store = ObjectStore.connect(settings); OutputStream out = Files.newOutputStream(partial)) {
+      downloaded = store.download(fetch.bucket(), fetch.key(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
+    }
+    if (!downloaded.sha256().equals(fetch.sha256())) {
+      deleteRecursively(staging);
+      throw new RestoreRefused("snapshot " + location + " is corrupt: its SHA-256 is " + downloaded.sha256()
+          + ", expected " + fetch.sha256() + " (" + downloaded.size() + " bytes read); refusing to restore it");
+    }
+    move(partial, fetch.snapshot());
+    LOG.info("restore: {} bytes from {}, SHA-256 {} as expected", downloaded.size(), location, downloaded.sha256());
+  }
+
+  static void commit(RestoreCommand.Commit commit) {
+    if (!Files.isDirectory(commit.restored()) && holdsData(commit.dataDir())) {
+      LOG.info("restore: {} already in place", commit.dataDir());
+      deleteRecursively(commit.staging());
+      return;
+    }
+    refuseIfHoldsData(commit.dataDir());
+    if (!Files.isDirectory(commit.restored())) {
+      throw new RestoreRefused("nothing to put in place: " + commit.restored() + " does not exist");
+    }
+    deleteRecursively(commit.dataDir()); // an empty directory at most, as checked above
+    move(commit.restored(), commit.dataDir());
+    deleteRecursively(commit.staging());
+    LOG.info("restore: data directory {} in place", commit.dataDir());
+  }
+
+  private static void refuseIfHoldsData(Path dataDir) {
+    if (holdsData(dataDir)) {
+      throw new RestoreRefused("the member volume already holds etcd data in " + dataDir
+          + "; a restore never overwrites it (delete the volume claim to restore onto a fresh one)");
+    }
+  }
+
+  private static boolean holdsData(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isPresent();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Atomic on one file system, so a crash leaves either the old or the new name, never half a directory. */
+  private static void move(Path from, Path to) {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (DirectoryNotEmptyException e) {
+      throw new RestoreRefused("cannot move " + from + " to " + to + ": the target is not empty");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + from + " to " + to + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> tree = Files.walk(dir)) {
+      for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
