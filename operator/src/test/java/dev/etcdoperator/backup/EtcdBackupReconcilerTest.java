@@ -80,7 +80,7 @@ class EtcdBackupReconcilerTest {
       }
       revisionAfterWrites = client.snapshotSource(env.etcd().get(CLUSTER).clientUrl(0)).revision();
     }
-    env.client().secrets().inNamespace(NAMESPACE).resource(credentials(CREDENTIALS)).create();
+    env.client().secrets().inNamespace(NAMESPACE).resource(S3ProxyServer.credentialsSecret(CREDENTIALS)).create();
   }
 
   @AfterAll
@@ -153,7 +153,7 @@ class EtcdBackupReconcilerTest {
     assertThat(condition(retrying, EtcdBackupConditions.PROGRESSING).getMessage())
         .startsWith("attempt 1 of 5 failed (CredentialsNotFound): credentials Secret late does not exist; "
             + "next attempt in 10 s");
-    env.client().secrets().inNamespace(NAMESPACE).resource(credentials("late")).create();
+    env.client().secrets().inNamespace(NAMESPACE).resource(S3ProxyServer.credentialsSecret("late")).create();
     EtcdBackupStatus done = awaitCondition("late-secret", EtcdBackupConditions.COMPLETE, "True");
     assertThat(done.getAttempts()).isEqualTo(2);
     assertThat(reasons("late-secret")).containsExactly(EtcdBackupReconciler.BACKUP_ATTEMPT_FAILED,
@@ -314,12 +314,6 @@ class EtcdBackupReconcilerTest {
 
   private static String key(EtcdBackupStatus status) {
     return status.getLocation().substring(("s3://" + BUCKET + "/").length());
-  }
-
-  private static Secret credentials(String name) {
-    return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
-        .addToStringData(S3Destination.ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY)
-        .addToStringData(S3Destination.SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY).build();
   }
 
   private static EtcdBackup backup(String name, Consumer<S3Destination> destination) {

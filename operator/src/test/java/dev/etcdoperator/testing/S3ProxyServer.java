@@ -55,7 +55,20 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   public void put(String bucket, String key, byte[] content) {
-    admin.putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+    put(bucket, key, content, java.util.Map.of());
+  }
+
+  /** An object with user metadata (x-amz-meta-*), as EtcdBackup writes snapshots. */
+  public void put(String bucket, String key, byte[] content, java.util.Map<String, String> metadata) {
+    admin.putObject(b -> b.bucket(bucket).key(key).metadata(metadata),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+  }
+
+  /** A Secret with this server's keys, as a credentialsSecretRef names it. */
+  public static io.fabric8.kubernetes.api.model.Secret credentialsSecret(String name) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .addToStringData(dev.etcdoperator.api.v1alpha1.S3Bucket.ACCESS_KEY_ID, ACCESS_KEY)
+        .addToStringData(dev.etcdoperator.api.v1alpha1.S3Bucket.SECRET_ACCESS_KEY, SECRET_KEY).build();
   }
 
   /** Keys of the complete objects under {@code prefix}. */

@@ -1,0 +1,124 @@
+package dev.etcdoperator.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etcdoperator.testing.S3ProxyServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The restore pod's own steps, as the operator renders them and against S3Proxy: the snapshot is used only when its
+ * SHA-256 matches, a member's data is never overwritten, and a run repeated after a crash starts over cleanly.
+ * Credentials come from the pod's environment in a real pod; here the AWS SDK's system properties stand in for it.
+ */
+class RestoreStepTest {
+  private static final String BUCKET = "snapshots";
+  private static final String KEY = "ns/main/snapshot.db";
+  private static final byte[] CONTENT = "snapshot bytes".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+  private static S3ProxyServer s3;
+  private static String sha256;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = new S3ProxyServer();
+    s3.createBucket(BUCKET);
+    s3.put(BUCKET, KEY, CONTENT);
+    sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CONTENT));
+    System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+    s3.close();
+  }
+
+  @Test
+  void theFetchedSnapshotIsTheObjectAndWhatAnEarlierRunLeftIsGone(@TempDir Path volume) throws Exception {
+    Path staging = volume.resolve("restore");
+    Files.createDirectories(staging.resolve("data"));
+    Files.writeString(staging.resolve("snapshot.db.part"), "left by a crashed run");
+
+    assertThat(RestoreStep.run(args(fetch(volume, sha256)))).isZero();
+
+    assertThat(Files.readAllBytes(staging.resolve("snapshot.db"))).isEqualTo(CONTENT);
+    try (var left = Files.list(staging)) {
+      assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("snapshot.db");
+    }
+  }
+
+  @Test
+  void aSnapshotWhoseChecksumDiffersIsRefusedAndNotKept(@TempDir Path volume) {
+    String other = "0".repeat(64);
+
+    assertThat(RestoreStep.run(args(fetch(volume, other)))).isEqualTo(1);
+    assertThatThrownBy(() -> RestoreStep.fetch(fetch(volume, other)))
+        .hasMessage("snapshot s3://" + BUCKET + "/" + KEY + " is corrupt: its SHA-256 is " + sha256 + ", expected "
+            + other + " (" + CONTENT.length + " bytes read); refusing to restore it");
+    assertThat(volume.resolve("restore")).doesNotExist();
+  }
+
+  @Test
+  void aVolumeThatHoldsDataIsNeverRestoredOnto(@TempDir Path volume) throws Exception {
+    Files.createDirectories(volume.resolve("data/member"));
+
+    assertThatThrownBy(() -> RestoreStep.fetch(fetch(volume, sha256)))
+        .hasMessageStartingWith("the member volume already holds etcd data in " + volume.resolve("data"));
+    assertThat(volume.resolve("restore")).doesNotExist();
+    assertThat(volume.resolve("data/member")).isDirectory();
+  }
+
+  @Test
+  void commitMovesTheRestoredDirectoryIntoPlaceOnceAndIsSafeToRepeat(@TempDir Path volume) throws Exception {
+    Path restored = volume.resolve("restore/data");
+    Files.createDirectories(restored.resolve("member/snap"));
+    Files.writeString(restored.resolve("member/snap/db"), "restored");
+    Files.writeString(volume.resolve("restore/snapshot.db"), "fetched");
+    RestoreCommand.Commit commit = new RestoreCommand.Commit(restored, volume.resolve("data"),
+        volume.resolve("restore"));
+
+    assertThat(RestoreStep.run(args(commit))).isZero();
+    assertThat(volume.resolve("data/member/snap/db")).hasContent("restored");
+    assertThat(volume.resolve("restore")).doesNotExist();
+    // The pod may run again (its node restarted it before the kubelet recorded success): nothing changes.
+    assertThat(RestoreStep.run(args(commit))).isZero();
+    assertThat(volume.resolve("data/member/snap/db")).hasContent("restored");
+  }
+
+  @Test
+  void argumentsRoundTripAndMistakesAreNamed() {
+    RestoreCommand.Fetch fetch = new RestoreCommand.Fetch("b", "k/x.db", sha256, "eu-west-1",
+        Optional.of("https://minio:9000"), true, Path.of("/var/lib/etcd/restore/snapshot.db"),
+        Path.of("/var/lib/etcd/data"));
+    assertThat(RestoreCommand.parse(fetch.toArgs())).isEqualTo(fetch);
+    RestoreCommand.Commit commit = new RestoreCommand.Commit(Path.of("/a"), Path.of("/b"), Path.of("/c"));
+    assertThat(RestoreCommand.parse(commit.toArgs())).isEqualTo(commit);
+
+    assertThatThrownBy(() -> RestoreCommand.parse(List.of("commit-restore", "--restored=/a", "--data-dir=/b")))
+        .hasMessage("missing --staging");
+    assertThatThrownBy(() -> RestoreCommand.parse(List.of("commit-restore", "--restored=/a", "--data-dir=/b",
+        "--staging=/c", "--force=true"))).hasMessage("unknown argument(s) for commit-restore: --force");
+    assertThat(RestoreStep.run(new String[] {"fetch-snapshot", "--bucket=b"})).isEqualTo(1);
+  }
+
+  private static RestoreCommand.Fetch fetch(Path volume, String expectedSha256) {
+    return new RestoreCommand.Fetch(BUCKET, KEY, expectedSha256, "us-east-1", Optional.of(s3.endpoint().toString()),
+        true, volume.resolve("restore/snapshot.db"), volume.resolve("data"));
+  }
+
+  private static String[] args(RestoreCommand command) {
+    return command.toArgs().toArray(String[]::new);
+  }
+}
