@@ -20,8 +20,10 @@ import java.util.stream.Stream;
  *
  * <p><b>Image to binary.</b> No image is pulled: a container whose command (or image) names etcd runs the
  * {@code etcd} found on PATH (Debian's etcd-server), whatever the image tag; scenarios therefore use the etcd 3.4.x
- * version that binary is. An image whose name contains {@value #BROKEN_IMAGE_MARK} runs {@code false} instead: a
- * release that never starts.
+ * version that binary is. Likewise {@code .../etcdctl} and {@code .../etcdutl} run the ones on PATH (Debian's
+ * etcd-client has etcdctl only). {@code java -jar /app/etcd-operator.jar <args>} of the operator's image runs
+ * {@value #OPERATOR_MAIN} in a fresh JVM of this test JVM's java and classpath (which holds the operator classes).
+ * An image whose name contains {@value #BROKEN_IMAGE_MARK} runs {@code false} instead: a release that never starts.
  *
  * <p><b>Loopback.</b> In a real pod {@code 127.0.0.1} is the pod's private loopback, so a member listening on
  * {@code https://127.0.0.1:2379} (for port-forwarding) clashes with nobody. Here all members share the host's
@@ -37,13 +39,23 @@ final class ContainerProcess {
   static final String UNSHARE = "unshare";
   /** An image whose name contains this runs {@code false}: a release that fails to start. */
   static final String BROKEN_IMAGE_MARK = "e2e-broken";
+  /** What {@code java -jar /app/etcd-operator.jar} runs in the operator's image. */
+  static final String OPERATOR_MAIN = "dev.etcdoperator.EtcdOperatorMain";
+  /** The kubelet's limits for a termination message taken from the logs (FallbackToLogsOnError). */
+  static final int MESSAGE_MAX_LINES = 80;
+  static final int MESSAGE_MAX_BYTES = 2048;
 
   private final Process process;
   private final List<String> commandLine;
+  private final Path logFile;
+  /** Where this process's output starts in the (pod-wide, appended) log file. */
+  private final long logStart;
 
-  private ContainerProcess(Process process, List<String> commandLine) {
+  private ContainerProcess(Process process, List<String> commandLine, Path logFile, long logStart) {
     this.process = process;
     this.commandLine = commandLine;
+    this.logFile = logFile;
+    this.logStart = logStart;
   }
 
   /** The command line of the container, mapped to this machine (binary, mount paths, loopback). */
@@ -57,19 +69,42 @@ final class ContainerProcess {
           + "know image entrypoints");
     }
     String binary = all.get(0);
-    if (image.contains(BROKEN_IMAGE_MARK)) {
-      all.set(0, which("false")); // an image whose binary cannot start: for rollouts that must stall
-    } else if (binary.equals("etcd") || binary.endsWith("/etcd") || (command.isEmpty() && image.contains("etcd"))) {
-      all.set(0, which("etcd"));
-    } else {
-      all.set(0, mounts.rewrite(binary));
-    }
+    int jar = all.indexOf("-jar");
     List<String> mapped = new ArrayList<>();
-    mapped.add(all.get(0));
-    for (String arg : all.subList(1, all.size())) {
-      mapped.add(dedupeUrlList(mounts.rewrite(mapLoopback(arg, podIp))));
+    if (image.contains(BROKEN_IMAGE_MARK)) {
+      mapped.add(which("false")); // an image whose binary cannot start: for rollouts that must stall
+    } else if (isBinary(binary, "etcdctl") || isBinary(binary, "etcdutl")) {
+      mapped.add(which(binary.substring(binary.lastIndexOf('/') + 1)));
+    } else if (binary.equals("etcd") || binary.endsWith("/etcd") || (command.isEmpty() && image.contains("etcd"))) {
+      mapped.add(which("etcd"));
+    } else if (isBinary(binary, "java") && image.contains("etcd-operator") && jar > 0 && jar + 1 < all.size()) {
+      mapped.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      // in the pod, temporary files go to the pod's /tmp (an emptyDir when one is mounted there), not the host's
+      mapped.add("-Djava.io.tmpdir=" + mounts.rewrite("/tmp"));
+      mapped.addAll(mapArgs(all.subList(1, jar), mounts, podIp)); // the image's JVM options
+      mapped.addAll(List.of("-cp", absoluteClassPath(), OPERATOR_MAIN));
+      mapped.addAll(mapArgs(all.subList(jar + 2, all.size()), mounts, podIp));
+      return mapped;
+    } else {
+      mapped.add(mounts.rewrite(binary));
     }
+    mapped.addAll(mapArgs(all.subList(1, all.size()), mounts, podIp));
     return mapped;
+  }
+
+  private static boolean isBinary(String binary, String name) {
+    return binary.equals(name) || binary.endsWith("/" + name);
+  }
+
+  private static List<String> mapArgs(List<String> args, PodVolumes.MountTable mounts, String podIp) {
+    return args.stream().map(arg -> dedupeUrlList(mounts.rewrite(mapLoopback(arg, podIp)))).toList();
+  }
+
+  /** This JVM's classpath with absolute entries: the container runs in its pod directory. */
+  private static String absoluteClassPath() {
+    return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
+            File.pathSeparator));
   }
 
   static String mapLoopback(String arg, String podIp) {
@@ -102,7 +137,8 @@ final class ContainerProcess {
       Files.createDirectories(logFile.getParent());
       Files.writeString(logFile, "### start: " + String.join(" ", command) + "\n",
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      return new ContainerProcess(builder.start(), line);
+      long logStart = Files.size(logFile); // one container of a pod runs at a time: what follows is this one's
+      return new ContainerProcess(builder.start(), line, logFile, logStart);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + line, e);
     }
@@ -122,6 +158,28 @@ final class ContainerProcess {
 
   List<String> commandLine() {
     return commandLine;
+  }
+
+  /**
+   * The end of this process's own output as the kubelet takes a termination message from the logs: the last
+   * {@value #MESSAGE_MAX_LINES} lines, of which at most the last {@value #MESSAGE_MAX_BYTES} bytes. Read when the
+   * process has exited and before the pod's next container starts (which appends to the same file).
+   */
+  String outputTail() {
+    try (var file = java.nio.channels.FileChannel.open(logFile)) {
+      // the last 2048 bytes of the output hold the last 2048 bytes of its last 80 lines
+      long from = Math.max(logStart, file.size() - MESSAGE_MAX_BYTES);
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) Math.max(0, file.size() - from));
+      while (bytes.hasRemaining() && file.read(bytes, from + bytes.position()) >= 0) {
+        // read fully
+      }
+      String text = new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+      List<String> lines = List.of(text.split("\n", -1));
+      int lineCount = text.endsWith("\n") ? lines.size() - 1 : lines.size();
+      return String.join("\n", lines.subList(Math.max(0, lineCount - MESSAGE_MAX_LINES), lines.size()));
+    } catch (IOException e) {
+      return "cannot read the container's log " + logFile + ": " + e.getMessage();
+    }
   }
 
   /** SIGTERM, then SIGKILL once the grace period is over; completes when the process is gone. */
@@ -172,6 +230,7 @@ final class ContainerProcess {
         .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst().map(Path::toString)
         .orElseThrow(() -> new IllegalStateException(name + " not found on PATH"
             + (name.equals("etcd") ? ": install it with 'apt-get install -y etcd-server etcd-client'"
+                : name.equals("etcdctl") ? ": install it with 'apt-get install -y etcd-client'"
                 : name.equals(UNSHARE) ? ": install util-linux" : "")));
   }
 }

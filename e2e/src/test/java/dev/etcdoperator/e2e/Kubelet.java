@@ -1,16 +1,15 @@
 package dev.etcdoperator.e2e;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,10 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kubelet stand-in: runs every pod's (single) container as a process ({@link ContainerProcess}) on the pod's
- * own 127.x address, keeps pod status (podIP, phase, Ready, restart count) through the status subresource, probes
- * readiness over HTTP, restarts exited containers (restartPolicy Always), stops processes of deleted pods (SIGTERM,
- * SIGKILL after the grace period) and keeps {@link ClusterDns} in step with pods ({@link EndpointsController} does Services).
+ * The kubelet stand-in: runs every pod's init containers, then its first container, each as a process
+ * ({@link ContainerProcess}) on the pod's own 127.x address, keeps pod status (podIP, phase, conditions, init and
+ * container statuses) through the status subresource, probes readiness over HTTP, restarts exited containers per the
+ * pod's restartPolicy ({@link PodContainers}), stops processes of deleted pods (SIGTERM, SIGKILL after the grace
+ * period) and keeps {@link ClusterDns} in step with pods ({@link EndpointsController} does Services). A pod that
+ * completed (restartPolicy Never/OnFailure) keeps its record, directory and log until its object is deleted.
  *
  * <p>One sync loop on one thread, every 200 ms, over informer caches: simple, and no two actions on one pod race.
  * Probes ({@link ContainerProbes}): startup, liveness and readiness as the kubelet runs them. Deviation: readiness is
@@ -41,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class Kubelet implements StandIn {
   private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
-  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
   /**
    * Graceful deletion, as a real API server does it: a deleted pod keeps its object (with a deletionTimestamp) until
    * the kubelet has stopped its process, so nothing replaces it while it still runs. The mock API server deletes
@@ -78,17 +79,7 @@ final class Kubelet implements StandIn {
     final String address;
     final Path dir;
     final Instant startTime = Instant.now();
-    ContainerProcess process;
-    Instant startedAt;
-    Instant exitedAt;
-    int restarts;
-    boolean ready;
-    ContainerProbes probes;
-    /** The process is being stopped because a liveness or startup probe failed: the exit is a restart. */
-    boolean killedByProbe;
-    Integer lastExitCode;
-    Instant lastFinishedAt;
-    String waiting = "ContainerCreating";
+    final PodContainers containers;
     Long grace = 30L;
     PodStatus written;
 
@@ -98,6 +89,7 @@ final class Kubelet implements StandIn {
       this.uid = pod.getMetadata().getUid();
       this.address = address;
       this.dir = dir;
+      this.containers = new PodContainers(namespace + "/" + name, pod.getSpec());
     }
   }
 
@@ -129,10 +121,10 @@ final class Kubelet implements StandIn {
     return runtimes.values().stream().anyMatch(r -> r.namespace.equals(namespace) && r.name.equals(pod));
   }
 
-  /** The current container process of a pod (by namespace and name), if one was started and not yet replaced. */
+  /** The latest container process of a pod (by namespace and name), if one was started and not yet replaced. */
   Optional<ContainerProcess> processOf(String namespace, String pod) {
     return runtimes.values().stream().filter(r -> r.namespace.equals(namespace) && r.name.equals(pod))
-        .map(r -> r.process).filter(java.util.Objects::nonNull).findFirst();
+        .flatMap(r -> r.containers.latestProcess().stream()).findFirst();
   }
 
   /** Every process this kubelet ever started, alive or not. */
@@ -199,50 +191,47 @@ final class Kubelet implements StandIn {
   }
 
   private void syncPod(Pod pod, PodRuntime runtime) {
-    Container container = pod.getSpec().getContainers().get(0);
-    if (runtime.process != null && !runtime.process.isAlive()) {
-      if (runtime.exitedAt == null) {
-        runtime.exitedAt = Instant.now();
-        runtime.ready = false;
-        runtime.lastExitCode = runtime.process.exitCode();
-        runtime.lastFinishedAt = runtime.exitedAt;
-        LOG.info("pod {}/{}: container exited with {}", runtime.namespace, runtime.name,
-            runtime.process.exitCode());
-      }
-      if (Duration.between(runtime.exitedAt, Instant.now()).compareTo(RESTART_BACKOFF) >= 0) {
-        runtime.process = null;
-        runtime.restarts++;
-        runtime.waiting = "CrashLoopBackOff";
-      }
+    Optional<ContainerRun> next = runtime.containers.next(Instant.now());
+    ContainerRun main = runtime.containers.main();
+    if (next.isPresent()) {
+      tryStart(pod, next.get(), runtime);
+    } else if (main.isRunning() && !main.killedByProbe) {
+      probe(runtime, main);
     }
-    if (runtime.process == null) {
-      tryStart(pod, container, runtime);
-    } else if (runtime.process.isAlive() && !runtime.killedByProbe) {
-      probe(runtime);
-    }
-    writeStatus(pod, container, runtime);
+    writeStatus(runtime);
   }
 
-  private void tryStart(Pod pod, Container container, PodRuntime runtime) {
+  private void tryStart(Pod pod, ContainerRun run, PodRuntime runtime) {
+    Container container = run.spec();
+    Map<String, String> env;
+    PodVolumes.MountTable mounts;
     try {
-      Map<String, String> env = ContainerEnv.resolve(client, pod, container, runtime.address);
-      PodVolumes.MountTable mounts = volumes.prepare(client, pod, container, runtime.dir);
+      env = ContainerEnv.resolve(client, pod, container, runtime.address);
+      mounts = volumes.prepare(client, pod, container, runtime.dir);
+    } catch (ContainerEnv.NotReady e) {
+      run.waitFor("CreateContainerConfigError");
+      LOG.debug("pod {}/{} container {} waits: {}", runtime.namespace, runtime.name, container.getName(),
+          e.getMessage());
+      return;
+    }
+    ContainerProcess process;
+    try {
       List<String> command = ContainerProcess.containerCommand(
           ContainerEnv.expandAll(container.getCommand(), env), ContainerEnv.expandAll(container.getArgs(), env),
           container.getImage(), mounts, runtime.address);
-      runtime.process = ContainerProcess.start(command, env, runtime.dir, dns.file(), logFile(runtime));
-      everStarted.put(runtime.process, runtime.namespace + "/" + runtime.name);
-      runtime.startedAt = Instant.now();
-      runtime.exitedAt = null;
-      runtime.waiting = null;
-      runtime.killedByProbe = false;
-      runtime.ready = false;
-      runtime.probes = new ContainerProbes(container, runtime.address, http, runtime.startedAt, PROBE_INTERVAL);
-      LOG.info("pod {}/{}: started pid {}", runtime.namespace, runtime.name, runtime.process.pid());
-    } catch (ContainerEnv.NotReady e) {
-      runtime.waiting = "CreateContainerConfigError";
-      LOG.debug("pod {}/{} waits: {}", runtime.namespace, runtime.name, e.getMessage());
+      process = ContainerProcess.start(command, env, runtime.dir, dns.file(), logFile(runtime));
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      // e.g. a binary this machine lacks: the run ends as a runtime's StartError, and restartPolicy decides
+      run.startFailed(Instant.now(), e.getMessage());
+      LOG.warn("pod {}/{} container {} cannot start: {}", runtime.namespace, runtime.name, container.getName(),
+          e.getMessage());
+      return;
     }
+    everStarted.put(process, runtime.namespace + "/" + runtime.name);
+    Instant now = Instant.now();
+    run.started(process, now, new ContainerProbes(container, runtime.address, http, now, PROBE_INTERVAL));
+    LOG.info("pod {}/{}: container {} started pid {}", runtime.namespace, runtime.name, container.getName(),
+        process.pid());
   }
 
   Path logFile(String namespace, String pod) {
@@ -254,52 +243,30 @@ final class Kubelet implements StandIn {
   }
 
   /** A liveness or startup probe failing for good restarts the container (SIGTERM, the grace period, SIGKILL). */
-  private void probe(PodRuntime runtime) {
-    switch (runtime.probes.poll(Instant.now())) {
-      case READY -> runtime.ready = true;
-      case NOT_READY -> runtime.ready = false;
-      case RESTART_FAILED_STARTUP -> restartForProbe(runtime, "startup");
-      case RESTART_FAILED_LIVENESS -> restartForProbe(runtime, "liveness");
+  private void probe(PodRuntime runtime, ContainerRun main) {
+    switch (main.probes.poll(Instant.now())) {
+      case READY -> main.ready = true;
+      case NOT_READY -> main.ready = false;
+      case RESTART_FAILED_STARTUP -> restartForProbe(runtime, main, "startup");
+      case RESTART_FAILED_LIVENESS -> restartForProbe(runtime, main, "liveness");
     }
   }
 
-  private void restartForProbe(PodRuntime runtime, String which) {
-    runtime.ready = false;
+  private void restartForProbe(PodRuntime runtime, ContainerRun main, String which) {
+    main.ready = false;
     LOG.info("pod {}/{}: {} probe failed, restarting the container", runtime.namespace, runtime.name, which);
-    runtime.killedByProbe = true;
-    runtime.process.stop(Duration.ofSeconds(runtime.grace));
+    main.killedByProbe = true;
+    main.process().stop(Duration.ofSeconds(runtime.grace));
   }
 
-  private void writeStatus(Pod pod, Container container, PodRuntime runtime) {
-    boolean running = runtime.process != null && runtime.process.isAlive();
+  private void writeStatus(PodRuntime runtime) {
     String now = Instant.now().toString();
-    List<PodCondition> conditions = new ArrayList<>();
-    conditions.add(condition("PodScheduled", true));
-    conditions.add(condition("Initialized", true));
-    conditions.add(condition("ContainersReady", running && runtime.ready));
-    conditions.add(condition("Ready", running && runtime.ready));
-    var containerStatus = new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-        .withImageID(container.getImage()).withReady(running && runtime.ready).withRestartCount(runtime.restarts)
-        .withStarted(running);
-    if (runtime.process != null) {
-      containerStatus.withContainerID(CONTAINER_ID_SCHEME + runtime.process.pid());
-    }
-    if (runtime.lastExitCode != null) {
-      containerStatus.withNewLastState().withNewTerminated().withExitCode(runtime.lastExitCode)
-          .withReason(runtime.lastExitCode == 0 ? "Completed" : "Error")
-          .withFinishedAt(runtime.lastFinishedAt.toString()).endTerminated().endLastState();
-    }
-    if (running) {
-      containerStatus.withNewState().withNewRunning().withStartedAt(runtime.startedAt.toString()).endRunning()
-          .endState();
-    } else {
-      containerStatus.withNewState().withNewWaiting().withReason(runtime.waiting).endWaiting().endState();
-    }
-    PodStatus status = new PodStatusBuilder()
-        .withPhase(running || runtime.restarts > 0 ? "Running" : "Pending")
+    PodContainers containers = runtime.containers;
+    PodStatus status = new PodStatusBuilder().withPhase(containers.phase())
         .withPodIP(runtime.address).withPodIPs(new PodIPBuilder().withIp(runtime.address).build())
         .withHostIP("127.0.0.1").withStartTime(runtime.startTime.toString())
-        .withConditions(conditions).withContainerStatuses(containerStatus.build()).build();
+        .withConditions(containers.conditions()).withInitContainerStatuses(containers.initContainerStatuses())
+        .withContainerStatuses(containers.containerStatuses()).build();
     if (status.equals(runtime.written)) {
       return;
     }
@@ -328,16 +295,12 @@ final class Kubelet implements StandIn {
     }
   }
 
-  private static PodCondition condition(String type, boolean value) {
-    return new PodConditionBuilder().withType(type).withStatus(value ? "True" : "False").build();
-  }
-
   /** The pod object is gone (or being deleted): stop its process, then release its address name and files. */
   private void terminate(PodRuntime runtime) {
     runtimes.remove(runtime.uid);
     LOG.info("pod {}/{}: stopping (grace {} s)", runtime.namespace, runtime.name, runtime.grace);
-    var stopped = runtime.process == null ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null)
-        : runtime.process.stop(Duration.ofSeconds(runtime.grace));
+    var stopped = CompletableFuture.allOf(runtime.containers.liveProcesses().stream()
+        .map(p -> p.stop(Duration.ofSeconds(runtime.grace))).toArray(CompletableFuture[]::new));
     stopped.whenComplete((v, e) -> {
       if (!hasRuntime(runtime.namespace, runtime.name)) {
         dns.removePod(runtime.namespace, runtime.name);
@@ -362,10 +325,14 @@ final class Kubelet implements StandIn {
   /** A pod this kubelet runs, as the endpoints controller sees it. */
   record PodEndpoint(String namespace, String name, String uid, String address, boolean ready) {}
 
-  /** Every pod this kubelet runs (not those being stopped), with whether its container is running and Ready. */
+  /**
+   * Every pod this kubelet runs, with whether its container is running and Ready; not those being stopped, nor those
+   * that completed (Succeeded/Failed), which a real endpoints controller leaves out too.
+   */
   List<PodEndpoint> podEndpoints() {
-    return runtimes.values().stream().map(r -> new PodEndpoint(r.namespace, r.name, r.uid, r.address,
-        r.ready && r.process != null && r.process.isAlive())).toList();
+    return runtimes.values().stream().filter(r -> !r.containers.terminal())
+        .map(r -> new PodEndpoint(r.namespace, r.name, r.uid, r.address,
+            r.containers.main().isRunning() && r.containers.main().ready)).toList();
   }
 
   /** Stops the loop and SIGKILLs every process at once (suite tear-down; graceful stops are for scenarios). */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -41,8 +43,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The local backend's Kubernetes semantics that the scenarios rely on but do not all exercise: OrderedReady pod
- * management, PVC retention on scale-down and deletion, PVC protection, startup and liveness probes, Endpoints.
- * Containers here are {@code sleep} processes; a test makes a TCP probe pass by listening on the pod's address.
+ * management, PVC retention on scale-down and deletion, PVC protection, startup and liveness probes, Endpoints, and
+ * run-to-completion pods (init containers, restartPolicy Never, termination messages). Containers here are
+ * {@code sleep} or {@code sh} processes; a test makes a TCP probe pass by listening on the pod's address.
  */
 class KubernetesStandInTest {
   private static final String NAMESPACE = "e2e-standin";
@@ -183,6 +186,94 @@ class KubernetesStandInTest {
     kube.services().inNamespace(NAMESPACE).withName("ep").delete();
     await("Endpoints go with the Service").atMost(Duration.ofSeconds(15))
         .until(() -> kube.endpoints().inNamespace(NAMESPACE).withName("ep").get() == null);
+  }
+
+  @Test
+  void aRunOncePodRunsItsInitContainersInOrderThenItsContainerOnceAndSucceeds() throws Exception {
+    kube.pods().inNamespace(NAMESPACE).resource(runOnce("once", shell("main", "echo main ran"),
+        new ContainerBuilder().withName("first").withImage("busybox").withCommand("/bin/true").build(),
+        shell("second", "echo second ran"))).create();
+    await("Succeeded").atMost(Duration.ofSeconds(30)).until(() -> "Succeeded".equals(phase("once")));
+    await("not run again").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> "Succeeded".equals(phase("once")));
+
+    assertThat(starts("once")).as("each container started once, in order")
+        .containsExactly("/bin/true", "sh -c echo second ran", "sh -c echo main ran");
+    PodStatus status = pod("once").getStatus();
+    assertThat(condition(status, "Initialized")).isEqualTo("True");
+    assertThat(status.getInitContainerStatuses()).extracting(ContainerStatus::getName).containsExactly("first",
+        "second");
+    assertThat(status.getInitContainerStatuses()).allSatisfy(s -> assertCompleted(s));
+    ContainerStatus main = status.getContainerStatuses().get(0);
+    assertCompleted(main);
+    assertThat(main.getRestartCount()).isZero();
+    assertThat(cluster.kubelet().hasRuntime(NAMESPACE, "once")).as("kept until the pod is deleted").isTrue();
+
+    kube.pods().inNamespace(NAMESPACE).withName("once").delete();
+    await("pod and its record gone").atMost(Duration.ofSeconds(15))
+        .until(() -> pod("once") == null && !cluster.kubelet().hasRuntime(NAMESPACE, "once"));
+  }
+
+  @Test
+  void aFailingInitContainerFailsARunOncePodWithItsOwnOutputAsMessage() throws Exception {
+    kube.pods().inNamespace(NAMESPACE).resource(runOnce("doomed", shell("main", "echo main ran"),
+        shell("first", "echo output of the first"),
+        shell("second", "seq -f line-%g 1 100; echo second says boom; exit 3"))).create();
+    await("Failed").atMost(Duration.ofSeconds(30)).until(() -> "Failed".equals(phase("doomed")));
+    await("nothing runs after it").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> "Failed".equals(phase("doomed")) && starts("doomed").size() == 2);
+
+    PodStatus status = pod("doomed").getStatus();
+    assertThat(condition(status, "Initialized")).isEqualTo("False");
+    assertCompleted(status.getInitContainerStatuses().get(0));
+    var failed = status.getInitContainerStatuses().get(1).getState().getTerminated();
+    assertThat(failed.getExitCode()).isEqualTo(3);
+    assertThat(failed.getReason()).isEqualTo("Error");
+    assertThat(failed.getMessage()).as("the kubelet's tail: the last 80 lines of this container's output")
+        .startsWith("line-22\n").contains("second says boom").doesNotContain("output of the first");
+    assertThat(status.getInitContainerStatuses().get(1).getRestartCount()).isZero();
+    ContainerStatus main = status.getContainerStatuses().get(0);
+    assertThat(main.getState().getWaiting()).as("main container never started").isNotNull();
+    assertThat(main.getContainerID()).isNull();
+    assertThat(starts("doomed")).noneMatch(c -> c.contains("main ran"));
+  }
+
+  /** A pod with restartPolicy Never whose containers report their output on failure, as restore pods do. */
+  private static Pod runOnce(String name, Container main, Container... init) {
+    return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().withRestartPolicy("Never")
+        .withInitContainers(init).withContainers(main).withTerminationGracePeriodSeconds(1L).endSpec().build();
+  }
+
+  private static Container shell(String name, String script) {
+    return new ContainerBuilder().withName(name).withImage("busybox").withCommand("sh", "-c", script)
+        .withTerminationMessagePolicy("FallbackToLogsOnError").build();
+  }
+
+  private static void assertCompleted(ContainerStatus status) {
+    var terminated = status.getState().getTerminated();
+    assertThat(terminated).as(status.getName() + " terminated").isNotNull();
+    assertThat(terminated.getExitCode()).isZero();
+    assertThat(terminated.getReason()).isEqualTo("Completed");
+    assertThat(terminated.getMessage()).as("no message on success").isNull();
+    assertThat(terminated.getStartedAt()).isNotNull();
+    assertThat(terminated.getFinishedAt()).isNotNull();
+  }
+
+  private static String phase(String pod) {
+    Pod p = pod(pod);
+    return p == null || p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  private static String condition(PodStatus status, String type) {
+    return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow()
+        .getStatus();
+  }
+
+  /** The commands the kubelet started for the pod, in order, from the {@code ### start:} lines of its log. */
+  private static List<String> starts(String pod) throws IOException {
+    var log = cluster.kubelet().logFile(NAMESPACE, pod);
+    return !Files.exists(log) ? List.of() : Files.readAllLines(log).stream().filter(l -> l.startsWith("### start: "))
+        .map(l -> l.substring("### start: ".length())).toList();
   }
 
   @AfterEach

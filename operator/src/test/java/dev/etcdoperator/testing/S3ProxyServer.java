@@ -19,10 +19,17 @@ public final class S3ProxyServer implements AutoCloseable {
 
   private final S3Proxy proxy;
   private final S3Client admin;
+  private final String address;
 
   public S3ProxyServer() throws Exception {
+    this("127.0.0.1");
+  }
+
+  /** On a free port of {@code address} (a loopback address other than 127.0.0.1 for e2e pods to reach it). */
+  public S3ProxyServer(String address) throws Exception {
+    this.address = address;
     proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
-        .endpoint(URI.create("http://127.0.0.1:0"))
+        .endpoint(URI.create("http://" + address + ":0"))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
         // the AWS SDK sends headers S3Proxy does not know (checksum modes)
         .ignoreUnknownHeaders(true).build();
@@ -37,7 +44,7 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + proxy.getPort());
+    return URI.create("http://" + address + ":" + proxy.getPort());
   }
 
   public void createBucket(String bucket) {
