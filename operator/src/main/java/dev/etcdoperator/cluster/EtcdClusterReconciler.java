@@ -20,7 +20,6 @@ import dev.etcdoperator.resources.ClusterNames;
 import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
-import dev.etcdoperator.support.UpgradePath;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -183,14 +182,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         certificateProblem, membership, retainsClaims(cluster),
         tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore));
 
-    Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade = SpecProblems.runningVersion(cluster)
-        .flatMap(running -> blueprint.map(b -> Map.entry(running, b.version())))
-        .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue()) && noMemberRuns(cluster, v.getValue()));
     if (step instanceof ClusterStep.RestoreMembers restoreMembers) {
       memberRestores.start(cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()),
           restoreMembers);
     }
-    step = act(cluster, step, etcd, minorUpgrade);
+    step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version));
 
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
@@ -251,7 +247,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   }
 
   private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd,
-      Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade) {
+      Optional<EtcdVersion> target) {
     String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     try {
       switch (step) {
@@ -259,7 +255,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
           return membershipActions.perform(cluster, change, reached.client(), reached.observation());
         }
         case ClusterStep.RestartMember restart -> {
-          return memberRestarts.restart(cluster, restart, minorUpgrade);
+          return memberRestarts.restart(cluster, restart, target);
         }
         case ClusterStep.ApplyObjects apply -> {
           for (HasMetadata object : apply.objects()) {
@@ -335,13 +331,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       return membership.get().statefulSetReplicasForMembers();
     }
     return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
-  }
-
-  /** No member reports the target's minor version yet: the next restart is the first of a minor upgrade. */
-  private static boolean noMemberRuns(EtcdCluster cluster, EtcdVersion target) {
-    return Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
-        .map(m -> m.getVersion() == null ? Optional.<EtcdVersion>empty() : EtcdVersion.parse(m.getVersion()))
-        .flatMap(Optional::stream).noneMatch(v -> v.isMinor(target.major(), target.minor()));
   }
 
   private static boolean retainsClaims(EtcdCluster cluster) {

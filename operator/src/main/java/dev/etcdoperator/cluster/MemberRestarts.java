@@ -1,10 +1,13 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.UpgradePath;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -29,12 +32,12 @@ final class MemberRestarts {
   /**
    * Deletes the pod only if it is still the incarnation the plan was made for, so a retry never restarts twice.
    *
-   * @param minorUpgrade the versions, when this restart starts an upgrade to the next minor version: etcd cannot go
-   *     back from it, so a snapshot goes to the cluster's backup destination first, or, without one, a Warning says
-   *     that there is none
+   * @param target the version members run after the restart; when the restart starts an upgrade to the next minor
+   *     version, which etcd cannot go back from, a snapshot goes to the cluster's backup destination first, or,
+   *     without one, a Warning says that there is none
    */
-  ClusterStep restart(EtcdCluster cluster, ClusterStep.RestartMember restart,
-      Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade) {
+  ClusterStep restart(EtcdCluster cluster, ClusterStep.RestartMember restart, Optional<EtcdVersion> target) {
+    Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade = minorUpgrade(cluster, target);
     String ns = cluster.getMetadata().getNamespace();
     Pod live = client.pods().inNamespace(ns).withName(restart.member()).get();
     if (live == null || !restart.podUid().equals(live.getMetadata().getUid())) {
@@ -56,5 +59,18 @@ final class MemberRestarts {
     events.record(cluster, EventRecorder.Type.Normal, MEMBER_RESTARTED, restart.message());
     LOG.info("{}/{}: {}", ns, cluster.getMetadata().getName(), restart.message());
     return restart;
+  }
+
+  /** The running and target versions, when the next restart is the first of a minor upgrade. */
+  static Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade(EtcdCluster cluster, Optional<EtcdVersion> target) {
+    return SpecProblems.runningVersion(cluster).flatMap(running -> target.map(t -> Map.entry(running, t)))
+        .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue()) && noMemberRuns(cluster, v.getValue()));
+  }
+
+  /** No member reports the target's minor version yet: the next restart is the first of a minor upgrade. */
+  private static boolean noMemberRuns(EtcdCluster cluster, EtcdVersion target) {
+    return Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
+        .map(m -> m.getVersion() == null ? Optional.<EtcdVersion>empty() : EtcdVersion.parse(m.getVersion()))
+        .flatMap(Optional::stream).noneMatch(v -> v.isMinor(target.major(), target.minor()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.S3Bucket;
 import dev.etcdoperator.resources.BootstrapConfig;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -48,7 +50,7 @@ final class MemberRestores {
   }
 
   /** Each initial member's restore; the snapshot is looked up only while a member still has to start. */
-  RestoreFacts observe(EtcdCluster cluster, ClusterBlueprint blueprint, java.util.List<Pod> restorePods,
+  RestoreFacts observe(EtcdCluster cluster, ClusterBlueprint blueprint, List<Pod> restorePods,
       int members) {
     Map<String, Pod> byName = restorePods.stream()
         .collect(Collectors.toMap(p -> p.getMetadata().getName(), Function.identity(), (a, b) -> a));
@@ -67,7 +69,7 @@ final class MemberRestores {
     RestoreSource.Located source = step.source();
     Path dataDir = Path.of(EtcdFlags.DATA_DIR);
     RestoreCommand fetch = new RestoreCommand.Fetch(source.bucket().getBucket(), source.key(), source.sha256(),
-        Optional.ofNullable(source.bucket().getRegion()).orElse(dev.etcdoperator.api.v1alpha1.S3Bucket.DEFAULT_REGION),
+        Optional.ofNullable(source.bucket().getRegion()).orElse(S3Bucket.DEFAULT_REGION),
         Optional.ofNullable(source.bucket().getEndpoint()), Boolean.TRUE.equals(source.bucket().getForcePathStyle()),
         Path.of(RestorePodBuilder.SNAPSHOT_FILE), dataDir);
     RestoreCommand commit = new RestoreCommand.Commit(Path.of(RestorePodBuilder.RESTORED_DIR), dataDir,
@@ -85,7 +87,7 @@ final class MemberRestores {
   }
 
   /** The restore pods have done their work once the cluster has formed. */
-  void cleanUp(EtcdCluster cluster, java.util.List<Pod> restorePods) {
+  void cleanUp(EtcdCluster cluster, List<Pod> restorePods) {
     for (Pod pod : restorePods) {
       if (pod.getMetadata().getDeletionTimestamp() == null) {
         client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
