@@ -1,5 +1,6 @@
 package dev.etcdoperator.objectstore;
 
+import dev.etcdoperator.testing.RecordingRelay;
 import dev.etcdoperator.testing.S3ProxyServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +61,37 @@ class ObjectStoreTest {
       assertThat(store.incompleteUploads(BUCKET, "ns/c/1-other")).isEqualTo(1);
       other.abort();
       mine.abort();
+    }
+  }
+
+  /**
+   * S3Proxy stores objects unencrypted whatever it is asked, so what can be checked here is the request on the wire:
+   * the upload and the copy that writes the final metadata (which would otherwise drop the encryption) both ask for
+   * it, with the KMS key.
+   */
+  @Test
+  void encryptionIsAskedForByTheUploadAndByTheMetadataCopy() throws Exception {
+    ObjectStore.Encryption kms = new ObjectStore.Encryption(true, Optional.of("alias/etcd-backups"));
+    try (RecordingRelay relay = new RecordingRelay(s3.endpoint());
+        ObjectStore store = ObjectStore.connect(new ObjectStore.Settings("us-east-1", Optional.of(relay.endpoint()),
+            true, s3.settings(S3ProxyServer.ACCESS_KEY).credentials()))) {
+      MultipartUpload upload = store.upload(BUCKET, "sse.db", Map.of(), Optional.of(kms), ObjectStore.MIN_PART_SIZE);
+      upload.write("snapshot".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      upload.complete();
+      store.replaceMetadata(BUCKET, "sse.db", 8, Map.of("sha256", "abc"), Optional.of(kms));
+
+      assertThat(relay.requests()).filteredOn(r -> r.method().equals("POST") && r.target().endsWith("?uploads"))
+          .singleElement().satisfies(RecordingRelayAssertions::asksForKms);
+      assertThat(relay.requests()).filteredOn(r -> r.headers().containsKey("x-amz-copy-source"))
+          .singleElement().satisfies(RecordingRelayAssertions::asksForKms);
+    }
+  }
+
+  /** What an encrypted write carries. */
+  private static final class RecordingRelayAssertions {
+    static void asksForKms(RecordingRelay.Request request) {
+      assertThat(request.headers()).containsEntry("x-amz-server-side-encryption", "aws:kms")
+          .containsEntry("x-amz-server-side-encryption-aws-kms-key-id", "alias/etcd-backups");
     }
   }
 
