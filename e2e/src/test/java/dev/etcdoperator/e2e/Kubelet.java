@@ -314,7 +314,12 @@ final class Kubelet implements StandIn {
                 .stream().filter(f -> !f.equals(GRACEFUL_DELETION_FINALIZER)).toList());
             return p;
           });
-          client.pods().inNamespace(runtime.namespace).withName(runtime.name).withGracePeriod(0).delete();
+          // Only this incarnation: once its finalizer is gone the API server may already have removed it, and a
+          // StatefulSet may have created the next pod of the same name, which a delete by name would hit.
+          Pod after = client.pods().inNamespace(runtime.namespace).withName(runtime.name).get();
+          if (after != null && runtime.uid.equals(after.getMetadata().getUid())) {
+            client.pods().inNamespace(runtime.namespace).resource(after).withGracePeriod(0).delete();
+          }
         }
       } catch (KubernetesClientException ignored) {
         // already gone

@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,11 +183,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         certificateProblem, membership, retainsClaims(cluster),
         tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore));
 
-    if (step instanceof ClusterStep.RestoreMembers restoreMembers) {
-      memberRestores.start(cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()),
-          restoreMembers);
-    }
-    step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version));
+    step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), restoreMembers -> memberRestores.start(
+        cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()), restoreMembers));
 
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
@@ -246,8 +244,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     };
   }
 
-  private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd,
-      Optional<EtcdVersion> target) {
+  private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd, Optional<EtcdVersion> target,
+      Consumer<ClusterStep.RestoreMembers> startRestore) {
     String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     try {
       switch (step) {
@@ -264,6 +262,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
           LOG.info("{}: applied {}", where,
               apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
         }
+        case ClusterStep.RestoreMembers restore -> startRestore.accept(restore);
         case ClusterStep.ExpandStorage grow -> {
           new StorageExpansion(client).expand(cluster, grow.size());
           LOG.info("{}: expanded member volumes to {}", where, grow.size());
