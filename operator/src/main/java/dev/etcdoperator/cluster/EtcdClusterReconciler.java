@@ -158,7 +158,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     // A restore comes before the StatefulSet: its members must not start until every one holds the snapshot.
     Optional<RestoreFacts> restore = effective.filter(b -> MemberRestores.requested(cluster) && !formed
         && statefulSet.isEmpty()).map(b -> memberRestores.observe(cluster, b, restorePods, members));
-    if (formed && !restorePods.isEmpty()) {
+    if (formed && !restorePods.isEmpty() && !isPaused(cluster)) {
       memberRestores.cleanUp(cluster, restorePods);
     }
 
