@@ -1,14 +1,10 @@
 package dev.etcdoperator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** How {@link ContainerProcess#containerCommand} maps the commands of member and restore pods to this machine. */
@@ -30,15 +26,6 @@ class ContainerCommandTest {
     assertThat(ContainerProcess.containerCommand(List.of("/usr/local/bin/etcd"), List.of("--name=c-0"),
         "gcr.io/etcd-development/etcd:v3.4.23", MOUNTS, "127.0.0.9"))
         .containsExactly(ContainerProcess.which("etcd"), "--name=c-0");
-  }
-
-  @Test
-  void etcdutlMustBeOnPath() {
-    assumeTrue(Stream.of(System.getenv("PATH").split(":")).noneMatch(d -> Files.exists(Path.of(d, "etcdutl"))),
-        "etcdutl is installed here");
-    assertThatThrownBy(() -> ContainerProcess.containerCommand(List.of("/usr/local/bin/etcdutl", "snapshot"),
-        List.of(), "gcr.io/etcd-development/etcd:v3.5.17", MOUNTS, "127.0.0.9"))
-        .hasMessageContaining("etcdutl not found on PATH");
   }
 
   @Test
