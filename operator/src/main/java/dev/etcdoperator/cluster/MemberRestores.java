@@ -78,7 +78,8 @@ final class MemberRestores {
     for (int ordinal : step.ordinals()) {
       createUnlessExists(MemberClaimBuilder.build(blueprint, ordinal));
       createUnlessExists(RestorePodBuilder.build(blueprint, new RestorePodBuilder.Inputs(ordinal, operatorImage,
-          fetch.toArgs(), commit.toArgs(), secret, bootstrap)));
+          fetch.toArgs(), commit.toArgs(), secret,
+          Optional.ofNullable(cluster.getSpec().getBootstrap().getRestore().getServiceAccountName()), bootstrap)));
     }
     events.record(cluster, EventRecorder.Type.Normal, RESTORE_STARTED, "restoring " + source.location()
         + " onto members " + step.ordinals());

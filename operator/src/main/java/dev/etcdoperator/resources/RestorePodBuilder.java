@@ -45,15 +45,17 @@ public final class RestorePodBuilder {
    * @param fetchArgs arguments of the operator image's fetch step (after {@code java -jar etcd-operator.jar})
    * @param commitArgs arguments of its commit step
    * @param credentialsSecret the Secret with the S3 keys; without it the default AWS credential chain applies
+   * @param serviceAccount the account the pod runs as (an AWS identity for that chain)
    * @param bootstrap the cluster's bootstrap values, which the restored member list and token must equal
    */
   public record Inputs(int ordinal, String operatorImage, List<String> fetchArgs, List<String> commitArgs,
-      Optional<String> credentialsSecret, BootstrapConfig bootstrap) {
+      Optional<String> credentialsSecret, Optional<String> serviceAccount, BootstrapConfig bootstrap) {
     public Inputs {
       Objects.requireNonNull(operatorImage, "operatorImage");
       fetchArgs = List.copyOf(fetchArgs);
       commitArgs = List.copyOf(commitArgs);
       Objects.requireNonNull(credentialsSecret, "credentialsSecret");
+      Objects.requireNonNull(serviceAccount, "serviceAccount");
       Objects.requireNonNull(bootstrap, "bootstrap");
     }
   }
@@ -83,6 +85,9 @@ public final class RestorePodBuilder {
                 .withClaimName(MemberClaimBuilder.claimName(names, in.ordinal())).endPersistentVolumeClaim().build(),
             new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build())
         .withEnableServiceLinks(false)
+        // The account only lends its cloud identity (the IRSA webhook projects its own token); the pod never talks
+        // to the Kubernetes API, so no API token is mounted.
+        .withServiceAccountName(in.serviceAccount().orElse(null))
         .withAutomountServiceAccountToken(false)
         .withSecurityContext(MemberStatefulSetBuilder.podSecurityContext())
         // The claim is bound where this pod runs (local volumes, WaitForFirstConsumer), so the member later runs

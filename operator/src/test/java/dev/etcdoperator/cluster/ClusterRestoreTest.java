@@ -80,13 +80,15 @@ class ClusterRestoreTest {
 
   @Test
   void everyInitialMemberRestoresTheSnapshotBeforeTheStatefulSetExistsAndThePodsGoOnceFormed(@TempDir Path dir) {
-    createRestoring("restored", s -> s.setKey(KEY));
+    createRestoring("restored", s -> s.setKey(KEY), "snapshot-reader");
     await().atMost(WAIT).until(() -> restorePods("restored").size() == 3);
     ConfigMap config = env.get(ConfigMap.class, "restored-config");
     for (int ordinal = 0; ordinal < 3; ordinal++) {
       int i = ordinal;
       Pod pod = env.get(Pod.class, "restored-restore-" + i);
       assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+      assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("snapshot-reader");
+      assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
       assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
           .isEqualTo("data-restored-" + i));
       assertThat(env.get(PersistentVolumeClaim.class, "data-restored-" + i)).as("claim of member %d", i).isNotNull();
@@ -182,6 +184,10 @@ class ClusterRestoreTest {
   }
 
   private static void createRestoring(String name, Consumer<S3SnapshotLocation> location) {
+    createRestoring(name, location, null);
+  }
+
+  private static void createRestoring(String name, Consumer<S3SnapshotLocation> location, String serviceAccount) {
     env.create(name, c -> {
       c.getSpec().setTls(tls(TlsSpec.Mode.Disabled));
       S3SnapshotLocation s3Location = new S3SnapshotLocation();
@@ -192,6 +198,7 @@ class ClusterRestoreTest {
       location.accept(s3Location);
       RestoreSpec restore = new RestoreSpec();
       restore.setS3(s3Location);
+      restore.setServiceAccountName(serviceAccount);
       c.getSpec().setBootstrap(bootstrap(restore));
     });
   }

@@ -18,6 +18,20 @@ public class RestoreSpec {
   @JsonPropertyDescription("A snapshot object in S3 (e.g. from another namespace or another Kubernetes cluster).")
   private S3SnapshotLocation s3;
 
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription("Service account the restore pods run as, e.g. one bound to an IAM role (IRSA, EKS Pod "
+      + "Identity) that may read the bucket when no credentials Secret is named. Without it they run with the "
+      + "namespace's default account. No Kubernetes API token is mounted either way.")
+  private String serviceAccountName;
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
+  }
+
   public String getBackupName() {
     return backupName;
   }
