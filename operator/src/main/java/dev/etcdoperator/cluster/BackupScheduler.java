@@ -47,8 +47,8 @@ final class BackupScheduler {
   }
 
   /** The schedule's status, and BackupReady once a scheduled backup has finished. */
-  static void report(ScheduledBackups.Plan plan, EtcdCluster cluster, EtcdClusterStatus previous,
-      EtcdClusterStatus status, Clock clock) {
+  void report(ScheduledBackups.Plan plan, EtcdCluster cluster, EtcdClusterStatus previous,
+      EtcdClusterStatus status) {
     status.setBackup(plan.status());
     plan.readiness().ifPresent(r -> {
       List<Condition> conditions = new ArrayList<>(status.getConditions());

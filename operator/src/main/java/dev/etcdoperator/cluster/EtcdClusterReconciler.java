@@ -195,7 +195,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()
         ? backupScheduler.run(cluster, context.getSecondaryResources(EtcdBackup.class).stream().toList())
         : Optional.empty();
-    schedule.ifPresent(p -> BackupScheduler.report(p, cluster, previous, status, clock));
+    schedule.ifPresent(p -> backupScheduler.report(p, cluster, previous, status));
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,

@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.restore.RestoreStep;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ sealed interface MemberRestore {
         .or(() -> Optional.ofNullable(pod.getStatus().getReason())).orElse("no reason given");
   }
 
-  /** Our steps end with "restore: <why>" after the log prefix; other tools' last line is kept whole. */
+  /** Our steps' last line carries {@link RestoreStep#FAILURE_MARK} and why; another tool's is kept whole. */
   private static Optional<String> lastLine(String message) {
     if (message == null) {
       return Optional.empty();
@@ -58,8 +59,8 @@ sealed interface MemberRestore {
       return Optional.empty();
     }
     String last = lines.get(lines.size() - 1);
-    int ours = last.indexOf(" restore: ");
-    String text = ours >= 0 ? last.substring(ours + " restore: ".length()) : last;
+    int ours = last.indexOf(RestoreStep.FAILURE_MARK);
+    String text = ours >= 0 ? last.substring(ours + RestoreStep.FAILURE_MARK.length()) : last;
     return Optional.of(text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "..." : text);
   }
 }

@@ -59,8 +59,8 @@ final class MemberRestores {
       states.put(ordinal, MemberRestore.of(Optional.ofNullable(
           byName.get(RestorePodBuilder.podName(blueprint.names(), ordinal)))));
     }
-    boolean lookUp = states.values().stream().anyMatch(s -> s instanceof MemberRestore.NotStarted);
-    return RestoreFacts.of(states, lookUp ? Optional.of(sources.resolve(cluster)) : Optional.empty());
+    boolean lookUp = states.containsValue(new MemberRestore.NotStarted());
+    return new RestoreFacts(states, lookUp ? Optional.of(sources.resolve(cluster)) : Optional.empty());
   }
 
   /** The claim first (the pod mounts it), then the pod; what exists already is left as it is. */

@@ -12,6 +12,7 @@ import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.objectstore.ObjectStoreException;
 import dev.etcdoperator.objectstore.SnapshotMetadata;
 import dev.etcdoperator.support.ConditionSet;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ final class RestoreSources {
       return new RestoreSource.Unusable("EtcdBackup " + name + " does not exist in namespace " + namespace);
     }
     EtcdBackupStatus status = backup.getStatus();
-    List<io.fabric8.kubernetes.api.model.Condition> conditions = status == null ? List.of() : status.getConditions();
+    List<Condition> conditions = status == null ? List.of() : status.getConditions();
     if (ConditionSet.isTrue(conditions, EtcdBackupConditions.FAILED)) {
       return new RestoreSource.Unusable("EtcdBackup " + name + " failed: " + ConditionSet.find(conditions,
           EtcdBackupConditions.FAILED).map(c -> c.getMessage()).orElse("no message"));

@@ -95,7 +95,7 @@ public final class MemberStatefulSetBuilder {
         .withAutomountServiceAccountToken(false)
         .withTerminationGracePeriodSeconds(30L)
         .withSecurityContext(podSecurityContext())
-        .withAffinity(pod.affinity().orElseGet(() -> defaultAffinity(blueprint)))
+        .withAffinity(pod.affinity().orElseGet(() -> spreadOverNodes(blueprint.labels().selector())))
         .withTolerations(pod.tolerations().isEmpty() ? null : pod.tolerations())
         .withNodeSelector(pod.nodeSelector().isEmpty() ? null : pod.nodeSelector())
         .withTopologySpreadConstraints(
@@ -169,15 +169,18 @@ public final class MemberStatefulSetBuilder {
         .build();
   }
 
-  /** Soft spreading across nodes: losing one node should cost at most one member, yet small clusters still schedule. */
-  static Affinity defaultAffinity(ClusterBlueprint blueprint) {
+  /**
+   * Soft spreading of the pods with these labels across nodes: losing one node should cost at most one member, yet
+   * small clusters still schedule.
+   */
+  static Affinity spreadOverNodes(Map<String, String> labels) {
     return new AffinityBuilder()
         .withNewPodAntiAffinity()
         .addNewPreferredDuringSchedulingIgnoredDuringExecution()
         .withWeight(100)
         .withNewPodAffinityTerm()
         .withNewLabelSelector()
-        .withMatchLabels(blueprint.labels().selector())
+        .withMatchLabels(labels)
         .endLabelSelector()
         .withTopologyKey(HOSTNAME_TOPOLOGY_KEY)
         .endPodAffinityTerm()

@@ -1,7 +1,6 @@
 package dev.etcdoperator.resources;
 
 import dev.etcdoperator.api.v1alpha1.S3Bucket;
-import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -92,11 +91,7 @@ public final class RestorePodBuilder {
         .withSecurityContext(MemberStatefulSetBuilder.podSecurityContext())
         // The claim is bound where this pod runs (local volumes, WaitForFirstConsumer), so the member later runs
         // there too: place restore pods as the members would be placed, spread apart from each other.
-        .withAffinity(pod.affinity().orElseGet(() -> new AffinityBuilder().withNewPodAntiAffinity()
-            .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(100).withNewPodAffinityTerm()
-            .withNewLabelSelector().withMatchLabels(labels(blueprint)).endLabelSelector()
-            .withTopologyKey(MemberStatefulSetBuilder.HOSTNAME_TOPOLOGY_KEY).endPodAffinityTerm()
-            .endPreferredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().build()))
+        .withAffinity(pod.affinity().orElseGet(() -> MemberStatefulSetBuilder.spreadOverNodes(labels(blueprint))))
         .withTolerations(pod.tolerations().isEmpty() ? null : pod.tolerations())
         .withNodeSelector(pod.nodeSelector().isEmpty() ? null : pod.nodeSelector())
         .withPriorityClassName(pod.priorityClassName().orElse(null))

@@ -65,11 +65,6 @@ public sealed interface RestoreCommand {
     }
   }
 
-  /** Whether {@code args} ask for a restore step rather than the operator. */
-  static boolean isRestoreStep(String[] args) {
-    return args.length > 0 && (args[0].equals(FETCH) || args[0].equals(COMMIT));
-  }
-
   /** @throws IllegalArgumentException naming the unknown, missing or repeated argument */
   static RestoreCommand parse(List<String> args) {
     if (args.isEmpty()) {

@@ -22,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * termination message (FallbackToLogsOnError) carries to the operator and into the cluster's condition.
  */
 public final class RestoreStep {
+  /** Why a step failed follows this on its last log line, which the operator reads from the termination message. */
+  public static final String FAILURE_MARK = "restore failed: ";
   private static final Logger LOG = LoggerFactory.getLogger(RestoreStep.class);
 
   private RestoreStep() {}
 
   /** Whether the entry point was asked for a restore step instead of the operator. */
   public static boolean isRestoreStep(String[] args) {
-    return RestoreCommand.isRestoreStep(args);
+    return args.length > 0 && (args[0].equals(RestoreCommand.FETCH) || args[0].equals(RestoreCommand.COMMIT));
   }
 
   /** Runs the step the arguments name; returns the process exit code. */
@@ -40,7 +42,7 @@ public final class RestoreStep {
       }
       return 0;
     } catch (RestoreRefused | ObjectStoreException | IllegalArgumentException | UncheckedIOException e) {
-      LOG.error("restore: {}", e.getMessage());
+      LOG.error(FAILURE_MARK + "{}", e.getMessage());
       return 1;
     }
   }

@@ -17,6 +17,7 @@ import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.objectstore.SnapshotMetadata;
 import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.resources.RestorePodBuilder;
+import dev.etcdoperator.restore.RestoreStep;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import dev.etcdoperator.testing.S3ProxyServer;
@@ -154,7 +155,7 @@ class ClusterRestoreTest {
     String why = "snapshot s3://" + BUCKET + "/" + KEY + " is corrupt: its SHA-256 is 00, expected " + sha256;
     finish("corrupt", 0, 0, "");
     finish("corrupt", 1, 1, "2026-11-21T12:00:00.000+0000 INFO RestoreStep - restore: downloading\n"
-        + "2026-11-21T12:00:01.000+0000 ERROR RestoreStep - restore: " + why + "\n");
+        + "2026-11-21T12:00:01.000+0000 ERROR RestoreStep - " + RestoreStep.FAILURE_MARK + why + "\n");
     finish("corrupt", 2, 0, "");
     await().atMost(WAIT).until(() -> progressing("corrupt").filter(c -> c.getMessage()
         .equals("restore of member 1 failed: step fetch failed: " + why

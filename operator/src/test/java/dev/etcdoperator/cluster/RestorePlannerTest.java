@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.S3Bucket;
+import dev.etcdoperator.restore.RestoreStep;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -51,7 +52,8 @@ class RestorePlannerTest {
   @Test
   void aFailedPodIsReadForTheFirstFailingStepAndItsLastLine() {
     Pod ours = failed(List.of(terminated("fetch", 1, "2026-11-21T12:00:00Z INFO RestoreStep - restore: downloading\n"
-        + "2026-11-21T12:00:01Z ERROR RestoreStep - restore: snapshot s3://b/k is corrupt\n")), List.of());
+        + "2026-11-21T12:00:01Z ERROR RestoreStep - " + RestoreStep.FAILURE_MARK + "snapshot s3://b/k is corrupt\n")),
+        List.of());
     assertThat(MemberRestore.of(Optional.of(ours)))
         .isEqualTo(new MemberRestore.Failed("step fetch failed: snapshot s3://b/k is corrupt"));
     Pod etcdctl = failed(List.of(terminated("fetch", 0, ""), terminated("restore", 1,
@@ -70,7 +72,7 @@ class RestorePlannerTest {
   }
 
   private static Optional<ClusterStep> plan(Map<Integer, MemberRestore> members, RestoreSource source) {
-    return RestorePlanner.plan(RestoreFacts.of(members, Optional.ofNullable(source)));
+    return RestorePlanner.plan(new RestoreFacts(members, Optional.ofNullable(source)));
   }
 
   private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(String name, int exitCode,

@@ -1,7 +1,12 @@
 package dev.etcdoperator.testing;
 
 import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.api.v1alpha1.S3Bucket;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
@@ -9,6 +14,7 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -62,24 +68,24 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   public void put(String bucket, String key, byte[] content) {
-    put(bucket, key, content, java.util.Map.of());
+    put(bucket, key, content, Map.of());
   }
 
   /** An object with user metadata (x-amz-meta-*), as EtcdBackup writes snapshots. */
-  public void put(String bucket, String key, byte[] content, java.util.Map<String, String> metadata) {
+  public void put(String bucket, String key, byte[] content, Map<String, String> metadata) {
     admin.putObject(b -> b.bucket(bucket).key(key).metadata(metadata),
-        software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+        RequestBody.fromBytes(content));
   }
 
   /** A Secret with this server's keys, as a credentialsSecretRef names it. */
-  public static io.fabric8.kubernetes.api.model.Secret credentialsSecret(String name) {
-    return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name).endMetadata()
-        .addToStringData(dev.etcdoperator.api.v1alpha1.S3Bucket.ACCESS_KEY_ID, ACCESS_KEY)
-        .addToStringData(dev.etcdoperator.api.v1alpha1.S3Bucket.SECRET_ACCESS_KEY, SECRET_KEY).build();
+  public static Secret credentialsSecret(String name) {
+    return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .addToStringData(S3Bucket.ACCESS_KEY_ID, ACCESS_KEY)
+        .addToStringData(S3Bucket.SECRET_ACCESS_KEY, SECRET_KEY).build();
   }
 
   /** Keys of the complete objects under {@code prefix}. */
-  public java.util.List<String> keys(String bucket, String prefix) {
+  public List<String> keys(String bucket, String prefix) {
     return admin.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
         .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
   }
