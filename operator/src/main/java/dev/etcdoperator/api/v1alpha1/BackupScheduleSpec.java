@@ -5,11 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** Scheduled backups of a cluster: each run creates an EtcdBackup; retention deletes old ones with their snapshots. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BackupScheduleSpec {
   @Required
+  @Size(max = SchemaLimits.CRON_SCHEDULE)
   @JsonPropertyDescription("When to back up: a cron expression in five fields (minute hour day-of-month month "
       + "day-of-week), in UTC, e.g. \"0 3 * * *\" for 03:00 every day. After operator downtime a missed run "
       + "happens once.")

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
@@ -26,6 +27,7 @@ public class EtcdClusterSpec {
   private Integer replicas = DEFAULT_REPLICAS;
 
   @Pattern("^\\d+\\.\\d+\\.\\d+$")
+  @Size(max = SchemaLimits.VERSION)
   // Transition rules in core CEL only (startsWith), over the minors this operator runs; the operator checks the
   // same against the version the members actually run (and the patch level a minor upgrade needs).
   @ValidationRule(value = "!(oldSelf.startsWith('3.6.') && !self.startsWith('3.6.')) "
@@ -37,6 +39,7 @@ public class EtcdClusterSpec {
       + "roll out one member at a time; a minor version may only go up, one at a time.")
   private String version;
 
+  @Size(max = SchemaLimits.IMAGE)
   @JsonPropertyDescription("Full container image override (e.g. a mirror). Must run the etcd version in spec.version.")
   private String image;
 

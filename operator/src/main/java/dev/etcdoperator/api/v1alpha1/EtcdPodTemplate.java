@@ -2,6 +2,7 @@ package dev.etcdoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -15,9 +16,11 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EtcdPodTemplate {
+  @Size(max = SchemaLimits.MAP_ENTRIES)
   @JsonPropertyDescription("Extra labels on member pods (the operator's own labels win on conflict).")
   private Map<String, String> labels;
 
+  @Size(max = SchemaLimits.MAP_ENTRIES)
   @JsonPropertyDescription("Extra annotations on member pods.")
   private Map<String, String> annotations;
 
@@ -27,12 +30,16 @@ public class EtcdPodTemplate {
   @JsonPropertyDescription("Replaces the default soft anti-affinity across nodes.")
   private Affinity affinity;
 
+  @Size(max = SchemaLimits.TOLERATIONS)
   private List<Toleration> tolerations;
 
+  @Size(max = SchemaLimits.MAP_ENTRIES)
   private Map<String, String> nodeSelector;
 
+  @Size(max = SchemaLimits.TOPOLOGY_SPREAD_CONSTRAINTS)
   private List<TopologySpreadConstraint> topologySpreadConstraints;
 
+  @Size(max = SchemaLimits.OBJECT_NAME)
   private String priorityClassName;
 
   public Map<String, String> getLabels() {

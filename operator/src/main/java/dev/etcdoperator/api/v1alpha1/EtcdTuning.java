@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -46,12 +47,14 @@ public class EtcdTuning {
   private AutoCompactionMode autoCompactionMode;
 
   @Pattern("^[0-9]+(h|m|s)?$")
+  @Size(max = SchemaLimits.KEYWORD)
   @JsonPropertyDescription("Auto-compaction retention, e.g. 1h (periodic) or 10000 (revision).")
   private String autoCompactionRetention;
 
   @JsonPropertyDescription("etcd log level.")
   private LogLevel logLevel;
 
+  @Size(max = SchemaLimits.EXTRA_ARGS)
   @ValidationRule(value = "self.all(k, !(k in " + ManagedEtcdFlags.CEL_LIST + "))",
       message = "extraArgs may not set flags the operator manages (membership, URLs, TLS, data dir, logging, and the"
           + " typed fields of spec.etcd)")

@@ -3,6 +3,7 @@ package dev.etcdoperator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The snapshot a new cluster starts from: a completed EtcdBackup, or an object in S3. */
@@ -11,6 +12,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "restore needs exactly one of backupName and s3")
 public class RestoreSpec {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = SchemaLimits.OBJECT_NAME)
   @JsonPropertyDescription("A completed EtcdBackup in this namespace; its location, SHA-256 and destination "
       + "(bucket, endpoint, credentials) are used.")
   private String backupName;
@@ -19,6 +21,7 @@ public class RestoreSpec {
   private S3SnapshotLocation s3;
 
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = SchemaLimits.OBJECT_NAME)
   @JsonPropertyDescription("Service account the restore pods run as, e.g. one bound to an IAM role (IRSA, EKS Pod "
       + "Identity) that may read the bucket when no credentials Secret is named. Without it they run with the "
       + "namespace's default account. No Kubernetes API token is mounted either way.")

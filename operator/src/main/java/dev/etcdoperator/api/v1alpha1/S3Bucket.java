@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** An S3 bucket and how to reach it: what backup destinations and restore sources have in common. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -17,14 +18,17 @@ public class S3Bucket {
 
   @Required
   @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+  @Size(max = SchemaLimits.BUCKET_NAME)
   @JsonPropertyDescription("Bucket name.")
   private String bucket;
 
   @Default(DEFAULT_REGION)
+  @Size(max = SchemaLimits.REGION)
   @JsonPropertyDescription("Region of the bucket (us-east-1 by default; S3-compatible stores usually accept any).")
   private String region = DEFAULT_REGION;
 
   @Pattern("^https?://[^\\s/]+(/.*)?$")
+  @Size(max = SchemaLimits.URL)
   @JsonPropertyDescription("Endpoint of an S3-compatible store, e.g. https://minio.storage.svc:9000. Empty for AWS.")
   private String endpoint;
 
@@ -82,6 +86,7 @@ public class S3Bucket {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class SecretReference {
     @Required
+    @Size(max = SchemaLimits.OBJECT_NAME)
     @JsonPropertyDescription("Name of the Secret.")
     private String name;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where backups go: a bucket, a key prefix, and the encryption of the objects. */
@@ -11,6 +12,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class S3Destination extends S3Bucket {
 
   @Pattern("^[^/].*[^/]$|^[^/]$")
+  @Size(max = SchemaLimits.KEY_PREFIX)
   @JsonPropertyDescription("Key prefix, without leading or trailing slash; objects go under "
       + "<prefix>/<namespace>/<cluster>/.")
   private String prefix;
@@ -45,6 +47,7 @@ public class S3Destination extends S3Bucket {
     @JsonPropertyDescription("AES256 (keys managed by S3) or KMS.")
     private Type type;
 
+    @Size(max = SchemaLimits.KMS_KEY_ID)
     @JsonPropertyDescription("KMS key ID or ARN; without it S3 uses the account's default KMS key.")
     private String kmsKeyID;
 

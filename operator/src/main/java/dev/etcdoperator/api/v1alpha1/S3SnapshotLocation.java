@@ -4,16 +4,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One snapshot object in a bucket, with the SHA-256 it must have. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3SnapshotLocation extends S3Bucket {
   @Required
   @Pattern("^[^/].*$")
+  @Size(max = SchemaLimits.OBJECT_KEY)
   @JsonPropertyDescription("Key of the snapshot object, without leading slash.")
   private String key;
 
   @Pattern("^[0-9a-f]{64}$")
+  @Size(max = SchemaLimits.SHA256_HEX)
   @JsonPropertyDescription("SHA-256 of the snapshot (64 lowercase hex digits). Optional when the object carries "
       + "the sha256 metadata EtcdBackup writes; a snapshot with neither is refused.")
   private String sha256;

@@ -3,6 +3,7 @@ package dev.etcdoperator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,11 +20,13 @@ public class StorageSpec {
   static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
 
   @Pattern(QUANTITY)
+  @Size(max = SchemaLimits.QUANTITY)
   @ValidationRule(value = "quantity(self).compareTo(quantity(oldSelf)) >= 0",
       message = "storage.size can only grow")
   @JsonPropertyDescription("Size of each member's persistent volume, e.g. 8Gi. Grow-only.")
   private String size;
 
+  @Size(max = SchemaLimits.OBJECT_NAME)
   @ValidationRule(value = "self == oldSelf", message = "storage.storageClassName is immutable")
   @JsonPropertyDescription("Storage class of the members' persistent volumes. Immutable.")
   private String storageClassName;
@@ -77,10 +80,12 @@ public class StorageSpec {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class EmptyDirStorage {
     @Pattern(QUANTITY)
+    @Size(max = SchemaLimits.QUANTITY)
     @JsonPropertyDescription("Optional size limit of the emptyDir.")
     private String sizeLimit;
 
     @Pattern("^(Memory)?$")
+    @Size(max = SchemaLimits.KEYWORD)
     @JsonPropertyDescription("\"Memory\" for a tmpfs; empty for the node's disk.")
     private String medium;
 

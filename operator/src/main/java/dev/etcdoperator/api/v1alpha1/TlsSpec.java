@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ public class TlsSpec {
 
   @Default("ECDSA-P256")
   @io.fabric8.generator.annotation.Pattern("^(ECDSA-P256|RSA-2048|RSA-3072|RSA-4096)$")
+  @Size(max = SchemaLimits.KEYWORD)
   @JsonPropertyDescription("Key algorithm of issued keys: ECDSA-P256, RSA-2048, RSA-3072 or RSA-4096.")
   private String keyAlgorithm = "ECDSA-P256";
 
@@ -47,8 +49,9 @@ public class TlsSpec {
   @JsonPropertyDescription("Renew a certificate when less than this share of its lifetime remains (default 33).")
   private Integer renewWhenRemainingPercent;
 
-  @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))",
-      message = "tls.clientCertificates names must be unique")
+  // Names are unique by list-map semantics (x-kubernetes-list-type: map, keyed by name), which the API server
+  // checks in linear time; the CRD generation adds them (the generator has no annotation for it).
+  @Size(max = SchemaLimits.CLIENT_CERTIFICATES)
   @JsonPropertyDescription("Client certificates for applications: one Secret <cluster>-client-<name> each, with "
       + "tls.crt, tls.key and ca.crt; the certificate's common name is the entry's name.")
   private List<ClientCertificate> clientCertificates = new ArrayList<>();
@@ -117,6 +120,7 @@ public class TlsSpec {
   public static class ClientCertificate {
     @io.fabric8.generator.annotation.Required
     @io.fabric8.generator.annotation.Pattern("^[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?$")
+    @Size(max = SchemaLimits.CLIENT_CERTIFICATE_NAME)
     @JsonPropertyDescription("Name of the application; the certificate's common name and part of the Secret name.")
     private String name;
 
@@ -133,14 +137,17 @@ public class TlsSpec {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ExternalTls {
     @io.fabric8.generator.annotation.Required
+    @Size(max = SchemaLimits.OBJECT_NAME)
     @JsonPropertyDescription("Secret with the members' server certificate (serverAuth and clientAuth).")
     private String serverSecretName;
 
     @io.fabric8.generator.annotation.Required
+    @Size(max = SchemaLimits.OBJECT_NAME)
     @JsonPropertyDescription("Secret with the members' peer certificate (serverAuth and clientAuth).")
     private String peerSecretName;
 
     @io.fabric8.generator.annotation.Required
+    @Size(max = SchemaLimits.OBJECT_NAME)
     @JsonPropertyDescription("Secret with the client certificate the operator uses (clientAuth).")
     private String operatorClientSecretName;
 

@@ -40,6 +40,7 @@ class CustomResourceDefinitionTest {
         .withPostProcessor(new CRDPostProcessor() {
           @Override
           public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+            CrdSchemaBounds.apply((CustomResourceDefinition) crd);
             return keepDeclaredColumnOrder(crd);
           }
         })
@@ -96,6 +97,31 @@ class CustomResourceDefinitionTest {
     assertThat(s3.getProperties().get("serverSideEncryption").getProperties().get("type").getEnum())
         .extracting(Object::toString).containsExactly("\"AES256\"", "\"KMS\"");
     assertThat(backupCrd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
+  }
+
+  /** docs/api-reference.md lists the size limits of both CRDs, generated from them between marker comments. */
+  @Test
+  void apiReferenceListsEverySizeLimit() throws IOException {
+    Path reference = committedDir().resolveSibling("docs").resolve("api-reference.md");
+    String document = Files.readString(reference);
+    String generated = limitsSection(limitsSection(document, "EtcdCluster", ApiLimitsTable.of(crd)), "EtcdBackup",
+        ApiLimitsTable.of(backupCrd));
+    if (Boolean.getBoolean("crds.update")) {
+      Files.writeString(reference, generated);
+      document = generated;
+    }
+    assertThat(document).as("the limits in docs/api-reference.md are stale: regenerate them like crds/ (see above)")
+        .isEqualTo(generated);
+  }
+
+  private static String limitsSection(String document, String kind, String table) {
+    String begin = "<!-- limits of " + kind + ": generated from crds/ by CustomResourceDefinitionTest -->\n";
+    String end = "<!-- end of limits of " + kind + " -->";
+    int from = document.indexOf(begin);
+    int to = document.indexOf(end);
+    assertThat(from).as("docs/api-reference.md has the marker %s", begin.strip()).isNotNegative();
+    assertThat(to).as("docs/api-reference.md has the marker %s", end).isGreaterThan(from);
+    return document.substring(0, from + begin.length()) + table + document.substring(to);
   }
 
   @Test
@@ -156,6 +182,15 @@ class CustomResourceDefinitionTest {
     String rule = rules(extraArgs).get(0);
     assertThat(ManagedEtcdFlags.NAMES).contains("initial-cluster-state", "data-dir", "name", "listen-client-urls");
     ManagedEtcdFlags.NAMES.forEach(flag -> assertThat(rule).contains("'" + flag + "'"));
+  }
+
+  @Test
+  void clientCertificateNamesAreUniqueByListMapSemantics() {
+    JSONSchemaProps list = spec().getProperties().get("tls").getProperties().get("clientCertificates");
+    assertThat(list.getXKubernetesListType()).isEqualTo("map");
+    assertThat(list.getXKubernetesListMapKeys()).containsExactly("name");
+    assertThat(list.getItems().getSchema().getRequired()).contains("name");
+    assertThat(list.getXKubernetesValidations()).as("no quadratic uniqueness rule").isNullOrEmpty();
   }
 
   @Test
