@@ -5,7 +5,7 @@ import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
-import dev.etcdoperator.cluster.FaultPoints;
+import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Layers point one way (GUIDE §1): every import of one of our packages goes to a lower layer, so there are no
- * cycles, nothing imports upwards, and the reconcilers do not lean on each other.
+ * cycles, nothing imports upwards, and the reconcilers do not lean on each other. Inside {@code cluster}, the loop
+ * (the package itself) sits on one package per capability, which meet only in the loop: each may use
+ * {@code cluster.model} (the steps and observations they all speak) and nothing of a sibling or of the loop.
  */
 class PackageLayersTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/etcdoperator");
@@ -28,6 +30,10 @@ class PackageLayersTest {
       Map.entry("", 4));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.etcdoperator\\.([a-z0-9]+)\\.",
       Pattern.MULTILINE);
+  private static final Pattern CLUSTER_IMPORT = Pattern.compile(
+      "^import (?:static )?dev\\.etcdoperator\\.cluster\\.(?:([a-z0-9]+)\\.)?[A-Z]", Pattern.MULTILINE);
+  private static final String LOOP = "";
+  private static final String MODEL = "model";
 
   @Test
   void everyImportOfOurOwnPackagesGoesDownwards() throws IOException {
@@ -51,5 +57,45 @@ class PackageLayersTest {
       }
     }
     assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void capabilityPackagesOfTheClusterMeetOnlyInTheLoop() throws IOException {
+    Path cluster = SOURCES.resolve("cluster");
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(cluster)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Path relative = cluster.relativize(file);
+        String from = relative.getNameCount() == 1 ? LOOP : relative.getName(0).toString();
+        clusterImportViolations(from, Files.readString(file)).forEach(v -> violations.add(file + ": " + v));
+      }
+    }
+    assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void aCapabilityImportingASiblingOrTheLoopIsCaught() {
+    assertThat(clusterImportViolations("rollout", "import dev.etcdoperator.cluster.membership.MembershipPlanner;\n"))
+        .containsExactly("rollout imports cluster.membership");
+    assertThat(clusterImportViolations("tls", "import dev.etcdoperator.cluster.EtcdClusterReconciler;\n"))
+        .containsExactly("tls imports the loop (cluster)");
+    assertThat(clusterImportViolations("model", "import dev.etcdoperator.cluster.tls.TlsState;\n"))
+        .containsExactly("model imports cluster.tls");
+    assertThat(clusterImportViolations("restore", "import dev.etcdoperator.cluster.model.ClusterStep;\n")).isEmpty();
+    assertThat(clusterImportViolations(LOOP, "import dev.etcdoperator.cluster.restore.RestorePlanner;\n")).isEmpty();
+  }
+
+  /** What a file of {@code cluster.<from>} ({@code ""}: the loop) imports from other packages of the cluster. */
+  private static List<String> clusterImportViolations(String from, String source) {
+    List<String> violations = new ArrayList<>();
+    Matcher imports = CLUSTER_IMPORT.matcher(source);
+    while (imports.find()) {
+      String to = imports.group(1) == null ? LOOP : imports.group(1);
+      boolean allowed = to.equals(from) || from.equals(LOOP) || (to.equals(MODEL) && !from.equals(MODEL));
+      if (!allowed) {
+        violations.add(from + " imports " + (to.equals(LOOP) ? "the loop (cluster)" : "cluster." + to));
+      }
+    }
+    return violations;
   }
 }

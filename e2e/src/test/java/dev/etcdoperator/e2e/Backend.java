@@ -1,6 +1,6 @@
 package dev.etcdoperator.e2e;
 
-import dev.etcdoperator.cluster.FaultPoints;
+import dev.etcdoperator.cluster.model.FaultPoints;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;

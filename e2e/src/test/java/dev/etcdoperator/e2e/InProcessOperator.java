@@ -1,7 +1,7 @@
 package dev.etcdoperator.e2e;
 
 import dev.etcdoperator.EtcdOperator;
-import dev.etcdoperator.cluster.FaultPoints;
+import dev.etcdoperator.cluster.model.FaultPoints;
 
 /**
  * The real operator running in the test JVM against a backend, stopped and started again as a pod would be: a

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.etcdoperator.EtcdOperator;
-import dev.etcdoperator.cluster.FaultPoints;
+import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.access.PortForwardMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;

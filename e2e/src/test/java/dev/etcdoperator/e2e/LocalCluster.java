@@ -1,7 +1,7 @@
 package dev.etcdoperator.e2e;
 
 import dev.etcdoperator.EtcdOperator;
-import dev.etcdoperator.cluster.FaultPoints;
+import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.access.DirectMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;

@@ -1,6 +1,13 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.cluster.membership.MembershipPlanner;
+import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.MembershipFacts;
+import dev.etcdoperator.cluster.restore.RestoreFacts;
+import dev.etcdoperator.cluster.restore.RestorePlanner;
+import dev.etcdoperator.cluster.rollout.RolloutFacts;
+import dev.etcdoperator.cluster.rollout.RolloutPlanner;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;

@@ -1,18 +1,32 @@
 package dev.etcdoperator.cluster;
 
-import dev.etcdoperator.access.ClientPems;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
-import dev.etcdoperator.etcd.EtcdClient;
-import dev.etcdoperator.etcd.EtcdConnection;
-import dev.etcdoperator.etcd.EtcdUnavailableException;
-import dev.etcdoperator.resources.BootstrapConfig;
+import dev.etcdoperator.cluster.backups.BackupScheduler;
+import dev.etcdoperator.cluster.backups.ScheduledBackups;
+import dev.etcdoperator.cluster.membership.MembershipActions;
+import dev.etcdoperator.cluster.membership.MembershipPlanner;
+import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.EtcdView;
+import dev.etcdoperator.cluster.model.FaultPoints;
+import dev.etcdoperator.cluster.model.MemberObjects;
+import dev.etcdoperator.cluster.model.MembershipFacts;
+import dev.etcdoperator.cluster.restore.MemberRestores;
+import dev.etcdoperator.cluster.restore.RestoreFacts;
+import dev.etcdoperator.cluster.rollout.MemberRestarts;
+import dev.etcdoperator.cluster.rollout.MembersRun;
+import dev.etcdoperator.cluster.rollout.RolloutFacts;
+import dev.etcdoperator.cluster.rollout.StorageExpansion;
+import dev.etcdoperator.cluster.rollout.StorageGrowth;
+import dev.etcdoperator.cluster.tls.ClusterTls;
+import dev.etcdoperator.cluster.tls.TlsReasons;
+import dev.etcdoperator.cluster.tls.TlsState;
 import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
@@ -39,7 +53,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,14 +85,12 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir, String operatorImage) {}
 
   private final KubernetesClient client;
-  private final MemberEndpoints memberEndpoints;
-  private final EtcdClients etcdClients;
   private final EventRecorder events;
   private final ObjectDrift drift;
   private final Settings settings;
   private final Clock clock;
   private final ClusterTls clusterTls;
-  private final OperatorClientFiles clientFiles;
+  private final EtcdObserver etcdObserver;
   private final MembershipActions membershipActions;
   private final MemberRestarts memberRestarts;
   private final BackupScheduler backupScheduler;
@@ -88,15 +99,14 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults) {
     this.client = client;
-    this.memberEndpoints = memberEndpoints;
-    this.etcdClients = etcdClients;
     this.events = new EventRecorder(client, clock);
     this.drift = new ObjectDrift(client.getKubernetesSerialization());
     this.settings = settings;
     this.clock = clock;
     this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
-    this.clientFiles = new OperatorClientFiles(settings.clientCertificateDir());
-    this.membershipActions = new MembershipActions(client, events, clock, faults);
+    this.etcdObserver = new EtcdObserver(memberEndpoints, etcdClients,
+        new OperatorClientFiles(settings.clientCertificateDir()), settings.etcdRequestTimeout());
+    this.membershipActions = new MembershipActions(client, events, clock, faults, NAME);
     this.memberRestarts = new MemberRestarts(client, events);
     this.backupScheduler = new BackupScheduler(client, events, clock);
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
@@ -141,7 +151,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<ClusterBlueprint> blueprint = blueprint(cluster, problems);
     Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names),
         generation -> MembersRun.generation(statefulSet, pods, generation)));
-    EtcdView etcd = observeEtcd(cluster, pods, tls);
+    EtcdView etcd = etcdObserver.observe(cluster, pods, tls);
     boolean formed = isFormed(cluster, bootstrapConfig, etcd);
     MemberObjects memberObjects = MemberObjects.of(names, pods,
         context.getSecondaryResources(PersistentVolumeClaim.class), clock);
@@ -253,7 +263,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
           return membershipActions.perform(cluster, change, reached.client(), reached.observation());
         }
         case ClusterStep.RestartMember restart -> {
-          return memberRestarts.restart(cluster, restart, target);
+          return memberRestarts.restart(cluster, restart, SpecProblems.runningVersion(cluster), target);
         }
         case ClusterStep.ApplyObjects apply -> {
           for (HasMetadata object : apply.objects()) {
@@ -277,33 +287,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
             + Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(e.getMessage()));
       }
       throw e;
-    }
-  }
-
-  private EtcdView observeEtcd(EtcdCluster cluster, List<Pod> pods, Optional<TlsState> tls) {
-    List<Pod> running = pods.stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
-    if (running.isEmpty()) {
-      return new EtcdView.NotContacted();
-    }
-    Map<String, URI> endpoints;
-    try {
-      endpoints = memberEndpoints.clientUrls(cluster, running);
-    } catch (KubernetesClientException e) {
-      return new EtcdView.Unreachable("cannot reach member pods: " + e.getMessage());
-    }
-    List<URI> urls = endpoints.values().stream().sorted().toList();
-    Optional<ClientPems> credentials = tls.flatMap(TlsState::operatorClient);
-    EtcdConnection connection = credentials.isPresent()
-        ? EtcdConnection.withTls(urls, settings.etcdRequestTimeout(), clientFiles.write(
-            cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), credentials.get()))
-        : EtcdConnection.plain(urls, settings.etcdRequestTimeout());
-    try {
-      EtcdClient client = etcdClients.forCluster(key(cluster), connection);
-      return new EtcdView.Reached(client.observe(urls), endpoints, client);
-    } catch (EtcdUnavailableException e) {
-      return new EtcdView.Unreachable(e.getMessage());
     }
   }
 
@@ -392,7 +375,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     return live;
   }
 
-  private static String key(HasMetadata object) {
+  static String key(HasMetadata object) {
     return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
   }
 }

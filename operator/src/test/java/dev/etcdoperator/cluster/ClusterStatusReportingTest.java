@@ -16,6 +16,7 @@ import static dev.etcdoperator.cluster.StatusFixtures.threeHealthy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.cluster.model.EtcdView;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import org.junit.jupiter.api.Test;

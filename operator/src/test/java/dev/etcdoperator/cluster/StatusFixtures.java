@@ -6,6 +6,8 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.EtcdView;
 import dev.etcdoperator.etcd.ClusterObservation;
 import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;

@@ -1,0 +1,115 @@
+package dev.etcdoperator.cluster.backups;
+
+import dev.etcdoperator.api.v1alpha1.EtcdBackup;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.resources.ClusterBackupBuilder;
+import dev.etcdoperator.schedule.CronSchedule;
+import dev.etcdoperator.schedule.Retention;
+import dev.etcdoperator.support.ConditionSet;
+import dev.etcdoperator.support.EventRecorder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a cluster's backup schedule (spec.backup): creates the EtcdBackup of a due scheduled time and deletes what
+ * retention no longer keeps (their snapshots go with them: scheduled backups have deletionPolicy Delete). Scheduled
+ * backups carry the cluster's labels but no owner reference: deleting a cluster keeps its backups.
+ */
+public final class BackupScheduler {
+  static final String SCHEDULED_AT = EtcdCluster.GROUP + "/scheduled-at";
+  static final String COMPONENT = "scheduled-backup";
+  static final String BACKUP_SCHEDULED = "BackupScheduled";
+  static final String BACKUP_EXPIRED = "BackupDeletedByRetention";
+  private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public BackupScheduler(KubernetesClient client, EventRecorder events, Clock clock) {
+    this.client = client;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** The schedule's status, and BackupReady once a scheduled backup has finished. */
+  public void report(ScheduledBackups.Plan plan, EtcdCluster cluster, EtcdClusterStatus previous,
+      EtcdClusterStatus status) {
+    status.setBackup(plan.status());
+    plan.readiness().ifPresent(r -> {
+      List<Condition> conditions = new ArrayList<>(status.getConditions());
+      conditions.addAll(new ConditionSet(previous == null ? null : previous.getConditions(),
+          Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock)
+          .set(EtcdClusterConditions.BACKUP_READY, r.ready(), r.reason(), r.message()).build());
+      status.setConditions(conditions);
+    });
+  }
+
+  /** Empty when the cluster has no schedule. The spec was checked (SpecProblems): the schedule parses. */
+  public Optional<ScheduledBackups.Plan> run(EtcdCluster cluster, List<EtcdBackup> backups) {
+    if (cluster.getSpec().getBackup() == null) {
+      return Optional.empty();
+    }
+    String name = cluster.getMetadata().getName();
+    List<ScheduledBackups.Existing> existing = backups.stream()
+        .filter(b -> b.getMetadata().getDeletionTimestamp() == null && b.getMetadata().getAnnotations() != null
+            && b.getMetadata().getAnnotations().containsKey(SCHEDULED_AT))
+        .map(BackupScheduler::existing).toList();
+    ScheduledBackups.Plan plan = ScheduledBackups.plan(name, cluster.getSpec().getBackup(),
+        CronSchedule.parse(cluster.getSpec().getBackup().getSchedule()),
+        Optional.ofNullable(cluster.getStatus()).map(s -> s.getBackup()), existing, clock.instant());
+    plan.create().ifPresent(c -> create(cluster, c));
+    for (String expired : plan.delete()) {
+      client.resources(EtcdBackup.class).inNamespace(cluster.getMetadata().getNamespace()).withName(expired).delete();
+      events.record(cluster, EventRecorder.Type.Normal, BACKUP_EXPIRED, "deleted scheduled backup " + expired
+          + " (and its snapshot): retention no longer keeps it");
+    }
+    return Optional.of(plan);
+  }
+
+  private void create(EtcdCluster cluster, ScheduledBackups.Created created) {
+    EtcdBackup backup = ClusterBackupBuilder.build(cluster, created.name(), COMPONENT,
+        EtcdBackupSpec.DeletionPolicy.Delete, Map.of(SCHEDULED_AT, created.scheduledAt().toString()));
+    try {
+      client.resource(backup).create();
+      events.record(cluster, EventRecorder.Type.Normal, BACKUP_SCHEDULED, "created EtcdBackup " + created.name()
+          + " for " + created.scheduledAt());
+      LOG.info("{}/{}: created scheduled backup {}", cluster.getMetadata().getNamespace(),
+          cluster.getMetadata().getName(), created.name());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      // created before a restart of the operator: the name is the scheduled time's, so this is that one
+    }
+  }
+
+  private static ScheduledBackups.Existing existing(EtcdBackup backup) {
+    var status = Optional.ofNullable(backup.getStatus());
+    var conditions = status.map(s -> s.getConditions()).orElse(List.of());
+    Retention.Outcome outcome = ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE)
+        ? Retention.Outcome.COMPLETE
+        : ConditionSet.isTrue(conditions, EtcdBackupConditions.FAILED) ? Retention.Outcome.FAILED
+            : Retention.Outcome.RUNNING;
+    String detail = outcome == Retention.Outcome.FAILED
+        ? ConditionSet.find(conditions, EtcdBackupConditions.FAILED).map(c -> c.getMessage()).orElse("")
+        : status.map(s -> s.getLocation()).orElse("");
+    return new ScheduledBackups.Existing(backup.getMetadata().getName(),
+        Instant.parse(backup.getMetadata().getAnnotations().get(SCHEDULED_AT)), outcome,
+        status.map(s -> s.getCompletionTime()).map(Instant::parse), detail);
+  }
+}

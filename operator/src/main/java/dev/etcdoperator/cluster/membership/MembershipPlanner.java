@@ -1,0 +1,229 @@
+package dev.etcdoperator.cluster.membership;
+
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.MembershipChange;
+import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.MemberObjects;
+import dev.etcdoperator.cluster.model.MembershipAction;
+import dev.etcdoperator.cluster.model.MembershipFacts;
+import dev.etcdoperator.etcd.EtcdMember;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The next membership step of a formed cluster whose members answered, by GUIDE §5: one change at a time, new
+ * members as learners promoted once caught up, the highest ordinal removed first and never the leader, and no
+ * change that would leave fewer healthy voters than a quorum. Pure: no client, no clock.
+ */
+public final class MembershipPlanner {
+  static final Duration LEARNER_POLL = Duration.ofSeconds(2);
+  public static final Duration BLOCKED_POLL = Duration.ofSeconds(10);
+
+  private MembershipPlanner() {}
+
+  /**
+   * @param desired spec.replicas
+   * @param retainClaims whether claims of removed members are kept (spec.storage.retainOnScaleDown)
+   * @param scheme of the peer URLs ({@code https} unless TLS is disabled)
+   * @return empty when the membership is as desired and nothing is left behind
+   */
+  public static Optional<ClusterStep> plan(MembershipFacts facts, int desired, boolean retainClaims, String scheme) {
+    List<EtcdMember> voters = facts.voters();
+    List<EtcdMember> learners = facts.learners();
+    if (!learners.isEmpty()) {
+      return Optional.of(finishLearner(facts, learners.get(0)));
+    }
+    Optional<ClusterStep> repair = replaceBroken(facts, voters);
+    if (repair.isPresent()) {
+      return repair;
+    }
+    if (voters.size() < desired) {
+      return Optional.of(scaleOut(facts, voters, retainClaims, scheme));
+    }
+    if (voters.size() > desired) {
+      return Optional.of(scaleIn(facts, voters));
+    }
+    return leftoverClaims(facts, retainClaims);
+  }
+
+  private static ClusterStep finishLearner(MembershipFacts facts, EtcdMember learner) {
+    String name = facts.nameOf(learner);
+    String reason = joiningReason(facts, name);
+    if (!learner.started() || !facts.isHealthy(learner)) {
+      return new ClusterStep.Wait(LEARNER_POLL, reason, "waiting for learner " + name + " to start and catch up");
+    }
+    return new ClusterStep.ChangeMembership(new MembershipAction.Promote(name, learner.id()), reason,
+        "promoting learner " + name + " to a voting member");
+  }
+
+  /** A member joins either to scale out or to come back after being replaced. */
+  private static String joiningReason(MembershipFacts facts, String member) {
+    return facts.replacement().filter(c -> member.equals(c.getMember())).isPresent() ? Reason.REPLACING_MEMBER
+        : Reason.SCALING_OUT;
+  }
+
+  /**
+   * Repair before any other change (GUIDE §5.6): a voter whose data is gone (its claim was made anew) or whose pod
+   * keeps failing is removed, to be recreated empty and join again, as long as the others keep a quorum.
+   */
+  private static Optional<ClusterStep> replaceBroken(MembershipFacts facts, List<EtcdMember> voters) {
+    boolean replacing = facts.replacement().filter(c -> voters.stream().noneMatch(
+        v -> c.getMember().equals(facts.nameOf(v)))).isPresent();
+    if (replacing) {
+      return Optional.empty(); // one at a time: the member being replaced joins again first
+    }
+    for (EtcdMember member : voters) {
+      if (facts.isHealthy(member)) {
+        continue;
+      }
+      String why = facts.dataLost(member) ? "its data is gone (its volume claim was made anew)"
+          : facts.keepsFailing(member) ? "its pod has not been ready for " + MemberObjects.FAILING_AFTER.toMinutes()
+              + " minutes and keeps restarting" : null;
+      if (why == null) {
+        continue;
+      }
+      String name = facts.nameOf(member);
+      List<EtcdMember> remaining = voters.stream().filter(m -> m.id() != member.id()).toList();
+      long healthyRemaining = remaining.stream().filter(facts::isHealthy).count();
+      int quorum = remaining.size() / 2 + 1;
+      if (healthyRemaining < quorum) {
+        return Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, name + " must be replaced: " + why
+            + "; but removing it would leave " + healthyRemaining + " healthy of " + remaining.size()
+            + " voting members, fewer than a quorum of " + quorum));
+      }
+      int ordinal = facts.ordinalOf(member).orElse(-1);
+      Optional<String> claim = Optional.ofNullable(facts.claims().get(ordinal)).map(MembershipFacts.MemberClaim::uid);
+      Optional<String> pod = Optional.ofNullable(facts.pods().get(ordinal));
+      return Optional.of(new ClusterStep.ChangeMembership(new MembershipAction.Replace(name, member.id(), why, claim,
+          pod), Reason.REPLACING_MEMBER, "removing " + name + " to replace it: " + why));
+    }
+    return Optional.empty();
+  }
+
+  private static ClusterStep scaleOut(MembershipFacts facts, List<EtcdMember> voters, boolean retainClaims,
+      String scheme) {
+    int ordinal = nextFreeOrdinal(facts);
+    String name = facts.names().podName(ordinal);
+    Optional<MembershipChange> replacing = facts.replacement().filter(c -> name.equals(c.getMember()));
+    if (replacing.isPresent()) {
+      // No health gate: a learner does not count towards quorum, and the others may be waiting to be repaired.
+      return rejoin(facts, ordinal, name, replacing.get(), scheme);
+    }
+    List<String> unhealthy = voters.stream().filter(m -> !facts.isHealthy(m)).map(facts::nameOf).toList();
+    if (!unhealthy.isEmpty()) {
+      // Usually a member just promoted or restarted: a matter of seconds. One that stays unhealthy is repaired
+      // (replaced) first, or reported by the Degraded condition.
+      return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_OUT, "adding " + name + " waits until every member "
+          + "is healthy; not healthy: " + String.join(", ", unhealthy));
+    }
+    if (facts.pods().containsKey(ordinal)) {
+      // The pod of a removed member still runs: the StatefulSet is scaled down first.
+      return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_OUT, "waiting for the old pod " + name
+          + " to go before " + name + " joins again");
+    }
+    String claim = Optional.ofNullable(facts.claims().get(ordinal)).map(MembershipFacts.MemberClaim::name)
+        .orElse(null);
+    if (claim != null) {
+      if (retainClaims) {
+        return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "volume claim " + claim + " holds the data of "
+            + "a removed member, kept because storage.retainOnScaleDown is set; its data is never reused: delete "
+            + "the claim to let " + name + " join");
+      }
+      return new ClusterStep.ChangeMembership(new MembershipAction.DeleteClaims(name, List.of(claim)),
+          Reason.SCALING_OUT, "deleting volume claim " + claim + ", left by a removed member, before " + name
+              + " joins");
+    }
+    URI peerUrl = URI.create(facts.names().peerUrl(ordinal, scheme));
+    return new ClusterStep.ChangeMembership(new MembershipAction.AddLearner(name, peerUrl), Reason.SCALING_OUT,
+        "adding " + name + " as a learner (" + votingMembers(voters.size()) + ")");
+  }
+
+  private static String votingMembers(int count) {
+    return count + (count == 1 ? " voting member" : " voting members");
+  }
+
+  /**
+   * A replaced member comes back: its old claim and pod (those recorded when it was removed) are deleted first, so
+   * that it starts empty, then it is added as a learner.
+   */
+  private static ClusterStep rejoin(MembershipFacts facts, int ordinal, String name, MembershipChange change,
+      String scheme) {
+    MembershipFacts.MemberClaim claim = facts.claims().get(ordinal);
+    boolean staleClaim = claim != null && claim.uid().equals(change.getStaleVolumeClaimUID());
+    boolean stalePod = change.getStalePodUID() != null && change.getStalePodUID().equals(facts.pods().get(ordinal));
+    if (staleClaim || stalePod) {
+      return new ClusterStep.ChangeMembership(new MembershipAction.Recycle(name,
+          staleClaim ? Optional.of(claim.name()) : Optional.empty(), stalePod), Reason.REPLACING_MEMBER,
+          "recreating " + (staleClaim ? "the volume claim and pod" : "the pod") + " of " + name + " empty");
+    }
+    URI peerUrl = URI.create(facts.names().peerUrl(ordinal, scheme));
+    return new ClusterStep.ChangeMembership(new MembershipAction.AddLearner(name, peerUrl), Reason.REPLACING_MEMBER,
+        "adding " + name + " back as a learner, with empty data");
+  }
+
+  /** The lowest ordinal no member has: the next one after the others, or a gap left by a removed member. */
+  private static int nextFreeOrdinal(MembershipFacts facts) {
+    List<Integer> taken = facts.members().stream().map(facts::ordinalOf).filter(OptionalInt::isPresent)
+        .map(OptionalInt::getAsInt).toList();
+    int ordinal = 0;
+    while (taken.contains(ordinal)) {
+      ordinal++;
+    }
+    return ordinal;
+  }
+
+  private static ClusterStep scaleIn(MembershipFacts facts, List<EtcdMember> voters) {
+    EtcdMember victim = voters.stream()
+        .max(Comparator.comparingInt((EtcdMember m) -> facts.ordinalOf(m).orElse(Integer.MAX_VALUE))).orElseThrow();
+    String name = facts.nameOf(victim);
+    List<EtcdMember> remaining = voters.stream().filter(m -> m.id() != victim.id()).toList();
+    List<EtcdMember> healthyRemaining = remaining.stream().filter(facts::isHealthy).toList();
+    int quorum = remaining.size() / 2 + 1;
+    if (healthyRemaining.size() < quorum) {
+      return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "removing " + name + " would leave "
+          + healthyRemaining.size() + " healthy of " + remaining.size() + " voting members, fewer than a quorum of "
+          + quorum);
+    }
+    if (facts.leaderId().isEmpty()) {
+      return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_IN, "waiting for a leader before removing " + name);
+    }
+    if (facts.leaderId().get() == victim.id()) {
+      URI endpoint = facts.endpoints().get(victim.id());
+      EtcdMember transferee = healthyRemaining.stream()
+          .min(Comparator.comparingInt((EtcdMember m) -> facts.ordinalOf(m).orElse(Integer.MAX_VALUE)))
+          .orElseThrow();
+      if (endpoint == null) {
+        return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_IN, "waiting to reach leader " + name
+            + " to hand leadership over before removing it");
+      }
+      return new ClusterStep.ChangeMembership(new MembershipAction.MoveLeader(name, endpoint, transferee.id(),
+          facts.nameOf(transferee)), Reason.SCALING_IN, "moving leadership from " + name + " to "
+              + facts.nameOf(transferee) + " before removing " + name);
+    }
+    return new ClusterStep.ChangeMembership(new MembershipAction.Remove(name, victim.id()), Reason.SCALING_IN,
+        "removing " + name + " (" + votingMembers(voters.size()) + ")");
+  }
+
+  /**
+   * Claims of ordinals the StatefulSet no longer runs and no member has: left by scale-in where Kubernetes does
+   * not delete them itself (its PVC retention policy needs 1.27+).
+   */
+  private static Optional<ClusterStep> leftoverClaims(MembershipFacts facts, boolean retainClaims) {
+    if (retainClaims || facts.statefulSetReplicas() != facts.statefulSetReplicasForMembers()) {
+      return Optional.empty();
+    }
+    List<String> leftovers = facts.claims().entrySet().stream()
+        .filter(e -> e.getKey() >= facts.statefulSetReplicas() && !facts.pods().containsKey(e.getKey()))
+        .map(e -> e.getValue().name()).toList();
+    if (leftovers.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ClusterStep.ChangeMembership(new MembershipAction.DeleteClaims(
+        facts.names().podName(facts.claims().lastKey()), leftovers), Reason.SCALING_IN,
+        "deleting volume claims of removed members: " + String.join(", ", leftovers)));
+  }
+}

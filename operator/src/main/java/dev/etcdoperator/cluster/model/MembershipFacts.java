@@ -1,0 +1,140 @@
+package dev.etcdoperator.cluster.model;
+
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.api.v1alpha1.MembershipChange;
+import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdMember;
+import dev.etcdoperator.etcd.MemberProbe;
+import dev.etcdoperator.resources.ClusterNames;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What the membership planner needs to know, from etcd (members, their health, the leader), from the cluster (which
+ * member ordinals have a pod, which pods keep failing, which have a volume claim) and from the status (the claim each
+ * member's data was last seen on, the change under way).
+ *
+ * @param members etcd's member list
+ * @param healthy ids of the members whose probe was healthy
+ * @param endpoints each answering member's client endpoint, by member id
+ * @param pods UIDs of the member pods that are not being deleted, by ordinal
+ * @param failingPods ordinals whose pod has not been Ready for a long while and keeps restarting
+ * @param claims volume claims of member ordinals that are not being deleted, by ordinal
+ * @param statefulSetReplicas what the StatefulSet runs now
+ * @param recordedClaimUids the claim UID each member's data was last seen on, by member name
+ * @param intent the membership change recorded as under way
+ */
+public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<Long> healthy,
+    Optional<Long> leaderId, Map<Long, URI> endpoints, SortedMap<Integer, String> pods, Set<Integer> failingPods,
+    SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas, Map<String, String> recordedClaimUids,
+    Optional<MembershipChange> intent) {
+
+  /** A member's volume claim. */
+  public record MemberClaim(String name, String uid) {}
+
+  public MembershipFacts {
+    members = List.copyOf(members);
+    healthy = Set.copyOf(healthy);
+    endpoints = Map.copyOf(endpoints);
+    pods = new TreeMap<>(pods);
+    failingPods = Set.copyOf(failingPods);
+    claims = new TreeMap<>(claims);
+    recordedClaimUids = Map.copyOf(recordedClaimUids);
+  }
+
+  public static MembershipFacts of(ClusterNames names, ClusterObservation observation, MemberObjects objects,
+      int statefulSetReplicas, Optional<EtcdClusterStatus> status) {
+    Map<Long, URI> endpoints = observation.probes().values().stream().filter(p -> p.memberId().isPresent())
+        .collect(Collectors.toMap(p -> p.memberId().get(), MemberProbe::endpoint, (a, b) -> a));
+    Set<Long> healthy = observation.probes().values().stream().filter(MemberProbe::healthy)
+        .flatMap(p -> p.memberId().stream()).collect(Collectors.toSet());
+    Map<String, String> recorded = status.map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
+        .filter(m -> m.getName() != null && m.getVolumeClaimUID() != null)
+        .collect(Collectors.toMap(MemberStatus::getName, MemberStatus::getVolumeClaimUID, (a, b) -> a));
+    return new MembershipFacts(names, observation.members(), healthy, observation.leaderId(), endpoints,
+        objects.pods(), objects.failingPods(), objects.claims(), statefulSetReplicas, recorded,
+        status.map(EtcdClusterStatus::getMembershipChange));
+  }
+
+  /** The member's data is not on the claim it was last seen on: the claim was deleted and made anew. */
+  public boolean dataLost(EtcdMember member) {
+    OptionalInt ordinal = ordinalOf(member);
+    String recorded = recordedClaimUids.get(nameOf(member));
+    MemberClaim claim = ordinal.isPresent() ? claims.get(ordinal.getAsInt()) : null;
+    return recorded != null && claim != null && !recorded.equals(claim.uid());
+  }
+
+  public boolean keepsFailing(EtcdMember member) {
+    OptionalInt ordinal = ordinalOf(member);
+    return ordinal.isPresent() && failingPods.contains(ordinal.getAsInt());
+  }
+
+  /** The member a recorded ReplaceMember change is about, when there is one. */
+  public Optional<MembershipChange> replacement() {
+    return intent.filter(c -> MembershipChange.REPLACE_MEMBER.equals(c.getOperation()));
+  }
+
+  public List<EtcdMember> voters() {
+    return members.stream().filter(m -> !m.learner()).toList();
+  }
+
+  public List<EtcdMember> learners() {
+    return members.stream().filter(EtcdMember::learner).toList();
+  }
+
+  public boolean isHealthy(EtcdMember member) {
+    return healthy.contains(member.id());
+  }
+
+  /**
+   * The member's ordinal: from its name, or, for a member added but not started (etcd knows no name yet), from
+   * its peer URL ({@code https://<pod>.<peer service>...}). Empty for a member that is not one of ours.
+   */
+  public OptionalInt ordinalOf(EtcdMember member) {
+    return ordinalOf(member.started() ? member.name()
+        : member.peerUrls().stream().map(URI::getHost).filter(h -> h != null && h.contains("."))
+            .map(h -> h.substring(0, h.indexOf('.'))).findFirst().orElse(""));
+  }
+
+  /** The ordinal in a member (pod) name {@code <cluster>-<ordinal>}. */
+  public OptionalInt ordinalOf(String name) {
+    String prefix = names.statefulSet() + "-";
+    if (!name.startsWith(prefix)) {
+      return OptionalInt.empty();
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(name.substring(prefix.length())));
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  public String nameOf(EtcdMember member) {
+    OptionalInt ordinal = ordinalOf(member);
+    return ordinal.isPresent() ? names.podName(ordinal.getAsInt()) : member.idHex();
+  }
+
+  /** The ordinals of our members, voters and learners, in order. */
+  public List<Integer> memberOrdinals() {
+    return members.stream().map(this::ordinalOf).filter(OptionalInt::isPresent).map(OptionalInt::getAsInt)
+        .sorted().toList();
+  }
+
+  /**
+   * How many pods the StatefulSet must run so that every member has its pod: the highest ordinal plus one, counting
+   * a member being replaced (removed from etcd, about to join again) as a member.
+   */
+  public int statefulSetReplicasForMembers() {
+    int highest = memberOrdinals().stream().mapToInt(Integer::intValue).max().orElse(-1);
+    OptionalInt replaced = replacement().map(c -> ordinalOf(c.getMember())).orElse(OptionalInt.empty());
+    return Math.max(highest, replaced.orElse(-1)) + 1;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.etcdoperator.cluster.rollout;
+
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.MembershipAction;
+import dev.etcdoperator.cluster.model.MembershipFacts;
+import dev.etcdoperator.etcd.EtcdMember;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The next step of rolling a changed pod template out (GUIDE §5): members restarted one at a time through the
+ * StatefulSet's OnDelete strategy, outdated unhealthy members first, then followers, the leader last after
+ * handing leadership over; a pod is deleted only while every other voting member is healthy, and the next one
+ * only once the restarted member is healthy again. A restarted member that is not healthy within the progress
+ * deadline stops the rollout. Pure: no client, no clock.
+ */
+public final class RolloutPlanner {
+  static final Duration POLL = Duration.ofSeconds(2);
+  /** How long a restarted member is Ready before the next one is restarted. */
+  static final Duration SETTLE = Duration.ofSeconds(5);
+
+  private RolloutPlanner() {}
+
+  /** Empty when every member's pod runs the StatefulSet's current revision. */
+  public static Optional<ClusterStep> plan(MembershipFacts members, RolloutFacts rollout) {
+    if (rollout.updateRevision().isEmpty()) {
+      return Optional.empty();
+    }
+    String revision = rollout.updateRevision().get();
+    if (!rollout.statefulSetCurrent()) {
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for the StatefulSet controller to "
+          + "take the new pod template"));
+    }
+    List<EtcdMember> voters = members.voters();
+    List<EtcdMember> outdated = voters.stream().filter(m -> pod(members, rollout, m)
+        .filter(p -> !revision.equals(p.revision())).isPresent()).toList();
+    if (outdated.isEmpty()) {
+      return Optional.empty();
+    }
+    for (EtcdMember member : voters) {
+      Optional<RolloutFacts.MemberPod> pod = pod(members, rollout, member);
+      if (pod.isPresent() && revision.equals(pod.get().revision()) && !members.isHealthy(member)) {
+        return Optional.of(restarting(members.nameOf(member), pod.get(), rollout));
+      }
+    }
+    EtcdMember next = outdated.stream().min(order(members)).orElseThrow();
+    String name = members.nameOf(next);
+    List<String> unhealthy = voters.stream().filter(m -> m.id() != next.id() && !members.isHealthy(m))
+        .map(members::nameOf).toList();
+    if (!unhealthy.isEmpty()) {
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until every "
+          + "other member is healthy; not healthy: " + String.join(", ", unhealthy)));
+    }
+    Optional<String> settling = voters.stream().filter(m -> m.id() != next.id())
+        .filter(m -> pod(members, rollout, m).filter(p -> revision.equals(p.revision()))
+            .filter(p -> p.readySince().map(t -> t.isAfter(rollout.now().minus(SETTLE))).orElse(true)).isPresent())
+        .map(members::nameOf).findFirst();
+    if (settling.isPresent()) {
+      // Clients (and the client Service, which lists Ready pods only) need a moment to come back to a restarted
+      // member; restarting the next one at once would leave them fewer members than the cluster has up.
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until "
+          + settling.get() + " has been Ready for " + SETTLE.toSeconds() + "s, so that clients reconnect to it"));
+    }
+    if (members.leaderId().isEmpty()) {
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for a leader before restarting "
+          + name));
+    }
+    if (members.leaderId().get() == next.id() && voters.size() > 1) {
+      EtcdMember transferee = voters.stream().filter(m -> m.id() != next.id())
+          .min(Comparator.comparing((EtcdMember m) -> outdated.contains(m))
+              .thenComparingInt(m -> members.ordinalOf(m).orElse(Integer.MAX_VALUE))).orElseThrow();
+      URI endpoint = members.endpoints().get(next.id());
+      if (endpoint == null) {
+        return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting to reach leader " + name));
+      }
+      return Optional.of(new ClusterStep.ChangeMembership(new MembershipAction.MoveLeader(name, endpoint,
+          transferee.id(), members.nameOf(transferee)), Reason.ROLLING_OUT, "moving leadership from " + name + " to "
+              + members.nameOf(transferee) + " before restarting " + name));
+    }
+    RolloutFacts.MemberPod pod = pod(members, rollout, next).orElseThrow();
+    int updated = voters.size() - outdated.size();
+    String change = pod.image().equals(rollout.templateImage()) ? "pod template changed"
+        : "image " + pod.image() + " -> " + rollout.templateImage();
+    return Optional.of(new ClusterStep.RestartMember(name, pod.uid(), Reason.ROLLING_OUT, "restarting " + name
+        + " (" + change + "; revision " + revision + "; " + updated + " of " + voters.size() + " members updated)"));
+  }
+
+  /** Unhealthy outdated members first (repair before change), then followers, highest ordinal first; leader last. */
+  private static Comparator<EtcdMember> order(MembershipFacts members) {
+    return Comparator.comparing((EtcdMember m) -> members.isHealthy(m))
+        .thenComparing(m -> members.leaderId().map(l -> l == m.id()).orElse(false))
+        .thenComparing(m -> -members.ordinalOf(m).orElse(0));
+  }
+
+  private static ClusterStep restarting(String name, RolloutFacts.MemberPod pod, RolloutFacts rollout) {
+    Duration waited = Duration.between(pod.created(), rollout.now());
+    if (waited.compareTo(rollout.progressDeadline()) > 0) {
+      return new ClusterStep.Halt(Reason.ROLLOUT_STALLED, name + " has not become healthy within "
+          + rollout.progressDeadline().toSeconds() + "s of its restart on the new pod template (image "
+          + pod.image() + "); no other member is touched. Fix the spec to resume: the member is restarted first");
+    }
+    return new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for " + name + " to become healthy after its "
+        + "restart (" + waited.toSeconds() + "s of " + rollout.progressDeadline().toSeconds() + "s)");
+  }
+
+  private static Optional<RolloutFacts.MemberPod> pod(MembershipFacts members, RolloutFacts rollout,
+      EtcdMember member) {
+    return members.ordinalOf(member).isPresent()
+        ? Optional.ofNullable(rollout.pods().get(members.ordinalOf(member).getAsInt())) : Optional.empty();
+  }
+}
