@@ -67,9 +67,11 @@ public final class ClusterStatusCalculator {
       // Keep what we learnt while etcd is unreachable: the cluster ID and version do not change by themselves.
       status.setClusterID(previous.getClusterID());
       status.setCurrentVersion(previous.getCurrentVersion());
-      status.setMembers(previous.getMembers().stream().map(ClusterStatusCalculator::markUnknown).toList());
+      String unknown = in.etcd() instanceof EtcdView.NotAuthenticated ? "not checked: the operator cannot "
+          + "authenticate to etcd (see CertificatesReady)" : "etcd did not answer";
+      status.setMembers(previous.getMembers().stream().map(m -> markUnknown(m, unknown)).toList());
       if (in.formed()) {
-        health = Health.UNREACHABLE;
+        health = in.etcd() instanceof EtcdView.NotAuthenticated ? Health.UNKNOWN : Health.UNREACHABLE;
       }
     }
     status.setMembershipChange(membershipChange(in.step(), previous.getMembershipChange(), clock));
@@ -141,7 +143,7 @@ public final class ClusterStatusCalculator {
   }
 
   /** A copy of what we last knew of a member, marked unknown; the previous status is left as it was. */
-  private static MemberStatus markUnknown(MemberStatus old) {
+  private static MemberStatus markUnknown(MemberStatus old, String message) {
     MemberStatus m = new MemberStatus();
     m.setName(old.getName());
     m.setId(old.getId());
@@ -153,13 +155,13 @@ public final class ClusterStatusCalculator {
     m.setDbSizeInUse(old.getDbSizeInUse());
     m.setHealthy(false);
     m.setLeader(false);
-    m.setMessage("etcd did not answer");
+    m.setMessage(message);
     return m;
   }
 
   /** Health of the etcd cluster as a whole. */
   private enum Health {
-    NOT_FORMED, UNREACHABLE, QUORUM_LOST, SOME_UNHEALTHY, ALL_HEALTHY;
+    NOT_FORMED, UNKNOWN, UNREACHABLE, QUORUM_LOST, SOME_UNHEALTHY, ALL_HEALTHY;
 
     static Health of(List<MemberStatus> members) {
       List<MemberStatus> voters = members.stream().filter(m -> !Boolean.TRUE.equals(m.getLearner())).toList();
@@ -184,6 +186,8 @@ public final class ClusterStatusCalculator {
       case UNREACHABLE -> set.set(AVAILABLE, false, Reason.ETCD_UNREACHABLE,
           "no member answered: " + ((in.etcd() instanceof EtcdView.Unreachable u) ? u.error() : "no member pod runs"));
       case NOT_FORMED -> set.set(AVAILABLE, false, Reason.BOOTSTRAPPING, "the cluster has not formed yet");
+      case UNKNOWN -> set.setUnknown(AVAILABLE, Reason.CERTIFICATES_NOT_READY, "the operator cannot check etcd: "
+          + ((EtcdView.NotAuthenticated) in.etcd()).problem());
     }
 
     switch (in.step()) {
@@ -202,11 +206,13 @@ public final class ClusterStatusCalculator {
 
     if (in.step() instanceof ClusterStep.Halt halt && (halt.reason().equals(Reason.INVALID_SPEC)
         || halt.reason().equals(Reason.ROLLOUT_STALLED) || halt.reason().equals(Reason.UPGRADE_SNAPSHOT_FAILED)
-        || halt.reason().equals(Reason.RESTORE_FAILED))) {
+        || halt.reason().equals(Reason.RESTORE_FAILED) || halt.reason().equals(Reason.CERTIFICATES_NOT_READY))) {
       set.set(DEGRADED, true, halt.reason(), halt.message());
     } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
       set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,
           "the cluster cannot serve requests; see the Available condition and status.members");
+    } else if (health == Health.UNKNOWN) {
+      set.set(DEGRADED, true, Reason.CERTIFICATES_NOT_READY, ((EtcdView.NotAuthenticated) in.etcd()).problem());
     } else if (health == Health.SOME_UNHEALTHY) {
       set.set(DEGRADED, true, Reason.MEMBERS_UNHEALTHY, "unhealthy members: " + unhealthy(in));
     } else {

@@ -48,14 +48,18 @@ final class EtcdObserver {
     }
     List<URI> urls = endpoints.values().stream().sorted().toList();
     Optional<ClientPems> credentials = tls.flatMap(TlsState::operatorClient);
-    EtcdConnection connection = credentials.isPresent()
-        ? EtcdConnection.withTls(urls, requestTimeout, clientFiles.write(
-            cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), credentials.get()))
-        : EtcdConnection.plain(urls, requestTimeout);
+    if (credentials.isEmpty() && urls.stream().anyMatch(u -> "https".equals(u.getScheme()))) {
+      return new EtcdView.NotAuthenticated(tls.map(TlsState::message).filter(m -> !m.isBlank())
+          .orElse("the operator has no client certificate for this cluster"));
+    }
     try {
+      EtcdConnection connection = credentials.isPresent()
+          ? EtcdConnection.withTls(urls, requestTimeout, clientFiles.write(
+              cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), credentials.get()))
+          : EtcdConnection.plain(urls, requestTimeout);
       EtcdClient client = etcdClients.forCluster(EtcdClusterReconciler.key(cluster), connection);
       return new EtcdView.Reached(client.observe(urls), endpoints, client);
-    } catch (EtcdUnavailableException e) {
+    } catch (EtcdUnavailableException | IllegalArgumentException e) {
       return new EtcdView.Unreachable(e.getMessage());
     }
   }

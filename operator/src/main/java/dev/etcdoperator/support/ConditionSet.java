@@ -27,7 +27,15 @@ public final class ConditionSet {
   }
 
   public ConditionSet set(String type, boolean status, String reason, String message) {
-    String statusText = status ? "True" : "False";
+    return set(type, status ? "True" : "False", reason, message);
+  }
+
+  /** The operator cannot tell (Kubernetes conventions: status Unknown). */
+  public ConditionSet setUnknown(String type, String reason, String message) {
+    return set(type, "Unknown", reason, message);
+  }
+
+  private ConditionSet set(String type, String statusText, String reason, String message) {
     String transition = find(previous, type)
         .filter(old -> Objects.equals(old.getStatus(), statusText))
         .map(Condition::getLastTransitionTime)

@@ -1,14 +1,19 @@
 package dev.etcdoperator.cluster;
 
 import dev.etcdoperator.testing.OperatorTestEnvironment;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
 import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
 import static dev.etcdoperator.testing.OperatorTestEnvironment.condition;
 import static dev.etcdoperator.testing.OperatorTestEnvironment.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.pki.CertificateAuthority;
 import dev.etcdoperator.pki.CertificateInfo;
@@ -18,12 +23,17 @@ import dev.etcdoperator.resources.TlsSecretBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real JOSDK operator (see {@link OperatorTestEnvironment}) with TLS set up by the user: certificates from
@@ -93,6 +103,46 @@ class ClusterTlsReconcilerTest {
     env.userSecret("ext-operator", newCa, newCa.issue(set.operatorClient()));
     await().atMost(WAIT).untilAsserted(() -> assertThat(trustGeneration(env.get(StatefulSet.class, "ext")))
         .isNotBlank().isNotEqualTo(before));
+  }
+
+  /**
+   * A certificate problem on a running cluster (here: a CA Secret that no longer parses) is reported in status, and
+   * Ready turns False; the operator does not fail every reconcile while it lasts, nor mint a new CA.
+   */
+  @Test
+  void anUnreadableCaOnARunningClusterIsReportedNotThrown(@TempDir Path dir) {
+    env.create("broken-ca", spec -> {});
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, "broken-ca") != null);
+    env.etcd().put("broken-ca", env.tlsMembers("broken-ca", 3, dir).start());
+    for (int i = 0; i < 3; i++) {
+      env.runReadyPod("broken-ca", i);
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env.status("broken-ca"), READY).getStatus())
+        .isEqualTo("True"));
+
+    Secret ca = env.get(Secret.class, "broken-ca-ca");
+    ca.setData(Map.of(TlsSecretBuilder.CA_CERT, base64("not a certificate"), TlsSecretBuilder.CA_KEY,
+        base64("not a key")));
+    env.client().secrets().inNamespace(NS).resource(ca).update();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      EtcdClusterStatus status = env.status("broken-ca");
+      Condition certificates = condition(status, CERTIFICATES_READY);
+      assertThat(certificates.getStatus()).isEqualTo("False");
+      assertThat(certificates.getReason()).isEqualTo("CAUnreadable");
+      assertThat(condition(status, READY).getStatus()).isEqualTo("False");
+      // The operator cannot ask etcd, so it does not claim to know whether the cluster serves.
+      assertThat(condition(status, AVAILABLE).getStatus()).isEqualTo("Unknown");
+      assertThat(condition(status, DEGRADED).getReason()).isEqualTo("CertificatesNotReady");
+      assertThat(status.getMembers()).extracting(MemberStatus::getName)
+          .containsExactly("broken-ca-0", "broken-ca-1", "broken-ca-2");
+    });
+    assertThat(TlsSecretBuilder.text(env.get(Secret.class, "broken-ca-ca"), TlsSecretBuilder.CA_CERT))
+        .as("no new CA is minted over an unreadable one").isEqualTo("not a certificate");
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String trustGeneration(StatefulSet sts) {

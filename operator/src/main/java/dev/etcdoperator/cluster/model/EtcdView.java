@@ -11,6 +11,12 @@ public sealed interface EtcdView {
   /** No member pod was running, so etcd was not asked. */
   record NotContacted() implements EtcdView {}
 
+  /**
+   * Member pods run, but the operator has no client certificate it can use (an unreadable CA, External Secrets that
+   * do not fit): etcd was not asked, so nothing is known of its health.
+   */
+  record NotAuthenticated(String problem) implements EtcdView {}
+
   /** Member pods run, but no member answered. */
   record Unreachable(String error) implements EtcdView {}
 
