@@ -1,6 +1,7 @@
 package dev.etcdoperator.cluster;
 
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.BACKUP_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
@@ -29,6 +30,11 @@ record StatusEvents(EventRecorder recorder) {
     Optional<Condition> degraded = ConditionSet.find(after, DEGRADED).filter(c -> "True".equals(c.getStatus()));
     degraded.filter(c -> changed(before, c, "True")).ifPresent(c ->
         recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
+
+    // A backup schedule the API server refuses to carry out.
+    ConditionSet.find(after, BACKUP_READY).filter(c -> Reason.SCHEDULE_FAILED.equals(c.getReason()))
+        .filter(c -> changed(before, c, "False"))
+        .ifPresent(c -> recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
 
     // Certificates that stop being usable, or TLS switched off, deserve a Warning once.
     ConditionSet.find(after, CERTIFICATES_READY).filter(c -> "False".equals(c.getStatus()))

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresourceStatus;
@@ -134,6 +136,32 @@ class TestApiServerTest {
             + "{\"op\":\"remove\",\"path\":\"/data/b\"}]");
     assertThat(jsonPatched.getMetadata().getAnnotations()).containsEntry("x", "1");
     assertThat(patched.get().getData()).containsOnlyKeys("c");
+  }
+
+  /** As the ResourceQuota admission plugin does for object counts (count/<resource>): 403 beyond the count. */
+  @Test
+  void objectCountQuotasRefuseCreatesBeyondTheirCount() {
+    String ns = namespace();
+    client.resource(new ResourceQuotaBuilder().withNewMetadata().withName("one-widget").withNamespace(ns)
+        .endMetadata().withNewSpec().addToHard("count/widgets.example.dev", new Quantity("1")).endSpec().build())
+        .create();
+    NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+        widgets = client.genericKubernetesResources(WIDGETS).inNamespace(ns);
+    widgets.resource(widget(ns, "first")).create();
+
+    assertThatThrownBy(() -> widgets.resource(widget(ns, "second")).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(403);
+          assertThat(e.getStatus().getMessage()).isEqualTo("widgets.example.dev \"second\" is forbidden: exceeded"
+              + " quota: one-widget, requested: count/widgets.example.dev=1, used: count/widgets.example.dev=1,"
+              + " limited: count/widgets.example.dev=1");
+        });
+    assertThat(widgets.list().getItems()).extracting(w -> w.getMetadata().getName()).containsExactly("first");
+  }
+
+  private static GenericKubernetesResource widget(String ns, String name) {
+    return new GenericKubernetesResourceBuilder().withApiVersion("example.dev/v1").withKind("Widget")
+        .withNewMetadata().withName(name).withNamespace(ns).endMetadata().build();
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 
 import static java.net.HttpURLConnection.HTTP_ACCEPTED;
 import static java.net.HttpURLConnection.HTTP_CONFLICT;
+import static java.net.HttpURLConnection.HTTP_FORBIDDEN;
 import static java.net.HttpURLConnection.HTTP_NOT_FOUND;
 import static java.net.HttpURLConnection.HTTP_OK;
 
@@ -106,6 +107,22 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
     return copy(request, request.method(), path.substring(0, query), null, request.getBody().getBytes());
   }
 
+  /** Creates pass the namespace's object-count quotas first ({@link ObjectCountQuota}). */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    String name = "";
+    try {
+      name = asNode(body(request)).path("metadata").path("name").asText("");
+    } catch (KubernetesCrudDispatcherException e) {
+      // the stock handler answers a body it cannot read
+    }
+    Optional<String> refused = ObjectCountQuota.exceeded(request.getPath(), name, this::handleGet);
+    if (refused.isPresent()) {
+      return failure(new KubernetesCrudDispatcherException(refused.get(), HTTP_FORBIDDEN));
+    }
+    return super.handleCreate(request);
+  }
+
   /** PUT to /status: the stock handler checks resourceVersion only on writes to the main resource. */
   @Override
   public MockResponse handleUpdate(RecordedRequest request) {
@@ -146,7 +163,7 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
             return new MockResponse().setResponseCode(HTTP_NOT_FOUND);
           }
           String path = request.getPath();
-          return super.handleCreate(copy(request, HttpMethod.POST, path.substring(0, path.lastIndexOf('/')),
+          return handleCreate(copy(request, HttpMethod.POST, path.substring(0, path.lastIndexOf('/')),
               "application/json", json));
         }
       }

@@ -42,6 +42,7 @@ public final class EtcdClusterConditions {
     public static final String UPGRADE_SNAPSHOT_FAILED = "UpgradeSnapshotFailed";
     public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
     public static final String LAST_BACKUP_FAILED = "LastBackupFailed";
+    public static final String SCHEDULE_FAILED = "ScheduleFailed";
     public static final String RESTORING = "Restoring";
     public static final String RESTORE_FAILED = "RestoreFailed";
   }

@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster.backups;
 
+import dev.etcdoperator.api.v1alpha1.BackupScheduleStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
@@ -16,7 +17,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,8 @@ public final class BackupScheduler {
   static final String COMPONENT = "scheduled-backup";
   static final String BACKUP_SCHEDULED = "BackupScheduled";
   static final String BACKUP_EXPIRED = "BackupDeletedByRetention";
+  /** A create or delete the API server refused is tried again after this long (or at the next run, if sooner). */
+  static final Duration RETRY_REFUSED = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
 
   private final KubernetesClient client;
@@ -68,17 +73,48 @@ public final class BackupScheduler {
     List<ScheduledBackups.Existing> existing = backups.stream()
         .filter(b -> b.getMetadata().getDeletionTimestamp() == null && b.getMetadata().getAnnotations() != null
             && b.getMetadata().getAnnotations().containsKey(SCHEDULED_AT))
-        .map(BackupScheduler::existing).toList();
-    ScheduledBackups.Plan plan = ScheduledBackups.plan(name, cluster.getSpec().getBackup(),
-        CronSchedule.parse(cluster.getSpec().getBackup().getSchedule()),
-        Optional.ofNullable(cluster.getStatus()).map(s -> s.getBackup()), existing, clock.instant());
-    plan.create().ifPresent(c -> create(cluster, c));
+        .map(BackupScheduler::existing).flatMap(Optional::stream).toList();
+    Optional<BackupScheduleStatus> previous = Optional.ofNullable(cluster.getStatus()).map(s -> s.getBackup());
+    CronSchedule schedule = CronSchedule.parse(cluster.getSpec().getBackup().getSchedule());
+    Instant now = clock.instant();
+    ScheduledBackups.Plan plan = ScheduledBackups.plan(name, cluster.getSpec().getBackup(), schedule, previous,
+        existing, now);
+    // What the API server refuses (a quota, an admission webhook) is reported and retried; the rest of the
+    // cluster's reconcile goes on regardless.
+    if (plan.create().isPresent()) {
+      try {
+        create(cluster, plan.create().get());
+      } catch (KubernetesClientException e) {
+        String message = "could not create scheduled backup " + plan.create().get().name() + ": " + message(e);
+        warn(cluster, message);
+        return Optional.of(ScheduledBackups.refused(name, cluster.getSpec().getBackup(), schedule, previous,
+            existing, now, plan.create().get(), message, RETRY_REFUSED));
+      }
+    }
     for (String expired : plan.delete()) {
-      client.resources(EtcdBackup.class).inNamespace(cluster.getMetadata().getNamespace()).withName(expired).delete();
+      try {
+        client.resources(EtcdBackup.class).inNamespace(cluster.getMetadata().getNamespace()).withName(expired)
+            .delete();
+      } catch (KubernetesClientException e) {
+        String message = "could not delete scheduled backup " + expired + " that retention no longer keeps: "
+            + message(e);
+        warn(cluster, message);
+        return Optional.of(ScheduledBackups.failed(plan, message, RETRY_REFUSED));
+      }
       events.record(cluster, EventRecorder.Type.Normal, BACKUP_EXPIRED, "deleted scheduled backup " + expired
           + " (and its snapshot): retention no longer keeps it");
     }
     return Optional.of(plan);
+  }
+
+  /** The Warning Event comes with BackupReady's change (StatusEvents). */
+  private static void warn(EtcdCluster cluster, String message) {
+    LOG.warn("{}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), message);
+  }
+
+  private static String message(KubernetesClientException e) {
+    return Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).filter(m -> !m.isBlank())
+        .orElse(e.getMessage());
   }
 
   private void create(EtcdCluster cluster, ScheduledBackups.Created created) {
@@ -98,7 +134,16 @@ public final class BackupScheduler {
     }
   }
 
-  private static ScheduledBackups.Existing existing(EtcdBackup backup) {
+  /** Empty for a backup whose scheduled time does not parse (not one of ours, or edited): it is not counted. */
+  private static Optional<ScheduledBackups.Existing> existing(EtcdBackup backup) {
+    Instant scheduledAt;
+    try {
+      scheduledAt = Instant.parse(backup.getMetadata().getAnnotations().get(SCHEDULED_AT));
+    } catch (DateTimeParseException e) {
+      LOG.warn("{}/{}: ignored: its {} annotation is not a time", backup.getMetadata().getNamespace(),
+          backup.getMetadata().getName(), SCHEDULED_AT);
+      return Optional.empty();
+    }
     var status = Optional.ofNullable(backup.getStatus());
     var conditions = status.map(s -> s.getConditions()).orElse(List.of());
     Retention.Outcome outcome = ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE)
@@ -108,8 +153,7 @@ public final class BackupScheduler {
     String detail = outcome == Retention.Outcome.FAILED
         ? ConditionSet.find(conditions, EtcdBackupConditions.FAILED).map(c -> c.getMessage()).orElse("")
         : status.map(s -> s.getLocation()).orElse("");
-    return new ScheduledBackups.Existing(backup.getMetadata().getName(),
-        Instant.parse(backup.getMetadata().getAnnotations().get(SCHEDULED_AT)), outcome,
-        status.map(s -> s.getCompletionTime()).map(Instant::parse), detail);
+    return Optional.of(new ScheduledBackups.Existing(backup.getMetadata().getName(), scheduledAt, outcome,
+        status.map(s -> s.getCompletionTime()).map(Instant::parse), detail));
   }
 }

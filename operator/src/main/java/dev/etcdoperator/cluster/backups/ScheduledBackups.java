@@ -48,6 +48,29 @@ public final class ScheduledBackups {
    */
   static Plan plan(String cluster, BackupScheduleSpec spec, CronSchedule schedule,
       Optional<BackupScheduleStatus> previous, List<Existing> existing, Instant now) {
+    return plan(cluster, spec, schedule, previous, existing, now, Optional.empty());
+  }
+
+  /**
+   * The plan once the API server refused to create the EtcdBackup {@code refused} (a quota, an admission webhook):
+   * nothing new counts as scheduled and the refused time stays the next one, so that it is still due at the retry
+   * (after {@code retry}, or sooner at the next run); BackupReady says why.
+   */
+  static Plan refused(String cluster, BackupScheduleSpec spec, CronSchedule schedule,
+      Optional<BackupScheduleStatus> previous, List<Existing> existing, Instant now, Created refused, String message,
+      Duration retry) {
+    return failed(plan(cluster, spec, schedule, previous, existing, now, Optional.of(refused)), message, retry);
+  }
+
+  /** {@code plan} with nothing left to do and BackupReady saying why; looked at again after {@code retry} at most. */
+  static Plan failed(Plan plan, String message, Duration retry) {
+    Duration wakeUp = plan.wakeUp().compareTo(retry) < 0 ? plan.wakeUp() : retry;
+    return new Plan(Optional.empty(), List.of(), plan.status(), wakeUp,
+        Optional.of(new Readiness(false, Reason.SCHEDULE_FAILED, message)));
+  }
+
+  private static Plan plan(String cluster, BackupScheduleSpec spec, CronSchedule schedule,
+      Optional<BackupScheduleStatus> previous, List<Existing> existing, Instant now, Optional<Created> refused) {
     // The backups themselves are the record of what was scheduled: a status read from a cache a moment behind, or
     // lost, must not make a scheduled time due again.
     Optional<Existing> newestExisting = existing.stream().max(Comparator.comparing(Existing::scheduledAt));
@@ -60,10 +83,11 @@ public final class ScheduledBackups {
     Optional<Created> create = since.filter(s -> !Boolean.TRUE.equals(spec.getSuspend()) && !running)
         .flatMap(s -> ScheduledRuns.due(schedule, s, now))
         .map(slot -> new Created(ScheduledRuns.backupName(cluster, slot), slot))
-        .filter(c -> existing.stream().noneMatch(b -> b.name().equals(c.name())));
+        .filter(c -> existing.stream().noneMatch(b -> b.name().equals(c.name())))
+        .filter(c -> refused.isEmpty());
 
     BackupScheduleStatus status = new BackupScheduleStatus();
-    Optional<Instant> next = schedule.nextAfter(now);
+    Optional<Instant> next = refused.map(Created::scheduledAt).or(() -> schedule.nextAfter(now));
     next.ifPresent(n -> status.setNextScheduleTime(format(n)));
     Optional<Instant> newestScheduled = create.map(Created::scheduledAt).or(() -> lastScheduled);
     newestScheduled.ifPresent(t -> status.setLastScheduleTime(format(t)));
@@ -82,7 +106,8 @@ public final class ScheduledBackups {
             .map(Duration::ofHours));
     List<String> delete = retention.toDelete(existing.stream()
         .map(b -> new Retention.Backup(b.name(), b.scheduledAt(), b.outcome())).toList(), now);
-    Duration wakeUp = next.map(n -> Duration.between(now, n)).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
+    Duration wakeUp = schedule.nextAfter(now).map(n -> Duration.between(now, n)).filter(d -> !d.isNegative())
+        .orElse(Duration.ZERO);
     Optional<Readiness> readiness = existing.stream().filter(b -> b.outcome() != Retention.Outcome.RUNNING)
         .max(Comparator.comparing(Existing::scheduledAt))
         .map(b -> b.outcome() == Retention.Outcome.COMPLETE

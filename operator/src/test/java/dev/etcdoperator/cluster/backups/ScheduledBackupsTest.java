@@ -41,6 +41,26 @@ class ScheduledBackupsTest {
     assertThat(again.status().getLastBackup()).isEqualTo("main-202611220300");
   }
 
+  /** The API server refused the create (a quota): the time stays due, and is tried again within the retry. */
+  @Test
+  void aRefusedBackupStaysDueAndIsRetried() {
+    Optional<BackupScheduleStatus> seen = Optional.of(status(null, "2026-11-22T03:00:00Z"));
+    Instant now = Instant.parse("2026-11-22T03:00:02Z");
+    ScheduledBackups.Plan plan = plan(spec(), seen, List.of(), now.toString());
+    ScheduledBackups.Plan refused = ScheduledBackups.refused("main", spec(), NIGHTLY, seen, List.of(), now,
+        plan.create().orElseThrow(), "exceeded quota", Duration.ofMinutes(1));
+    assertThat(refused.create()).isEmpty();
+    assertThat(refused.readiness()).hasValue(new ScheduledBackups.Readiness(false, "ScheduleFailed",
+        "exceeded quota"));
+    assertThat(refused.status().getLastScheduleTime()).isNull();
+    assertThat(refused.status().getLastBackup()).isNull();
+    assertThat(refused.status().getNextScheduleTime()).isEqualTo("2026-11-22T03:00:00Z");
+    assertThat(refused.wakeUp()).isEqualTo(Duration.ofMinutes(1));
+
+    ScheduledBackups.Plan retry = plan(spec(), Optional.of(refused.status()), List.of(), "2026-11-22T03:01:02Z");
+    assertThat(retry.create()).map(ScheduledBackups.Created::name).hasValue("main-202611220300");
+  }
+
   @Test
   void afterDowntimeOnlyTheLatestMissedTimeIsBackedUp() {
     Optional<BackupScheduleStatus> lastWeek = Optional.of(status("2026-11-14T03:00:00Z", "2026-11-15T03:00:00Z"));

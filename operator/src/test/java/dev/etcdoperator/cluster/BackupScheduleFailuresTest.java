@@ -1,0 +1,115 @@
+package dev.etcdoperator.cluster;
+
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.BACKUP_READY;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.condition;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.tls;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.BackupDestination;
+import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
+import dev.etcdoperator.api.v1alpha1.EtcdBackup;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.api.v1alpha1.S3Destination;
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.resources.ClusterBackupBuilder;
+import dev.etcdoperator.testing.OperatorTestEnvironment;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backup schedule that cannot run (the API server refuses the EtcdBackup it creates, a backup with the cluster's
+ * labels carries a scheduled time that does not parse) is reported in BackupReady; the rest of the cluster's
+ * reconcile, status included, goes on.
+ */
+class BackupScheduleFailuresTest {
+  private static final String NS = "backup-schedule-failures-test";
+  private static final String CLUSTER = "sched";
+
+  private static OperatorTestEnvironment env;
+
+  @BeforeAll
+  static void startOperator() {
+    env = new OperatorTestEnvironment(NS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void aRefusedScheduledBackupIsReportedAndTheReconcileGoesOn() {
+    EtcdCluster cluster = env.create(CLUSTER, c -> {
+      c.getSpec().setTls(tls(TlsSpec.Mode.Disabled));
+      BackupScheduleSpec schedule = new BackupScheduleSpec();
+      schedule.setSchedule("0 * * * *");
+      schedule.setDestination(new BackupDestination());
+      schedule.getDestination().setS3(new S3Destination());
+      schedule.getDestination().getS3().setBucket("backups");
+      c.getSpec().setBackup(schedule);
+    });
+    await().atMost(WAIT).until(() -> env.status(CLUSTER) != null
+        && env.status(CLUSTER).getBackup() != null);
+
+    // A namespace quota of two EtcdBackups, both taken: a user's backup with the cluster's labels whose scheduled
+    // time does not parse, and a complete scheduled backup from two hours ago, which makes the last hour's run due.
+    env.client().resource(new ResourceQuotaBuilder().withNewMetadata().withName("two-backups").withNamespace(NS)
+        .endMetadata().withNewSpec().addToHard("count/etcdbackups.etcdoperator.dev", new Quantity("2")).endSpec()
+        .build()).create();
+    env.client().resource(ClusterBackupBuilder.build(cluster, CLUSTER + "-typo", "scheduled-backup",
+        EtcdBackupSpec.DeletionPolicy.Retain, Map.of("etcdoperator.dev/scheduled-at", "yesterday"))).create();
+    Instant twoHoursAgo = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    EtcdBackup old = env.client().resource(ClusterBackupBuilder.build(cluster, CLUSTER + "-old", "scheduled-backup",
+        EtcdBackupSpec.DeletionPolicy.Retain, Map.of("etcdoperator.dev/scheduled-at", twoHoursAgo.toString())))
+        .create();
+    old.setStatus(new EtcdBackupStatus());
+    old.getStatus().setConditions(List.of(new ConditionBuilder().withType(EtcdBackupConditions.COMPLETE)
+        .withStatus("True").withReason("SnapshotUploaded").withMessage("done")
+        .withLastTransitionTime(twoHoursAgo.toString()).build()));
+    old.getStatus().setLocation("s3://backups/old");
+    env.client().resource(old).updateStatus();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      EtcdClusterStatus status = env.status(CLUSTER);
+      Condition backupReady = condition(status, BACKUP_READY);
+      assertThat(backupReady.getStatus()).isEqualTo("False");
+      assertThat(backupReady.getReason()).isEqualTo("ScheduleFailed");
+      assertThat(backupReady.getMessage()).startsWith("could not create scheduled backup " + CLUSTER + "-")
+          .contains("exceeded quota: two-backups");
+      assertThat(condition(status, PROGRESSING)).isNotNull();
+      assertThat(status.getBackup().getLastScheduleTime()).as("the refused run stays due")
+          .isEqualTo(twoHoursAgo.toString());
+    });
+    assertThat(env.eventsAbout(CLUSTER)).filteredOn(e -> "ScheduleFailed".equals(e.getReason())).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
+
+    // The quota raised: the due run is created at the next attempt, without a new spec change.
+    env.client().resources(io.fabric8.kubernetes.api.model.ResourceQuota.class).inNamespace(NS)
+        .withName("two-backups").edit(q -> {
+          q.getSpec().getHard().put("count/etcdbackups.etcdoperator.dev", new Quantity("3"));
+          return q;
+        });
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+        env.client().resources(EtcdBackup.class).inNamespace(NS).list().getItems())
+        .extracting(b -> b.getMetadata().getName()).hasSize(3));
+  }
+}
