@@ -33,17 +33,19 @@ public final class ClusterPlanner {
    * @param peerScheme scheme of the members' peer URLs
    * @param rollout the StatefulSet's revision and the member pods', when etcd answered
    * @param restore the restore of spec.bootstrap.restore, while the StatefulSet does not exist yet
+   * @param membersUnknown whether the StatefulSet of a formed cluster is gone and nothing tells how many members it
+   *     should run (etcd does not answer, status names none): it is not re-created until something does
    */
   public record Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
       boolean formed, int desiredMembers, int readyPods, Optional<Quantity> storageGrowth,
       Optional<String> certificateProblem, Optional<MembershipFacts> membership, boolean retainClaims,
-      String peerScheme, Optional<RolloutFacts> rollout, Optional<RestoreFacts> restore) {
+      String peerScheme, Optional<RolloutFacts> rollout, Optional<RestoreFacts> restore, boolean membersUnknown) {
 
     /** The common case in tests: no storage growth asked for, certificates fine, membership as desired. */
     public Input(List<String> specProblems, boolean paused, List<HasMetadata> drifted, boolean anyMissing,
         boolean formed, int desiredMembers, int readyPods) {
       this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, Optional.empty(),
-          Optional.empty(), Optional.empty(), false, "https", Optional.empty(), Optional.empty());
+          Optional.empty(), Optional.empty(), false, "https", Optional.empty(), Optional.empty(), false);
     }
   }
 
@@ -73,6 +75,10 @@ public final class ClusterPlanner {
       return new ClusterStep.Wait(BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,
           "waiting for the members to form the cluster (" + in.readyPods() + "/" + in.desiredMembers()
               + " pods ready)");
+    }
+    if (in.membersUnknown()) {
+      return new ClusterStep.Wait(PODS_POLL, Reason.WAITING_FOR_PODS, "the StatefulSet is missing and neither etcd "
+          + "nor status tells how many members it runs: it is re-created once a member answers");
     }
     if (in.membership().isPresent()) {
       Optional<ClusterStep> change = MembershipPlanner.plan(in.membership().get(), in.desiredMembers(),

@@ -11,9 +11,11 @@ import dev.etcdoperator.resources.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The owned objects a cluster should have now, in the order they must be applied. */
 final class DesiredObjects {
@@ -23,13 +25,15 @@ final class DesiredObjects {
    * @param existingConfig the bootstrap ConfigMap as it is; its token is never rewritten, nor, until the cluster
    *     has formed, its member list, since members started from them
    * @param formed whether the cluster has formed: from then on no member may start with initial-cluster-state=new
-   * @param memberCount how many member pods the StatefulSet should run
+   * @param memberCount how many member pods the StatefulSet should run; empty when that is not known, and then no
+   *     StatefulSet is wanted (one that exists is left as it is)
    * @param memberOrdinals the ordinals of etcd's members (voters and learners), when etcd answered: a member that
    *     joins a formed cluster needs them all in its initial cluster
+   * @param guardedMembers how many members the PodDisruptionBudget keeps a quorum of
    */
   static List<HasMetadata> of(ClusterBlueprint blueprint, Optional<ConfigMap> existingConfig,
-      Optional<StatefulSet> existingStatefulSet, boolean formed, int memberCount,
-      Optional<List<Integer>> memberOrdinals) {
+      Optional<StatefulSet> existingStatefulSet, boolean formed, OptionalInt memberCount,
+      Optional<List<Integer>> memberOrdinals, int guardedMembers) {
     BootstrapConfig bootstrap = bootstrapOf(existingConfig, blueprint);
     if (formed) {
       bootstrap = bootstrap.withState(InitialClusterState.EXISTING);
@@ -38,14 +42,15 @@ final class DesiredObjects {
             InitialClusterState.EXISTING, bootstrap.token());
       }
     }
-    StatefulSet statefulSet = MemberStatefulSetBuilder.build(blueprint, memberCount);
-    existingStatefulSet.ifPresent(live -> keepImmutableFields(statefulSet, live));
-    return List.of(
-        BootstrapConfigMapBuilder.build(blueprint, bootstrap),
-        PeerServiceBuilder.build(blueprint),
-        ClientServiceBuilder.build(blueprint),
-        statefulSet,
-        PodDisruptionBudgetBuilder.build(blueprint));
+    List<HasMetadata> desired = new ArrayList<>(List.of(BootstrapConfigMapBuilder.build(blueprint, bootstrap),
+        PeerServiceBuilder.build(blueprint), ClientServiceBuilder.build(blueprint)));
+    if (memberCount.isPresent()) {
+      StatefulSet statefulSet = MemberStatefulSetBuilder.build(blueprint, memberCount.getAsInt());
+      existingStatefulSet.ifPresent(live -> keepImmutableFields(statefulSet, live));
+      desired.add(statefulSet);
+    }
+    desired.add(PodDisruptionBudgetBuilder.build(blueprint, guardedMembers));
+    return desired;
   }
 
   /** The bootstrap values members started (or will start) with: the ConfigMap's, else the initial ones. */

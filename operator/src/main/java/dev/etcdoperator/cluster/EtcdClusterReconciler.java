@@ -62,6 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -162,12 +163,12 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<RolloutFacts> rollout = statefulSet.filter(s -> membership.isPresent())
         .map(s -> RolloutFacts.of(names, s, pods, cluster.getSpec().getRollout(), clock));
 
-    int members = memberCount(cluster, bootstrapConfig, statefulSet, membership, formed);
+    OptionalInt members = MemberCount.ofStatefulSet(cluster, bootstrapConfig, statefulSet, membership, formed);
     Optional<ClusterBlueprint> effective = blueprint.filter(b -> problems.isEmpty())
         .map(b -> b.withTls(tls.get().memberTls()));
     // A restore comes before the StatefulSet: its members must not start until every one holds the snapshot.
     Optional<RestoreFacts> restore = effective.filter(b -> MemberRestores.requested(cluster) && !formed
-        && statefulSet.isEmpty()).map(b -> memberRestores.observe(cluster, b, restorePods, members));
+        && statefulSet.isEmpty()).map(b -> memberRestores.observe(cluster, b, restorePods, members.orElseThrow()));
     if (formed && !restorePods.isEmpty() && !isPaused(cluster)) {
       memberRestores.cleanUp(cluster, restorePods);
     }
@@ -175,8 +176,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     List<HasMetadata> drifted = new ArrayList<>();
     boolean anyMissing = false;
     if (effective.isPresent()) {
+      int guarded = MemberCount.guarded(Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0),
+          membership.map(m -> OptionalInt.of(m.voters().size())).orElse(OptionalInt.empty()), members);
       List<HasMetadata> desired = DesiredObjects.of(effective.get(), bootstrapConfig, statefulSet, formed, members,
-          membership.map(MembershipFacts::memberOrdinals)).stream()
+          membership.map(MembershipFacts::memberOrdinals), guarded).stream()
           .filter(d -> !(d instanceof StatefulSet) || restore.map(RestoreFacts::allRestored).orElse(true)).toList();
       Map<String, HasMetadata> live = liveObjects(context);
       // Certificate Secrets go first: the members mount them.
@@ -191,7 +194,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
         statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s)),
         certificateProblem, membership, retainsClaims(cluster),
-        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore));
+        tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore,
+        members.isEmpty()));
 
     step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), restoreMembers -> memberRestores.start(
         cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()), restoreMembers));
@@ -297,22 +301,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         .map(c -> c.state() == InitialClusterState.EXISTING).orElse(false);
     boolean observed = etcd instanceof EtcdView.Reached r && r.observation().clusterId() != 0;
     return recordedInStatus || recordedInConfig || observed;
-  }
-
-  /**
-   * Before the cluster forms, the bootstrap members; afterwards the StatefulSet follows etcd's membership (up to the
-   * highest member ordinal), which only the membership workflow changes, one member at a time.
-   */
-  private static int memberCount(EtcdCluster cluster, Optional<ConfigMap> bootstrapConfig,
-      Optional<StatefulSet> statefulSet, Optional<MembershipFacts> membership, boolean formed) {
-    if (!formed) {
-      return bootstrapConfig.flatMap(DesiredObjects::bootstrapOf).map(DesiredObjects::bootstrapMemberCount)
-          .orElse(cluster.getSpec().getReplicas());
-    }
-    if (membership.isPresent()) {
-      return membership.get().statefulSetReplicasForMembers();
-    }
-    return statefulSet.map(s -> s.getSpec().getReplicas()).orElse(cluster.getSpec().getReplicas());
   }
 
   private static boolean retainsClaims(EtcdCluster cluster) {

@@ -10,11 +10,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 public final class PodDisruptionBudgetBuilder {
   private PodDisruptionBudgetBuilder() {}
 
-  public static PodDisruptionBudget build(ClusterBlueprint blueprint) {
+  /** @param members how many members a quorum is kept of (the voters etcd has, at least spec.replicas) */
+  public static PodDisruptionBudget build(ClusterBlueprint blueprint, int members) {
     return new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
         .withMetadata(OwnedMetadata.of(blueprint, blueprint.names().podDisruptionBudget()))
         .withNewSpec()
-        .withMinAvailable(new IntOrString(minAvailable(blueprint.replicas())))
+        .withMinAvailable(new IntOrString(minAvailable(members)))
         .withNewSelector()
         .withMatchLabels(blueprint.labels().selector())
         .endSelector()

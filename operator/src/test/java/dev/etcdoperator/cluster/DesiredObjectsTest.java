@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +60,9 @@ class DesiredObjectsTest {
 
   @Test
   void objectsComeInApplyOrder() {
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false, 3,
-        Optional.empty());
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false,
+        OptionalInt.of(3),
+        Optional.empty(), 3);
 
     assertThat(objects).extracting(HasMetadata::getKind)
         .containsExactly("ConfigMap", "Service", "Service", "StatefulSet", "PodDisruptionBudget");
@@ -71,8 +73,9 @@ class DesiredObjectsTest {
 
   @Test
   void newClusterBootstrapsEveryMemberWithStateNew() {
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false, 3,
-        Optional.empty());
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), false,
+        OptionalInt.of(3),
+        Optional.empty(), 3);
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS)
@@ -87,8 +90,9 @@ class DesiredObjectsTest {
     ConfigMap live = bootstrapConfigMap("main-0=http://main-0" + PEER, "new", "main-0ld70ken");
 
     List<HasMetadata> objects =
-        DesiredObjects.of(blueprint(s -> s.setReplicas(5)), Optional.of(live), Optional.empty(), false, 1,
-            Optional.empty());
+        DesiredObjects.of(blueprint(s -> s.setReplicas(5)), Optional.of(live), Optional.empty(), false,
+            OptionalInt.of(1),
+            Optional.empty(), 1);
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", "main-0=http://main-0" + PEER)
@@ -101,8 +105,9 @@ class DesiredObjectsTest {
   void formedClusterFlipsStateToExistingAndKeepsTheRest() {
     ConfigMap live = bootstrapConfigMap(THREE_MEMBERS, "new", "main-0ld70ken");
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true, 3,
-        Optional.empty());
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true,
+        OptionalInt.of(3),
+        Optional.empty(), 3);
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS)
@@ -114,8 +119,9 @@ class DesiredObjectsTest {
   void aMemberJoiningAFormedClusterFindsEveryCurrentMemberInItsInitialCluster() {
     ConfigMap live = bootstrapConfigMap(THREE_MEMBERS, "existing", "main-0ld70ken");
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true, 4,
-        Optional.of(List.of(0, 1, 2, 3)));
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), true,
+        OptionalInt.of(4),
+        Optional.of(List.of(0, 1, 2, 3)), 4);
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS + ",main-3=http://main-3" + PEER)
@@ -126,8 +132,9 @@ class DesiredObjectsTest {
 
   @Test
   void formedClusterWithoutAConfigMapNeverGetsStateNew() {
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), true, 3,
-        Optional.empty());
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.empty(), Optional.empty(), true,
+        OptionalInt.of(3),
+        Optional.empty(), 3);
 
     assertThat(configMapIn(objects).getData()).containsEntry("initial-cluster-state", "existing");
   }
@@ -136,8 +143,9 @@ class DesiredObjectsTest {
   void existingStateIsNeverFlippedBackToNew() {
     ConfigMap live = bootstrapConfigMap(THREE_MEMBERS, "existing", "main-0ld70ken");
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false, 3,
-        Optional.empty());
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false,
+        OptionalInt.of(3),
+        Optional.empty(), 3);
 
     assertThat(configMapIn(objects).getData()).containsEntry("initial-cluster-state", "existing");
   }
@@ -147,8 +155,9 @@ class DesiredObjectsTest {
     ConfigMap live = new ConfigMapBuilder().withNewMetadata().withName("main-config").endMetadata()
         .withData(Map.of("initial-cluster", "main-0=http://main-0" + PEER)).build();
 
-    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false, 3,
-        Optional.empty());
+    List<HasMetadata> objects = DesiredObjects.of(blueprint(), Optional.of(live), Optional.empty(), false,
+        OptionalInt.of(3),
+        Optional.empty(), 3);
 
     assertThat(configMapIn(objects).getData())
         .containsEntry("initial-cluster", THREE_MEMBERS)
@@ -178,7 +187,7 @@ class DesiredObjectsTest {
     grown.setSize("16Gi");
 
     StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(s -> s.setStorage(grown)), Optional.empty(),
-        Optional.of(live), true, 5, Optional.empty()));
+        Optional.of(live), true, OptionalInt.of(5), Optional.empty(), 5));
 
     assertThat(desired.getSpec().getServiceName()).isEqualTo("legacy-peer");
     assertThat(desired.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
@@ -196,7 +205,7 @@ class DesiredObjectsTest {
     storage.setSize("16Gi");
 
     StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(s -> s.setStorage(storage)), Optional.empty(),
-        Optional.empty(), false, 3, Optional.empty()));
+        Optional.empty(), false, OptionalInt.of(3), Optional.empty(), 3));
 
     assertThat(desired.getSpec().getServiceName()).isEqualTo("main-peer");
     assertThat(desired.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
@@ -208,8 +217,9 @@ class DesiredObjectsTest {
   void desiredStatefulSetMatchesTheLiveOneItWasBuiltFrom() {
     StatefulSet live = copy(MemberStatefulSetBuilder.build(blueprint(), 3));
 
-    StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(), Optional.empty(), Optional.of(live), true, 3,
-        Optional.empty()));
+    StatefulSet desired = statefulSetIn(DesiredObjects.of(blueprint(), Optional.empty(), Optional.of(live), true,
+        OptionalInt.of(3),
+        Optional.empty(), 3));
 
     assertThat(new ObjectDrift(SERIALIZATION).needsApply(desired, live)).isFalse();
   }

@@ -12,10 +12,10 @@ class PodDisruptionBudgetBuilderTest {
 
   @ParameterizedTest(name = "{0} members -> minAvailable {1}")
   @CsvSource({"1, 0", "3, 2", "5, 3", "7, 4", "9, 5"})
-  void keepsAQuorumExceptForASingleMember(int replicas, int minAvailable) {
-    ClusterBlueprint bp = blueprint("3.5.21", s -> s.setReplicas(replicas));
+  void keepsAQuorumExceptForASingleMember(int members, int minAvailable) {
+    ClusterBlueprint bp = blueprint("3.5.21", s -> s.setReplicas(3));
 
-    PodDisruptionBudget pdb = PodDisruptionBudgetBuilder.build(bp);
+    PodDisruptionBudget pdb = PodDisruptionBudgetBuilder.build(bp, members);
 
     assertOwnedObject(pdb, "main");
     assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");

@@ -1,0 +1,81 @@
+package dev.etcdoperator.cluster;
+
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.condition;
+import static dev.etcdoperator.testing.OperatorTestEnvironment.tls;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.testing.EtcdProcessCluster;
+import dev.etcdoperator.testing.OperatorTestEnvironment;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The StatefulSet of a formed cluster goes away while etcd does not answer (a storage expansion re-creates it; a
+ * user deletes it with orphan propagation). It must come back with the members etcd has, never smaller because
+ * spec.replicas was lowered meanwhile: the StatefulSet controller would delete the pods, and with them the volumes,
+ * of voting members.
+ */
+class StatefulSetRecreationTest {
+  private static final String NS = "statefulset-recreation-test";
+
+  private static OperatorTestEnvironment env;
+
+  @BeforeAll
+  static void startOperator() {
+    env = new OperatorTestEnvironment(NS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void aMissingStatefulSetComesBackWithTheMembersEtcdHadWhileEtcdIsUnreachable(@TempDir Path dir) {
+    EtcdProcessCluster etcd = EtcdProcessCluster.builder(dir).members(3).namePrefix("blind").start();
+    env.etcd().put("blind", etcd);
+    env.create("blind", c -> {
+      c.getSpec().setReplicas(3);
+      c.getSpec().setTls(tls(TlsSpec.Mode.Disabled));
+    });
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, "blind") != null);
+    for (int i = 0; i < 3; i++) {
+      env.runReadyPod("blind", i);
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env.status("blind"), READY).getStatus())
+        .isEqualTo("True"));
+
+    for (int i = 0; i < 3; i++) {
+      etcd.kill(i);
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env.status("blind"), AVAILABLE).getReason())
+        .isEqualTo("EtcdUnreachable"));
+    env.editSpec("blind", c -> {
+      c.getSpec().setReplicas(1);
+      return c;
+    });
+    long generation = env.resource("blind").get().getMetadata().getGeneration();
+    await().atMost(WAIT).until(() -> env.status("blind").getObservedGeneration() == generation);
+    assertThat(env.get(StatefulSet.class, "blind").getSpec().getReplicas()).isEqualTo(3);
+    String before = env.get(StatefulSet.class, "blind").getMetadata().getUid();
+    env.client().apps().statefulSets().inNamespace(NS).withName("blind")
+        .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+
+    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, "blind") != null
+        && !before.equals(env.get(StatefulSet.class, "blind").getMetadata().getUid()));
+    assertThat(env.get(StatefulSet.class, "blind").getSpec().getReplicas())
+        .as("the three members etcd has, not spec.replicas").isEqualTo(3);
+  }
+}
