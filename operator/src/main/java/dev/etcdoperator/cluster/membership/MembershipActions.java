@@ -64,7 +64,8 @@ public final class MembershipActions {
     Optional<URI> leader = observed.leaderId().flatMap(id -> observed.probes().values().stream()
         .filter(p -> p.memberId().orElse(0L).equals(id)).map(MemberProbe::endpoint).findFirst());
     if (leader.isEmpty() && !(change.action() instanceof MembershipAction.Recycle
-        || change.action() instanceof MembershipAction.DeleteClaims)) {
+        || change.action() instanceof MembershipAction.DeleteClaims
+        || change.action() instanceof MembershipAction.ClearOrdinal)) {
       return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "waiting for a leader to "
           + "ask: " + change.message());
     }
@@ -120,6 +121,13 @@ public final class MembershipActions {
           event(cluster, EventRecorder.Type.Warning, MEMBER_REMOVED, "removed " + replace.member() + " (id "
               + EtcdIds.toHex(replace.id()) + ") to replace it: " + replace.reason());
           faults.reached(FaultPoints.REPLACED_MEMBER_REMOVED);
+        }
+        case MembershipAction.ClearOrdinal clear -> {
+          MembershipChange intent = intent(MembershipChange.REPLACE_MEMBER, clear.member());
+          intent.setStaleVolumeClaimUID(clear.staleClaimUid().orElse(null));
+          intent.setStalePodUID(clear.stalePodUid().orElse(null));
+          recordIntent(cluster, intent);
+          event(cluster, EventRecorder.Type.Warning, MEMBER_RECREATED, change.message());
         }
         case MembershipAction.Recycle recycle -> {
           String ns = cluster.getMetadata().getNamespace();

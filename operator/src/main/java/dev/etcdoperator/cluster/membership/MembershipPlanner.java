@@ -37,6 +37,15 @@ public final class MembershipPlanner {
     if (!learners.isEmpty()) {
       return Optional.of(finishLearner(facts, learners.get(0)));
     }
+    Optional<MembershipChange> pending = facts.replacement().filter(c -> facts.members().stream()
+        .noneMatch(m -> c.getMember().equals(facts.nameOf(m))));
+    if (pending.isPresent()) {
+      // One change at a time: the member being replaced joins again before anything else, also a scale in that
+      // came meanwhile. No health gate: a learner does not count towards quorum, and the others may be waiting to be
+      // repaired.
+      int ordinal = facts.ordinalOf(pending.get().getMember()).orElseThrow();
+      return Optional.of(rejoin(facts, ordinal, pending.get().getMember(), pending.get(), scheme));
+    }
     Optional<ClusterStep> repair = replaceBroken(facts, voters);
     if (repair.isPresent()) {
       return repair;
@@ -71,11 +80,6 @@ public final class MembershipPlanner {
    * keeps failing is removed, to be recreated empty and join again, as long as the others keep a quorum.
    */
   private static Optional<ClusterStep> replaceBroken(MembershipFacts facts, List<EtcdMember> voters) {
-    boolean replacing = facts.replacement().filter(c -> voters.stream().noneMatch(
-        v -> c.getMember().equals(facts.nameOf(v)))).isPresent();
-    if (replacing) {
-      return Optional.empty(); // one at a time: the member being replaced joins again first
-    }
     for (EtcdMember member : voters) {
       if (facts.isHealthy(member)) {
         continue;
@@ -108,11 +112,6 @@ public final class MembershipPlanner {
       String scheme) {
     int ordinal = nextFreeOrdinal(facts);
     String name = facts.names().podName(ordinal);
-    Optional<MembershipChange> replacing = facts.replacement().filter(c -> name.equals(c.getMember()));
-    if (replacing.isPresent()) {
-      // No health gate: a learner does not count towards quorum, and the others may be waiting to be repaired.
-      return rejoin(facts, ordinal, name, replacing.get(), scheme);
-    }
     List<String> unhealthy = voters.stream().filter(m -> !facts.isHealthy(m)).map(facts::nameOf).toList();
     if (!unhealthy.isEmpty()) {
       // Usually a member just promoted or restarted: a matter of seconds. One that stays unhealthy is repaired
@@ -120,19 +119,30 @@ public final class MembershipPlanner {
       return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_OUT, "adding " + name + " waits until every member "
           + "is healthy; not healthy: " + String.join(", ", unhealthy));
     }
+    String claim = Optional.ofNullable(facts.claims().get(ordinal)).map(MembershipFacts.MemberClaim::name)
+        .orElse(null);
+    boolean gap = ordinal < facts.statefulSetReplicasForMembers();
+    boolean pod = facts.pods().containsKey(ordinal);
+    if (claim != null && retainClaims) {
+      return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "volume claim " + claim + " holds the data of "
+          + "a removed member, kept because storage.retainOnScaleDown is set; its data is never reused: delete "
+          + "the claim to let " + name + " join");
+    }
+    if (gap && (pod || claim != null)) {
+      // The StatefulSet keeps running this ordinal, with a pod and data of a member etcd no longer has.
+      String remains = pod && claim != null ? "its pod and volume claim remain" : pod ? "its pod remains"
+          : "its volume claim remains";
+      return new ClusterStep.ChangeMembership(new MembershipAction.ClearOrdinal(name,
+          Optional.ofNullable(facts.claims().get(ordinal)).map(MembershipFacts.MemberClaim::uid),
+          Optional.ofNullable(facts.pods().get(ordinal))), Reason.REPLACING_MEMBER, name + " is no member of etcd, "
+              + "but " + remains + " (a member removed outside the operator): recreating them empty before it joins");
+    }
     if (facts.pods().containsKey(ordinal)) {
       // The pod of a removed member still runs: the StatefulSet is scaled down first.
       return new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_OUT, "waiting for the old pod " + name
           + " to go before " + name + " joins again");
     }
-    String claim = Optional.ofNullable(facts.claims().get(ordinal)).map(MembershipFacts.MemberClaim::name)
-        .orElse(null);
     if (claim != null) {
-      if (retainClaims) {
-        return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "volume claim " + claim + " holds the data of "
-            + "a removed member, kept because storage.retainOnScaleDown is set; its data is never reused: delete "
-            + "the claim to let " + name + " join");
-      }
       return new ClusterStep.ChangeMembership(new MembershipAction.DeleteClaims(name, List.of(claim)),
           Reason.SCALING_OUT, "deleting volume claim " + claim + ", left by a removed member, before " + name
               + " joins");

@@ -26,6 +26,14 @@ public sealed interface MembershipAction {
   record Replace(String member, long id, String reason, java.util.Optional<String> staleClaimUid,
       java.util.Optional<String> stalePodUid) implements MembershipAction {}
 
+  /**
+   * An ordinal below the highest member's still has a pod or claim but no member in etcd (removed outside the
+   * operator, e.g. by {@code etcdctl member remove}): record it as a member being replaced with those as stale, so
+   * that they are recreated empty before it joins again, as after a replacement.
+   */
+  record ClearOrdinal(String member, java.util.Optional<String> staleClaimUid,
+      java.util.Optional<String> stalePodUid) implements MembershipAction {}
+
   /** Delete the old claim and/or pod of a member being replaced; the StatefulSet recreates both, empty. */
   record Recycle(String member, java.util.Optional<String> claim, boolean pod) implements MembershipAction {}
 

@@ -238,6 +238,22 @@ class MembershipPlannerTest {
             Observed.voters(3).unhealthy(1, 2).claimRecreated(1), 3, false,
             Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "main-1 must be replaced: " + LOST
                 + "; but removing it would leave 1 healthy of 2 voting members, fewer than a quorum of 2"))),
+        // A gap in the ordinals: a replacement overtaken by a lower spec.replicas, a member removed by hand.
+        Arguments.of("a pending replacement is finished before any scale in",
+            Observed.voters(5).withoutMember(1).replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1"), true),
+                Reason.REPLACING_MEMBER, "recreating the volume claim and pod of main-1 empty"))),
+        Arguments.of("a member removed behind the operator's back is cleared when its ordinal joins again",
+            Observed.voters(3).withoutMember(1), 3, false,
+            Optional.of(change(new MembershipAction.ClearOrdinal("main-1", Optional.of("claim-uid-1"),
+                Optional.of("pod-uid-1")), Reason.REPLACING_MEMBER, "main-1 is no member of etcd, but its pod and "
+                + "volume claim remain (a member removed outside the operator): recreating them empty before it "
+                + "joins"))),
+        Arguments.of("a gap whose claim is retained blocks with the claim's name",
+            Observed.voters(3).withoutMember(1), 3, true,
+            Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "volume claim data-main-1 holds the "
+                + "data of a removed member, kept because storage.retainOnScaleDown is set; its data is never "
+                + "reused: delete the claim to let main-1 join"))),
         Arguments.of("the removed member's old claim and pod are recreated",
             Observed.voters(3).withoutMember(1).replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
             Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1"), true),
