@@ -91,7 +91,7 @@ public final class EtcdOperator implements AutoCloseable {
     var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
             config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir,
-            config.operatorImage()),
+            config.operatorImage(), config.replaceFailingMemberAfter()),
         clock, faults);
     var backups = new EtcdBackupReconciler(client, memberEndpoints, new EtcdBackupReconciler.Settings(
         BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups")),

@@ -60,7 +60,8 @@ class LeaderElectionTest {
   private static OperatorConfig config(String identity) {
     return new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23), "gcr.io/etcd-development/etcd",
         OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, true,
-        "etcd-operator-leader", NS, identity, "cluster.local", OperatorConfig.DEFAULT_OPERATOR_IMAGE);
+        "etcd-operator-leader", NS, identity, "cluster.local", OperatorConfig.DEFAULT_OPERATOR_IMAGE,
+          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
   }
 
   private static String holder(KubernetesClient client) {

@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import dev.etcdoperator.config.OperatorConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,9 +38,14 @@ final class Backends implements ClassTemplateInvocationContextProvider {
   public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
     String runName = kebab(context.getRequiredTestClass().getSimpleName().replaceFirst("Test$", ""));
     String namespace = ("e2e-" + runName).substring(0, Math.min(63, 4 + runName.length()));
+    Duration replaceFailingAfter = Optional.ofNullable(context.getRequiredTestClass()
+        .getAnnotation(ReplaceFailingMembersAfter.class)).map(a -> Duration.ofSeconds(a.seconds()))
+        .orElse(OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
     return Stream.of(
-        invocation("local", new Lifecycle(() -> new LocalCluster(runName, namespace), Optional::empty)),
-        invocation("k3s", new Lifecycle(() -> new K3sCluster(runName, namespace), K3sCluster::unavailableReason)));
+        invocation("local", new Lifecycle(() -> new LocalCluster(runName, namespace, replaceFailingAfter),
+            Optional::empty)),
+        invocation("k3s", new Lifecycle(() -> new K3sCluster(runName, namespace, replaceFailingAfter),
+            K3sCluster::unavailableReason)));
   }
 
   private static ClassTemplateInvocationContext invocation(String name, Lifecycle lifecycle) {

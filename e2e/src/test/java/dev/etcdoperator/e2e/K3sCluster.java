@@ -125,7 +125,7 @@ final class K3sCluster implements Backend {
     }
   }
 
-  K3sCluster(String name, String namespace) {
+  K3sCluster(String name, String namespace, Duration replaceFailingMemberAfter) {
     this.namespace = namespace;
     this.workDir = Path.of(System.getProperty("e2e.work.dir", "target/e2e-work"))
         .resolve("k3s-" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
@@ -148,7 +148,8 @@ final class K3sCluster implements Backend {
       config = new OperatorConfig(Set.of(), EtcdVersion.parse(OperatorConfig.DEFAULT_ETCD_VERSION).orElseThrow(),
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.PORT_FORWARD, Duration.ofSeconds(5),
           Duration.ofSeconds(5), 0, false, "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN,
-          OperatorConfig.DEFAULT_OPERATOR_IMAGE);
+          OperatorConfig.DEFAULT_OPERATOR_IMAGE,
+          replaceFailingMemberAfter);
       operator = new InProcessOperator((onFatalStop, faults) -> {
         KubernetesClient operatorClient = newClient();
         return new EtcdOperator(operatorClient, config, new PortForwardMemberEndpoints(operatorClient,

@@ -3,6 +3,7 @@ package dev.etcdoperator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -56,7 +57,8 @@ class KubernetesStandInTest {
 
   @BeforeAll
   static void start() {
-    cluster = new LocalCluster("stand-in", NAMESPACE);
+    cluster = new LocalCluster("stand-in", NAMESPACE,
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
     kube = cluster.client();
   }
 

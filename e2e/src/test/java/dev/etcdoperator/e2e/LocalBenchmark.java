@@ -3,6 +3,7 @@ package dev.etcdoperator.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.lang.management.ManagementFactory;
@@ -103,7 +104,8 @@ public final class LocalBenchmark {
   }
 
   private static Row run(int members) {
-    LocalCluster cluster = new LocalCluster("bench-" + members, NAMESPACE);
+    LocalCluster cluster = new LocalCluster("bench-" + members, NAMESPACE,
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
     current = cluster;
     try {
       Scenario scenario = new Scenario(cluster);
@@ -133,7 +135,8 @@ public final class LocalBenchmark {
 
   /** A Ready cluster of {@code from} members scaled to {@code to} and back, each way timed to Ready. */
   private static List<ScaleRow> scale(int from, int to) {
-    LocalCluster cluster = new LocalCluster("bench-scale", NAMESPACE);
+    LocalCluster cluster = new LocalCluster("bench-scale", NAMESPACE,
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
     current = cluster;
     try {
       Scenario scenario = new Scenario(cluster);

@@ -45,7 +45,7 @@ final class LocalCluster implements Backend {
   private final OperatorConfig config;
   private final InProcessOperator operator;
 
-  LocalCluster(String name, String namespace) {
+  LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter) {
     this.namespace = namespace;
     this.workDir = Path.of(System.getProperty("e2e.work.dir", "target/e2e-work"))
         .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
@@ -76,7 +76,8 @@ final class LocalCluster implements Backend {
       standIns.forEach(StandIn::start);
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
-          "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE);
+          "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
+          replaceFailingMemberAfter);
       operator = new InProcessOperator((onFatalStop, faults) -> new EtcdOperator(apiServer.newClient(), config,
           new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults));
       startOperator();

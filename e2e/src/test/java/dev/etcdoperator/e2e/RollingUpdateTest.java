@@ -19,10 +19,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Rolling a changed pod template out while an application writes throughout and a probe reads every 100 ms: a
  * patch-version change restarts one member at a time, the leader last; a release that fails to start stops the
  * rollout after one member with the cluster still available, and fixing the spec resumes it; a version etcd cannot
- * move to is refused before anything is touched.
+ * move to is refused before anything is touched. Failing members are replaced after five seconds here (instead of
+ * five minutes), so that a release that crash-loops does so for longer than that before the rollout stalls.
  */
 @ClassTemplate
 @ExtendWith(Backends.class)
+@ReplaceFailingMembersAfter(seconds = 5)
 class RollingUpdateTest {
   private static final String BROKEN_IMAGE = "example.org/" + ContainerProcess.BROKEN_IMAGE_MARK + "/etcd:v3.4.23";
 
@@ -61,6 +63,7 @@ class RollingUpdateTest {
     String name = "stall";
     scenario.apply(withProgressDeadline(scenario.tlsCluster(name, 3), 15));
     scenario.awaitReady(name);
+    List<String> memberIds = memberIds(scenario, name);
 
     Traffic.around(scenario, name, () -> {
       scenario.patch(name, c -> {
@@ -74,6 +77,9 @@ class RollingUpdateTest {
       assertThat(condition(stalled, "Degraded")).contains("RolloutStalled");
       assertThat(Scenario.hasCondition(stalled, "Available", "True")).as("still available").isTrue();
       assertThat(stalled.getStatus().getRollout().getUpdatedMembers()).isEqualTo(1);
+      // It crash-looped for longer than the replacement delay, yet the template is what fails: never replaced.
+      assertThat(events(scenario, name, "MemberRemoved")).as("no member replaced").isEmpty();
+      assertThat(memberIds(scenario, name)).isEqualTo(memberIds);
       await("the rollout stays stopped").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
           .until(() -> pods(scenario, name).stream().filter(p -> image(p).equals(BROKEN_IMAGE)).count() == 1
               && events(scenario, name, "MemberRestarted").size() == 1);
@@ -161,6 +167,11 @@ class RollingUpdateTest {
 
   private static String image(Pod pod) {
     return pod.getSpec().getContainers().get(0).getImage();
+  }
+
+  private static List<String> memberIds(Scenario scenario, String name) {
+    return scenario.get(name).getStatus().getMembers().stream().map(m -> m.getName() + "=" + m.getId()).sorted()
+        .toList();
   }
 
   private static List<Event> events(Scenario scenario, String name, String reason) {

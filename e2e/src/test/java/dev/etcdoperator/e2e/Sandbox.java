@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
+import dev.etcdoperator.config.OperatorConfig;
 import io.etcd.jetcd.Client;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.InputStream;
@@ -56,7 +57,8 @@ public final class Sandbox {
 
     System.out.println("sandbox: starting the Kubernetes API stand-in, the StatefulSet/kubelet stand-ins and the "
         + "operator ...");
-    LocalCluster cluster = new LocalCluster("sandbox", NAMESPACE);
+    LocalCluster cluster = new LocalCluster("sandbox", NAMESPACE,
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println();

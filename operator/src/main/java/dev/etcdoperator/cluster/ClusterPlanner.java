@@ -81,8 +81,16 @@ public final class ClusterPlanner {
           + "nor status tells how many members it runs: it is re-created once a member answers");
     }
     if (in.membership().isPresent()) {
-      Optional<ClusterStep> change = MembershipPlanner.plan(in.membership().get(), in.desiredMembers(),
-          in.retainClaims(), in.peerScheme());
+      MembershipFacts members = in.membership().get();
+      Optional<ClusterStep> learner = in.rollout().flatMap(r -> RolloutPlanner.restartStuckLearner(members, r));
+      if (learner.isPresent()) {
+        return learner.get();
+      }
+      // A member that fails on a template no healthy member runs is the rollout's to handle, never replaced.
+      MembershipFacts repairable = in.rollout()
+          .map(r -> members.withoutFailing(RolloutPlanner.failingOnUnprovenTemplate(members, r))).orElse(members);
+      Optional<ClusterStep> change = MembershipPlanner.plan(repairable, in.desiredMembers(), in.retainClaims(),
+          in.peerScheme());
       if (change.isPresent()) {
         return change.get();
       }

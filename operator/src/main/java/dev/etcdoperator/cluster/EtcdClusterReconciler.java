@@ -83,7 +83,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
 
   /** What the reconciler needs from its surroundings, wired by the entry point or a test. */
   public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval,
-      Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir, String operatorImage) {}
+      Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir, String operatorImage,
+      Duration replaceFailingMemberAfter) {}
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -155,7 +156,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     EtcdView etcd = etcdObserver.observe(cluster, pods, tls);
     boolean formed = isFormed(cluster, bootstrapConfig, etcd);
     MemberObjects memberObjects = MemberObjects.of(names, pods,
-        context.getSecondaryResources(PersistentVolumeClaim.class), clock);
+        context.getSecondaryResources(PersistentVolumeClaim.class), clock, settings.replaceFailingMemberAfter());
     Optional<MembershipFacts> membership = etcd instanceof EtcdView.Reached r && formed
         ? Optional.of(MembershipFacts.of(names, r.observation(), memberObjects,
             statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0), Optional.ofNullable(cluster.getStatus())))

@@ -27,7 +27,8 @@ public record OperatorConfig(
     String leaseNamespace,
     String leaderIdentity,
     String clusterDomain,
-    String operatorImage) {
+    String operatorImage,
+    Duration replaceFailingMemberAfter) {
 
   /** How the operator reaches etcd members: pod DNS inside the cluster, or port-forwarding through the API server. */
   public enum MemberAccess {
@@ -46,6 +47,8 @@ public record OperatorConfig(
   public static final String DEFAULT_ETCD_VERSION = "3.6.5";
   /** The image restore pods run the operator's own steps with; the Deployment sets it to its own image. */
   public static final String DEFAULT_OPERATOR_IMAGE = "ghcr.io/etcd-operator/etcd-operator:0.1.0";
+  /** A member whose pod is not Ready this long, restarting meanwhile, is replaced (if that is safe). */
+  public static final Duration DEFAULT_REPLACE_FAILING_MEMBER_AFTER = Duration.ofMinutes(5);
 
   /** Reads the settings; {@code inCluster} decides the auto defaults (member access, leader election). */
   public static OperatorConfig fromEnvironment(Map<String, String> env, boolean inCluster, String podNamespace) {
@@ -72,7 +75,9 @@ public record OperatorConfig(
         s.text("LEADER_ELECTION_NAMESPACE", podNamespace == null ? "default" : podNamespace),
         s.text("POD_NAME", s.text("HOSTNAME", "etcd-operator-" + UUID.randomUUID())),
         s.text("CLUSTER_DOMAIN", "cluster.local"),
-        s.text("OPERATOR_IMAGE", DEFAULT_OPERATOR_IMAGE));
+        s.text("OPERATOR_IMAGE", DEFAULT_OPERATOR_IMAGE),
+        Duration.ofSeconds(s.parse("REPLACE_FAILING_MEMBER_AFTER_SECONDS",
+            Long.toString(DEFAULT_REPLACE_FAILING_MEMBER_AFTER.toSeconds()), Settings::positiveInt)));
   }
 
   /** Reads one variable at a time and names it in the error. */

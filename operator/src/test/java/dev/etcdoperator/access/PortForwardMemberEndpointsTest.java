@@ -329,7 +329,8 @@ class PortForwardMemberEndpointsTest {
       OperatorConfig config = new OperatorConfig(Set.of(OPS), new EtcdVersion(3, 4, 23),
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.PORT_FORWARD, ETCD_TIMEOUT,
           Duration.ofSeconds(2), 0, false, "lease", OPS, "test-operator", "cluster.local",
-          OperatorConfig.DEFAULT_OPERATOR_IMAGE);
+          OperatorConfig.DEFAULT_OPERATOR_IMAGE,
+          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
       PortForwardMemberEndpoints forwards = new PortForwardMemberEndpoints(client, forwardsClock);
       // Records what the reconciler was handed, so the test can check those local ports.
       MemberEndpoints recording = new MemberEndpoints() {

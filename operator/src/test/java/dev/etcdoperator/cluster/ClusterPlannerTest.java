@@ -7,9 +7,21 @@ import dev.etcdoperator.cluster.model.ClusterStep;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import dev.etcdoperator.cluster.model.MembershipFacts;
+import dev.etcdoperator.cluster.rollout.RolloutFacts;
+import dev.etcdoperator.etcd.EtcdMember;
+import dev.etcdoperator.resources.ClusterNames;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -81,5 +93,36 @@ class ClusterPlannerTest {
   @MethodSource("cases")
   void choosesOneStep(String description, ClusterPlanner.Input input, ClusterStep expected) {
     assertThat(ClusterPlanner.plan(input)).isEqualTo(expected);
+  }
+
+  /**
+   * A member the rollout restarted onto a template that makes it crash keeps failing for more than five minutes: it is
+   * left to the rollout (which waits, and stops at its deadline) and never replaced, which would delete its volume and
+   * bring it back as a learner on the same template.
+   */
+  @Test
+  void aMemberTheRolloutRestartedAndThatKeepsFailingIsNotReplaced() {
+    Instant now = Instant.parse("2026-12-03T12:00:00Z");
+    ClusterNames names = new ClusterNames("main", "db");
+    List<EtcdMember> members = IntStream.range(0, 3).mapToObj(i -> new EtcdMember(0x100L + i, names.podName(i),
+        List.of(URI.create(names.peerUrl(i, "https"))), List.of(), false)).toList();
+    MembershipFacts facts = new MembershipFacts(names, members, Set.of(0x100L, 0x101L), Optional.of(0x100L),
+        Map.of(0x100L, URI.create("https://a:2379"), 0x101L, URI.create("https://b:2379")),
+        new TreeMap<>(Map.of(0, "uid-0", 1, "uid-1", 2, "uid-2")), Set.of(2),
+        new TreeMap<>(Map.of(2, new MembershipFacts.MemberClaim("data-main-2", "claim-2"))), 3,
+        Map.of("main-2", "claim-2"), Optional.empty(), Duration.ofMinutes(5));
+    RolloutFacts rollout = new RolloutFacts(Optional.of("new"), true, "etcd:v3.6.5", Map.of(
+        0, new RolloutFacts.MemberPod("uid-0", "old", now.minus(Duration.ofHours(1)), "etcd:v3.5.21",
+            Optional.of(now.minus(Duration.ofHours(1)))),
+        1, new RolloutFacts.MemberPod("uid-1", "old", now.minus(Duration.ofHours(1)), "etcd:v3.5.21",
+            Optional.of(now.minus(Duration.ofHours(1)))),
+        2, new RolloutFacts.MemberPod("uid-2", "new", now.minus(Duration.ofMinutes(7)), "etcd:v3.6.5",
+            Optional.empty())), Duration.ofMinutes(10), now);
+    ClusterPlanner.Input input = new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, true, 3, 2,
+        Optional.empty(), Optional.empty(), Optional.of(facts), false, "https", Optional.of(rollout), Optional.empty(),
+        false);
+
+    assertThat(ClusterPlanner.plan(input)).isEqualTo(new ClusterStep.Wait(Duration.ofSeconds(2), Reason.ROLLING_OUT,
+        "waiting for main-2 to become healthy after its restart (420s of 600s)"));
   }
 }

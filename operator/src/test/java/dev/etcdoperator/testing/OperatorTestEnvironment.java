@@ -70,7 +70,8 @@ public final class OperatorTestEnvironment implements AutoCloseable {
       OperatorConfig config = new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23),
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2),
           Duration.ofSeconds(2), 0, false, "lease", namespace, "test-operator", "cluster.local",
-          OperatorConfig.DEFAULT_OPERATOR_IMAGE);
+          OperatorConfig.DEFAULT_OPERATOR_IMAGE,
+          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
       MemberEndpoints endpoints = (cluster, pods) -> {
         EtcdProcessCluster members = etcd.get(cluster.getMetadata().getName());
         Map<String, URI> urls = new HashMap<>();

@@ -3,7 +3,6 @@ package dev.etcdoperator.cluster.membership;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.MembershipChange;
 import dev.etcdoperator.cluster.model.ClusterStep;
-import dev.etcdoperator.cluster.model.MemberObjects;
 import dev.etcdoperator.cluster.model.MembershipAction;
 import dev.etcdoperator.cluster.model.MembershipFacts;
 import dev.etcdoperator.etcd.EtcdMember;
@@ -35,7 +34,7 @@ public final class MembershipPlanner {
     List<EtcdMember> voters = facts.voters();
     List<EtcdMember> learners = facts.learners();
     if (!learners.isEmpty()) {
-      return Optional.of(finishLearner(facts, learners.get(0)));
+      return Optional.of(finishLearner(facts, learners.get(0), desired));
     }
     Optional<MembershipChange> pending = facts.replacement().filter(c -> facts.members().stream()
         .noneMatch(m -> c.getMember().equals(facts.nameOf(m))));
@@ -59,14 +58,29 @@ public final class MembershipPlanner {
     return leftoverClaims(facts, retainClaims);
   }
 
-  private static ClusterStep finishLearner(MembershipFacts facts, EtcdMember learner) {
+  /**
+   * A learner that is healthy is promoted; one that has not started is removed again once it is no longer wanted
+   * (spec.replicas went back down), and one whose pod keeps failing stops the membership with a message, so that a
+   * learner that cannot start never blocks everything silently.
+   */
+  private static ClusterStep finishLearner(MembershipFacts facts, EtcdMember learner, int desired) {
     String name = facts.nameOf(learner);
     String reason = joiningReason(facts, name);
-    if (!learner.started() || !facts.isHealthy(learner)) {
-      return new ClusterStep.Wait(LEARNER_POLL, reason, "waiting for learner " + name + " to start and catch up");
+    if (learner.started() && facts.isHealthy(learner)) {
+      return new ClusterStep.ChangeMembership(new MembershipAction.Promote(name, learner.id()), reason,
+          "promoting learner " + name + " to a voting member");
     }
-    return new ClusterStep.ChangeMembership(new MembershipAction.Promote(name, learner.id()), reason,
-        "promoting learner " + name + " to a voting member");
+    if (facts.voters().size() >= desired && facts.replacement().filter(c -> name.equals(c.getMember())).isEmpty()) {
+      // Not a voter: removing it costs no quorum.
+      return new ClusterStep.ChangeMembership(new MembershipAction.Remove(name, learner.id()), Reason.SCALING_IN,
+          "removing learner " + name + ", which has not started and is no longer wanted");
+    }
+    if (facts.keepsFailing(learner)) {
+      return new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "learner " + name + " cannot start: its pod "
+          + "has not been ready for " + describe(facts.failingAfter()) + " and keeps restarting. "
+          + "Fix what it fails on (see its pod's log); a changed pod template restarts it");
+    }
+    return new ClusterStep.Wait(LEARNER_POLL, reason, "waiting for learner " + name + " to start and catch up");
   }
 
   /** A member joins either to scale out or to come back after being replaced. */
@@ -85,8 +99,8 @@ public final class MembershipPlanner {
         continue;
       }
       String why = facts.dataLost(member) ? "its data is gone (its volume claim was made anew)"
-          : facts.keepsFailing(member) ? "its pod has not been ready for " + MemberObjects.FAILING_AFTER.toMinutes()
-              + " minutes and keeps restarting" : null;
+          : facts.keepsFailing(member) ? "its pod has not been ready for " + describe(facts.failingAfter())
+              + " and keeps restarting" : null;
       if (why == null) {
         continue;
       }
@@ -150,6 +164,10 @@ public final class MembershipPlanner {
     URI peerUrl = URI.create(facts.names().peerUrl(ordinal, scheme));
     return new ClusterStep.ChangeMembership(new MembershipAction.AddLearner(name, peerUrl), Reason.SCALING_OUT,
         "adding " + name + " as a learner (" + votingMembers(voters.size()) + ")");
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + " minutes" : duration.toSeconds() + " seconds";
   }
 
   private static String votingMembers(int count) {

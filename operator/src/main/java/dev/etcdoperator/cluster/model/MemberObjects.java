@@ -27,24 +27,22 @@ import java.util.stream.Stream;
  * StatefulSet gives them ({@code <sts>-<ordinal>}, {@code data-<sts>-<ordinal>}). Objects being deleted do not count.
  */
 public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failingPods,
-    SortedMap<Integer, MemberClaim> claims) {
-  /** A member pod not Ready for this long, restarting meanwhile, is replaced (when the others hold quorum). */
-  public static final Duration FAILING_AFTER = Duration.ofMinutes(5);
-
+    SortedMap<Integer, MemberClaim> claims, Duration failingAfter) {
+  /** @param failingAfter how long a pod is not Ready, restarting meanwhile, before it counts as failing */
   public static MemberObjects of(ClusterNames names, Collection<Pod> pods, Collection<PersistentVolumeClaim> claims,
-      Clock clock) {
+      Clock clock, Duration failingAfter) {
     String podPrefix = names.statefulSet() + "-";
     SortedMap<Integer, String> podUids = new TreeMap<>();
     live(pods).forEach(p -> ordinal(p.getMetadata().getName(), podPrefix)
         .ifPresent(o -> podUids.put(o, p.getMetadata().getUid())));
-    Set<Integer> failing = live(pods).filter(p -> keepsFailing(p, clock.instant()))
+    Set<Integer> failing = live(pods).filter(p -> keepsFailing(p, clock.instant(), failingAfter))
         .map(p -> ordinal(p.getMetadata().getName(), podPrefix))
         .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).collect(Collectors.toSet());
     String claimPrefix = MemberStatefulSetBuilder.DATA_VOLUME + "-" + podPrefix;
     SortedMap<Integer, MemberClaim> byOrdinal = new TreeMap<>();
     live(claims).forEach(c -> ordinal(c.getMetadata().getName(), claimPrefix).ifPresent(o -> byOrdinal.put(o,
         new MemberClaim(c.getMetadata().getName(), c.getMetadata().getUid()))));
-    return new MemberObjects(podUids, failing, byOrdinal);
+    return new MemberObjects(podUids, failing, byOrdinal, failingAfter);
   }
 
   /** The UID of each member's claim, by member (pod) name. */
@@ -59,8 +57,8 @@ public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failin
         .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Not Ready since {@link #FAILING_AFTER} or longer, and its container has restarted. */
-  static boolean keepsFailing(Pod pod, Instant now) {
+  /** Not Ready since {@code failingAfter} or longer, and its container has restarted. */
+  static boolean keepsFailing(Pod pod, Instant now, Duration failingAfter) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return false;
     }
@@ -69,7 +67,7 @@ public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failin
     return restarted && pod.getStatus().getConditions().stream()
         .filter(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()))
         .map(c -> since(c.getLastTransitionTime()))
-        .anyMatch(since -> since.isPresent() && !since.get().plus(FAILING_AFTER).isAfter(now));
+        .anyMatch(since -> since.isPresent() && !since.get().plus(failingAfter).isAfter(now));
   }
 
   private static Optional<Instant> since(String timestamp) {

@@ -8,6 +8,7 @@ import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;
 import dev.etcdoperator.resources.ClusterNames;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,11 +32,12 @@ import java.util.stream.Collectors;
  * @param statefulSetReplicas what the StatefulSet runs now
  * @param recordedClaimUids the claim UID each member's data was last seen on, by member name
  * @param intent the membership change recorded as under way
+ * @param failingAfter how long a failing pod has not been Ready
  */
 public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<Long> healthy,
     Optional<Long> leaderId, Map<Long, URI> endpoints, SortedMap<Integer, String> pods, Set<Integer> failingPods,
     SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas, Map<String, String> recordedClaimUids,
-    Optional<MembershipChange> intent) {
+    Optional<MembershipChange> intent, Duration failingAfter) {
 
   /** A member's volume claim. */
   public record MemberClaim(String name, String uid) {}
@@ -61,7 +63,7 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
         .collect(Collectors.toMap(MemberStatus::getName, MemberStatus::getVolumeClaimUID, (a, b) -> a));
     return new MembershipFacts(names, observation.members(), healthy, observation.leaderId(), endpoints,
         objects.pods(), objects.failingPods(), objects.claims(), statefulSetReplicas, recorded,
-        status.map(EtcdClusterStatus::getMembershipChange));
+        status.map(EtcdClusterStatus::getMembershipChange), objects.failingAfter());
   }
 
   /** The member's data is not on the claim it was last seen on: the claim was deleted and made anew. */
@@ -70,6 +72,14 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     String recorded = recordedClaimUids.get(nameOf(member));
     MemberClaim claim = ordinal.isPresent() ? claims.get(ordinal.getAsInt()) : null;
     return recorded != null && claim != null && !recorded.equals(claim.uid());
+  }
+
+  /** The same facts without these ordinals among the failing pods (their failure is not the member's). */
+  public MembershipFacts withoutFailing(Set<Integer> ordinals) {
+    Set<Integer> failing = new java.util.HashSet<>(failingPods);
+    failing.removeAll(ordinals);
+    return new MembershipFacts(names, members, healthy, leaderId, endpoints, pods, failing, claims,
+        statefulSetReplicas, recordedClaimUids, intent, failingAfter);
   }
 
   public boolean keepsFailing(EtcdMember member) {

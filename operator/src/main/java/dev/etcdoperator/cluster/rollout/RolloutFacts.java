@@ -35,7 +35,8 @@ public record RolloutFacts(Optional<String> updateRevision, boolean statefulSetC
    * A member pod: its UID, its revision ({@code controller-revision-hash}), when it was created, its image, and
    * since when it is Ready (empty while it is not).
    */
-  record MemberPod(String uid, String revision, Instant created, String image, Optional<Instant> readySince) {}
+  public record MemberPod(String uid, String revision, Instant created, String image,
+      Optional<Instant> readySince) {}
 
   public RolloutFacts {
     pods = new TreeMap<>(pods);

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The next step of rolling a changed pod template out (GUIDE §5): members restarted one at a time through the
@@ -87,6 +89,35 @@ public final class RolloutPlanner {
         : "image " + pod.image() + " -> " + rollout.templateImage();
     return Optional.of(new ClusterStep.RestartMember(name, pod.uid(), Reason.ROLLING_OUT, "restarting " + name
         + " (" + change + "; revision " + revision + "; " + updated + " of " + voters.size() + " members updated)"));
+  }
+
+  /**
+   * Ordinals whose pod keeps failing on a revision no healthy voter runs: the pod template may be what fails, not the
+   * member's data, so replacing the member (its volume deleted) would not help and could cost it. The rollout deals
+   * with them (it stops at its deadline), or a fixed template restarts them.
+   */
+  public static Set<Integer> failingOnUnprovenTemplate(MembershipFacts members, RolloutFacts rollout) {
+    Set<String> proven = members.voters().stream().filter(members::isHealthy)
+        .map(m -> pod(members, rollout, m)).flatMap(Optional::stream).map(RolloutFacts.MemberPod::revision)
+        .collect(Collectors.toSet());
+    return members.failingPods().stream().filter(ordinal -> Optional.ofNullable(rollout.pods().get(ordinal))
+        .map(p -> !proven.contains(p.revision())).orElse(false)).collect(Collectors.toSet());
+  }
+
+  /**
+   * A learner that has not become healthy on a pod made from an older template is restarted onto the current one:
+   * the StatefulSet (OnDelete) would never replace its pod, and the membership waits for that learner.
+   */
+  public static Optional<ClusterStep> restartStuckLearner(MembershipFacts members, RolloutFacts rollout) {
+    if (rollout.updateRevision().isEmpty() || !rollout.statefulSetCurrent()) {
+      return Optional.empty();
+    }
+    String revision = rollout.updateRevision().get();
+    return members.learners().stream().filter(l -> !members.isHealthy(l)).flatMap(learner ->
+        pod(members, rollout, learner).filter(p -> !revision.equals(p.revision())).map(p ->
+            (ClusterStep) new ClusterStep.RestartMember(members.nameOf(learner), p.uid(), Reason.ROLLING_OUT,
+                "restarting learner " + members.nameOf(learner) + ", which has not started on its pod, onto the "
+                    + "current pod template (revision " + revision + ")")).stream()).findFirst();
   }
 
   /** Unhealthy outdated members first (repair before change), then followers, highest ordinal first; leader last. */

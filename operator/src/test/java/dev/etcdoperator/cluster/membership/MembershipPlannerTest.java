@@ -128,7 +128,7 @@ class MembershipPlannerTest {
       Map<Long, URI> endpoints = members.stream().collect(Collectors.toMap(EtcdMember::id,
           m -> URI.create("https://" + m.peerUrls().get(0).getHost() + ":2379")));
       return new MembershipFacts(NAMES, members, healthy, leader, endpoints, pods, failing, claims,
-          statefulSetReplicas, recordedClaims, intent);
+          statefulSetReplicas, recordedClaims, intent, Duration.ofMinutes(5));
     }
   }
 
@@ -171,6 +171,15 @@ class MembershipPlannerTest {
             Observed.voters(3).member(3, true, false).withoutPod(3).unhealthy(3).statefulSet(3), 5, false,
             Optional.of(new ClusterStep.Wait(poll, Reason.SCALING_OUT, "waiting for learner main-3 to start and "
                 + "catch up"))),
+        Arguments.of("a learner that has not started and is no longer wanted is removed again",
+            Observed.voters(3).member(3, true, false).unhealthy(3).statefulSet(4), 3, false,
+            Optional.of(change(new MembershipAction.Remove("main-3", id(3)), Reason.SCALING_IN,
+                "removing learner main-3, which has not started and is no longer wanted"))),
+        Arguments.of("a learner whose pod keeps failing stops the membership with a message",
+            Observed.voters(3).member(3, true, false).unhealthy(3).failing(3).statefulSet(4), 5, false,
+            Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "learner main-3 cannot start: its pod "
+                + "has not been ready for 5 minutes and keeps restarting. Fix what it fails on (see its pod's log); "
+                + "a changed pod template restarts it"))),
         Arguments.of("a started learner is promoted", Observed.voters(3).member(3, true, true), 5, false,
             Optional.of(change(new MembershipAction.Promote("main-3", id(3)), Reason.SCALING_OUT,
                 "promoting learner main-3 to a voting member"))),

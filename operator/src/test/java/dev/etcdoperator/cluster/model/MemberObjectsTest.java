@@ -18,6 +18,7 @@ class MemberObjectsTest {
   private static final ClusterNames NAMES = new ClusterNames("main", "db");
   private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final Duration FAILING_AFTER = Duration.ofMinutes(5);
 
   private static Pod pod(String name, boolean ready, Duration since, int restarts) {
     return new PodBuilder().withNewMetadata().withName(name).withUid("uid-" + name).endMetadata()
@@ -38,7 +39,7 @@ class MemberObjectsTest {
     MemberObjects objects = MemberObjects.of(NAMES, List.of(pod("main-0", true, Duration.ZERO, 0),
         pod("main-2", true, Duration.ZERO, 0), pod("mainframe-1", true, Duration.ZERO, 0), deleting),
         List.of(claim("data-main-0", false), claim("data-main-1", true), claim("data-main-12", false),
-            claim("other-main-2", false)), CLOCK);
+            claim("other-main-2", false)), CLOCK, FAILING_AFTER);
 
     assertThat(objects.pods()).containsOnlyKeys(0, 2).containsEntry(0, "uid-main-0");
     assertThat(objects.claims()).containsOnlyKeys(0, 12);
@@ -48,14 +49,15 @@ class MemberObjectsTest {
 
   @Test
   void aPodKeepsFailingWhenNotReadyForFiveMinutesAndRestarting() {
-    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(6), 3), NOW)).isTrue();
-    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(5), 1), NOW)).isTrue();
-    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(4), 3), NOW))
+    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(6), 3), NOW, FAILING_AFTER)).isTrue();
+    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(5), 1), NOW, FAILING_AFTER)).isTrue();
+    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(4), 3), NOW, FAILING_AFTER))
         .as("not for long enough").isFalse();
-    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(30), 0), NOW))
+    assertThat(MemberObjects.keepsFailing(pod("main-0", false, Duration.ofMinutes(30), 0), NOW, FAILING_AFTER))
         .as("never restarted: a hung node, not a failing member").isFalse();
-    assertThat(MemberObjects.keepsFailing(pod("main-0", true, Duration.ofMinutes(30), 9), NOW)).isFalse();
-    assertThat(MemberObjects.of(NAMES, List.of(pod("main-1", false, Duration.ofMinutes(6), 2)), List.of(), CLOCK)
+    assertThat(MemberObjects.keepsFailing(pod("main-0", true, Duration.ofMinutes(30), 9), 
+        NOW, FAILING_AFTER)).isFalse();
+    assertThat(MemberObjects.of(NAMES, List.of(pod("main-1", false, Duration.ofMinutes(6), 2)), List.of(), CLOCK, FAILING_AFTER)
         .failingPods()).containsExactly(1);
   }
 }

@@ -37,6 +37,8 @@ class RolloutPlannerTest {
   private static final class Observed {
     final int size;
     final Set<Long> healthy = new HashSet<>();
+    final Set<Integer> failing = new HashSet<>();
+    final Set<Integer> learners = new HashSet<>();
     final Map<Integer, RolloutFacts.MemberPod> pods = new HashMap<>();
     long leader = id(0);
     boolean current = true;
@@ -67,6 +69,18 @@ class RolloutPlannerTest {
       return this;
     }
 
+    /** The pod has not been Ready for long and keeps restarting. */
+    Observed failing(int ordinal) {
+      failing.add(ordinal);
+      return unhealthy(ordinal);
+    }
+
+    /** The member is a learner that has not started (etcd knows no name for it). */
+    Observed unstartedLearner(int ordinal) {
+      learners.add(ordinal);
+      return unhealthy(ordinal);
+    }
+
     Observed withoutPod(int ordinal) {
       pods.remove(ordinal);
       return this;
@@ -88,12 +102,13 @@ class RolloutPlannerTest {
     }
 
     MembershipFacts members() {
-      List<EtcdMember> members = IntStream.range(0, size).mapToObj(i -> new EtcdMember(id(i), NAMES.podName(i),
-          List.of(URI.create(NAMES.peerUrl(i, "https"))), List.of(), false)).toList();
+      List<EtcdMember> members = IntStream.range(0, size).mapToObj(i -> new EtcdMember(id(i),
+          learners.contains(i) ? "" : NAMES.podName(i), List.of(URI.create(NAMES.peerUrl(i, "https"))), List.of(),
+          learners.contains(i))).toList();
       Map<Long, URI> endpoints = IntStream.range(0, size).boxed()
           .collect(Collectors.toMap(RolloutPlannerTest::id, RolloutPlannerTest::client));
       return new MembershipFacts(NAMES, members, healthy, Optional.of(leader), endpoints, new TreeMap<>(),
-          Set.of(), new TreeMap<>(), size, Map.of(), Optional.empty());
+          failing, new TreeMap<>(), size, Map.of(), Optional.empty(), Duration.ofMinutes(5));
     }
 
     RolloutFacts rollout() {
@@ -168,5 +183,43 @@ class RolloutPlannerTest {
   @MethodSource("cases")
   void choosesTheNextRolloutStep(String description, Observed observed, Optional<ClusterStep> expected) {
     assertThat(RolloutPlanner.plan(observed.members(), observed.rollout())).isEqualTo(expected);
+  }
+
+  /** A pod that keeps failing where no healthy member runs its revision: the template may be at fault. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unprovenTemplates")
+  void failingPodsOnARevisionNoHealthyMemberRunsAreTheRolloutsToHandle(String description, Observed observed,
+      Set<Integer> expected) {
+    assertThat(RolloutPlanner.failingOnUnprovenTemplate(observed.members(), observed.rollout())).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> unprovenTemplates() {
+    return Stream.of(
+        Arguments.of("restarted onto the new template, the others still on the old one",
+            new Observed(3).updated(2, Duration.ofMinutes(6)).failing(2), Set.of(2)),
+        Arguments.of("on the template the healthy members run too: the member's own problem",
+            new Observed(3).failing(2), Set.of()),
+        Arguments.of("a healthy member already runs the new template",
+            new Observed(3).updated(1, Duration.ofMinutes(20)).updated(2, Duration.ofMinutes(6)).failing(2),
+            Set.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stuckLearners")
+  void aLearnerThatHasNotStartedOnAnOlderTemplateIsRestartedOntoTheCurrentOne(String description, Observed observed,
+      Optional<ClusterStep> expected) {
+    assertThat(RolloutPlanner.restartStuckLearner(observed.members(), observed.rollout())).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> stuckLearners() {
+    return Stream.of(
+        Arguments.of("on the old template", new Observed(4).unstartedLearner(3),
+            Optional.of(new ClusterStep.RestartMember("main-3", "uid-3-" + OLD, Reason.ROLLING_OUT, "restarting "
+                + "learner main-3, which has not started on its pod, onto the current pod template (revision "
+                + NEW + ")"))),
+        Arguments.of("already on the current template: it is waited for",
+            new Observed(4).unstartedLearner(3).updated(3, Duration.ofMinutes(1)), Optional.empty()),
+        Arguments.of("before the StatefulSet controller took the template",
+            new Observed(4).unstartedLearner(3).controllerBehind(), Optional.empty()));
   }
 }
