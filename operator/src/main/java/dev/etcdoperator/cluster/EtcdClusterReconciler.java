@@ -164,6 +164,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
     Optional<RolloutFacts> rollout = statefulSet.filter(s -> membership.isPresent())
         .map(s -> RolloutFacts.of(names, s, pods, cluster.getSpec().getRollout(), clock));
 
+    if (!formed && statefulSet.isEmpty()) {
+      MemberRestores.abandoned(cluster, restorePods, context.getSecondaryResources(PersistentVolumeClaim.class))
+          .ifPresent(problems::add);
+    }
     OptionalInt members = MemberCount.ofStatefulSet(cluster, bootstrapConfig, statefulSet, membership, formed);
     Optional<ClusterBlueprint> effective = blueprint.filter(b -> problems.isEmpty())
         .map(b -> b.withTls(tls.get().memberTls()));

@@ -184,6 +184,31 @@ class ClusterRestoreTest {
         .equals("EtcdBackup nightly does not exist in namespace " + NAMESPACE)).isPresent());
   }
 
+  /**
+   * spec.bootstrap removed while one member is restored and the others are not (a real API server refuses that
+   * edit; an older CRD, or the stand-in here, lets it through): the members must never start, since the restored one
+   * and the empty ones would form one cluster with two different keyspaces.
+   */
+  @Test
+  void removingTheRestoreMidwayNeverStartsTheMembers() {
+    createRestoring("abandoned", s -> s.setKey(KEY));
+    await().atMost(WAIT).until(() -> restorePods("abandoned").size() == 3);
+    finish("abandoned", 0, 0, "");
+
+    env.editSpec("abandoned", c -> {
+      c.getSpec().setBootstrap(null);
+      return c;
+    });
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition degraded = condition(env.status("abandoned"), EtcdClusterConditions.DEGRADED);
+      assertThat(degraded.getReason()).isEqualTo(Reason.INVALID_SPEC);
+      assertThat(degraded.getMessage()).contains("spec.bootstrap.restore was removed while the restore is under way");
+    });
+    await("no member starts").during(java.time.Duration.ofSeconds(3)).atMost(WAIT)
+        .until(() -> env.get(StatefulSet.class, "abandoned") == null);
+  }
+
   private static void createRestoring(String name, Consumer<S3SnapshotLocation> location) {
     createRestoring(name, location, null);
   }

@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @ValidationRule(value = "!has(self.bootstrap) || !has(self.bootstrap.restore) || !has(self.storage) "
     + "|| !has(self.storage.emptyDir)", message = "bootstrap.restore needs persistent storage: with storage.emptyDir "
     + "a member would start empty again after any restart")
+// On spec, not on bootstrap: a rule on an optional field is not evaluated when the field is added or removed.
+@ValidationRule(value = "has(self.bootstrap) == has(oldSelf.bootstrap)", message = "bootstrap cannot be added or "
+    + "removed after the cluster is created: it only applies when the cluster is created")
 public class EtcdClusterSpec {
   public static final int DEFAULT_REPLICAS = 3;
 

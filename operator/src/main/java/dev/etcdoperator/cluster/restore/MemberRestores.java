@@ -13,10 +13,13 @@ import dev.etcdoperator.resources.RestorePodBuilder;
 import dev.etcdoperator.restore.RestoreCommand;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 /** spec.bootstrap.restore in the cluster: observes the restore pods, creates them with their claims, cleans up. */
 public final class MemberRestores {
   static final String RESTORE_STARTED = "RestoreStarted";
+  /** On the claims a restore writes into: the snapshot it restores, and the sign that a restore has begun. */
+  public static final String RESTORED_FROM_ANNOTATION = EtcdCluster.GROUP + "/restored-from";
   private static final Logger LOG = LoggerFactory.getLogger(MemberRestores.class);
 
   private final KubernetesClient client;
@@ -49,6 +54,22 @@ public final class MemberRestores {
 
   public static boolean isRestorePod(Pod pod) {
     return RestorePodBuilder.COMPONENT.equals(pod.getMetadata().getLabels().get(ClusterLabels.COMPONENT));
+  }
+
+  /**
+   * A restore began (restore pods or the claims they write into exist) but spec.bootstrap.restore is gone: the
+   * members must not start, as restored and empty members would form one cluster with two keyspaces.
+   */
+  public static Optional<String> abandoned(EtcdCluster cluster, List<Pod> restorePods,
+      Collection<PersistentVolumeClaim> claims) {
+    boolean begun = !restorePods.isEmpty() || claims.stream().anyMatch(c -> c.getMetadata().getAnnotations() != null
+        && c.getMetadata().getAnnotations().containsKey(RESTORED_FROM_ANNOTATION));
+    if (requested(cluster) || !begun) {
+      return Optional.empty();
+    }
+    return Optional.of("spec.bootstrap.restore was removed while the restore is under way (restore pods or restored "
+        + "volume claims exist): no member starts until it is put back as it was; to start empty instead, delete "
+        + "the EtcdCluster and the claims data-" + cluster.getMetadata().getName() + "-*");
   }
 
   /** Each initial member's restore; the snapshot is looked up only while a member still has to start. */
@@ -78,7 +99,8 @@ public final class MemberRestores {
         Path.of(RestorePodBuilder.STAGING_DIR));
     Optional<String> secret = Optional.ofNullable(source.bucket().getCredentialsSecretRef()).map(r -> r.getName());
     for (int ordinal : step.ordinals()) {
-      createUnlessExists(MemberClaimBuilder.build(blueprint, ordinal));
+      createUnlessExists(new PersistentVolumeClaimBuilder(MemberClaimBuilder.build(blueprint, ordinal))
+          .editMetadata().addToAnnotations(RESTORED_FROM_ANNOTATION, source.location()).endMetadata().build());
       createUnlessExists(RestorePodBuilder.build(blueprint, new RestorePodBuilder.Inputs(ordinal, operatorImage,
           fetch.toArgs(), commit.toArgs(), secret,
           Optional.ofNullable(cluster.getSpec().getBootstrap().getRestore().getServiceAccountName()), bootstrap)));

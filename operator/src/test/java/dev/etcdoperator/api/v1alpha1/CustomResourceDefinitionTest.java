@@ -184,6 +184,13 @@ class CustomResourceDefinitionTest {
     ManagedEtcdFlags.NAMES.forEach(flag -> assertThat(rule).contains("'" + flag + "'"));
   }
 
+  /** A transition rule on the optional field itself would not run when the field is added or removed. */
+  @Test
+  void bootstrapCanNeitherChangeNorComeNorGo() {
+    assertThat(rules(spec())).contains("has(self.bootstrap) == has(oldSelf.bootstrap)");
+    assertThat(rules(spec().getProperties().get("bootstrap"))).containsExactly("self == oldSelf");
+  }
+
   @Test
   void clientCertificateNamesAreUniqueByListMapSemantics() {
     JSONSchemaProps list = spec().getProperties().get("tls").getProperties().get("clientCertificates");
