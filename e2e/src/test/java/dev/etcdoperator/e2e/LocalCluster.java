@@ -73,6 +73,7 @@ final class LocalCluster implements Backend {
       standIns.add(new StatefulSetController(apiServer.newClient(), volumes));
       standIns.add(new ClaimController(apiServer.newClient(), volumes));
       standIns.add(new GarbageCollector(apiServer.newClient()));
+      standIns.add(new NamespaceController(apiServer.newClient()));
       standIns.forEach(StandIn::start);
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A cluster with a backup schedule of every minute, with an application's data in it: the scheduled EtcdBackup
  * completes and its object in the bucket (S3Proxy in the test JVM) matches the SHA-256 and size in its status. A new
  * EtcdCluster restored from that backup by the operator (restore pods, then the members) holds exactly the data, as a
- * new cluster; a tampered copy of the snapshot is refused before any member starts.
+ * new cluster; a tampered copy of the snapshot is refused before any member starts. Deleting the whole namespace
+ * keeps the scheduled snapshot.
  */
 @ClassTemplate
 @ExtendWith(Backends.class)
@@ -100,6 +101,14 @@ class ScheduledBackupTest {
               && c.getMessage().contains("s3://" + BUCKET + "/tampered.db is corrupt")));
       assertThat(scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName("tampered").get())
           .as("no member of a refused restore").isNull();
+
+      // The disaster backups are for: the whole namespace deleted, clusters, backups and credentials with it. The
+      // scheduled snapshot stays in the bucket, and nothing holds the namespace up.
+      scenario.kube().namespaces().withName(scenario.namespace()).delete();
+      await("the namespace is gone").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> scenario.kube().namespaces().withName(scenario.namespace()).get() == null);
+      assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s3.read(BUCKET, key))))
+          .as("the scheduled snapshot survives its namespace").isEqualTo(status.getSha256());
     }
   }
 

@@ -11,6 +11,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.support.EventRecorder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
   static final String BACKUP_FAILED = "BackupFailed";
   static final String SNAPSHOT_DELETED = "SnapshotDeleted";
   static final String SNAPSHOT_NOT_DELETED = "SnapshotNotDeleted";
+  static final String SNAPSHOT_KEPT = "SnapshotKept";
   static final Duration BUSY_POLL = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdBackupReconciler.class);
 
@@ -117,12 +120,16 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
         : UpdateControl.noUpdate();
   }
 
-  /** The snapshot goes with the object only under deletionPolicy Delete; a failure to delete is reported. */
+  /**
+   * The snapshot goes with the object when the operator deletes it on purpose (retention) or under deletionPolicy
+   * Delete, but never with a namespace being deleted: backups exist for exactly that disaster. A snapshot that cannot
+   * be deleted for good (no credentials any more, access denied) is reported and left; the object goes anyway, so
+   * that nothing (a namespace, a user) waits for it forever.
+   */
   @Override
   public DeleteControl cleanup(EtcdBackup backup, Context<EtcdBackup> context) {
     EtcdBackupStatus status = backup.getStatus();
-    if (backup.getSpec().getDeletionPolicy() != EtcdBackupSpec.DeletionPolicy.Delete || status == null
-        || status.getLocation() == null) {
+    if (status == null || status.getLocation() == null || !snapshotGoesWithObject(backup)) {
       return DeleteControl.defaultDelete();
     }
     String location = status.getLocation();
@@ -138,12 +145,32 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
           backup.getMetadata().getName(), location);
       return DeleteControl.defaultDelete();
     } catch (ObjectStoreException | BackupFailure e) {
-      boolean retryable = e instanceof ObjectStoreException s ? s.retryable() : ((BackupFailure) e).retryable();
+      // Missing credentials will not come back once their Secret is gone with the namespace or the user's cleanup.
+      boolean retryable = e instanceof ObjectStoreException s ? s.retryable()
+          : ((BackupFailure) e).retryable() && !((BackupFailure) e).reason().equals(Reason.CREDENTIALS_NOT_FOUND);
       events.record(backup, EventRecorder.Type.Warning, SNAPSHOT_NOT_DELETED, "could not delete " + location
           + ": " + e.getMessage() + (retryable ? " (will retry)" : "; delete it by hand"));
       return retryable ? DeleteControl.noFinalizerRemoval().rescheduleAfter(BackupProgress.LONGEST_RETRY)
           : DeleteControl.defaultDelete();
     }
+  }
+
+  private boolean snapshotGoesWithObject(EtcdBackup backup) {
+    boolean deliberate = Optional.ofNullable(backup.getMetadata().getAnnotations())
+        .map(a -> a.containsKey(EtcdBackup.DELETE_SNAPSHOT_ANNOTATION)).orElse(false);
+    if (deliberate) {
+      return true;
+    }
+    if (backup.getSpec().getDeletionPolicy() != EtcdBackupSpec.DeletionPolicy.Delete) {
+      return false;
+    }
+    Namespace namespace = client.namespaces().withName(backup.getMetadata().getNamespace()).get();
+    boolean namespaceGoing = namespace != null && namespace.getMetadata().getDeletionTimestamp() != null;
+    if (namespaceGoing) {
+      events.record(backup, EventRecorder.Type.Normal, SNAPSHOT_KEPT, "kept " + backup.getStatus().getLocation()
+          + ": the namespace is being deleted, and a snapshot is never deleted with its namespace");
+    }
+    return !namespaceGoing;
   }
 
   /** Server-side apply of the whole status with this reconciler's field manager; returns what was written. */

@@ -22,6 +22,8 @@ import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -201,6 +203,69 @@ class EtcdBackupReconcilerTest {
    * A schedule of every minute with retention of one: the first scheduled backup completes, the next one replaces it
    * (object and snapshot), and the cluster's status follows. Real time: about two minutes.
    */
+  /** Backups exist for the disaster of a namespace deleted with everything in it: their snapshots stay. */
+  @Test
+  void aSnapshotIsNeverDeletedWithItsNamespace() {
+    String doomed = "doomed";
+    env.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(doomed)
+        .withFinalizers("example.dev/hold").endMetadata().build()).create();
+    EtcdBackup backup = backup("in-doomed", d -> d.setCredentialsSecretRef(null));
+    backup.getMetadata().setNamespace(doomed);
+    backup.getSpec().setClusterRef(new ClusterReference("nowhere"));
+    backup.getSpec().setDeletionPolicy(EtcdBackupSpec.DeletionPolicy.Delete);
+    String key = doomed + "/nowhere/snapshot.db";
+    completeWithSnapshot(backup, key);
+
+    env.client().namespaces().withName(doomed).delete();
+    await().atMost(WAIT).until(() -> env.client().namespaces().withName(doomed).get().getMetadata()
+        .getDeletionTimestamp() != null);
+    env.client().resources(EtcdBackup.class).inNamespace(doomed).withName("in-doomed").delete();
+
+    await().atMost(WAIT).until(() -> env.client().resources(EtcdBackup.class).inNamespace(doomed)
+        .withName("in-doomed").get() == null);
+    assertThat(s3.keys(BUCKET, doomed + "/")).containsExactly(key);
+    assertThat(env.client().v1().events().inNamespace(doomed).list().getItems()).extracting(Event::getReason)
+        .contains(EtcdBackupReconciler.SNAPSHOT_KEPT);
+  }
+
+  /** Credentials gone with their Secret do not come back: the snapshot is reported and kept, the object goes. */
+  @Test
+  void aBackupWhoseCredentialsAreGoneIsNotHeldForever() {
+    EtcdBackup backup = backup("orphaned", d -> d.setCredentialsSecretRef(
+        new S3Destination.SecretReference("deleted-credentials")));
+    backup.getSpec().setClusterRef(new ClusterReference("nowhere"));
+    backup.getSpec().setDeletionPolicy(EtcdBackupSpec.DeletionPolicy.Delete);
+    String key = NAMESPACE + "/nowhere/orphaned.db";
+    completeWithSnapshot(backup, key);
+
+    env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).withName("orphaned").delete();
+
+    await().atMost(WAIT).until(() -> env.get(EtcdBackup.class, "orphaned") == null);
+    assertThat(s3.keys(BUCKET, NAMESPACE + "/nowhere/")).containsExactly(key);
+    assertThat(reasons("orphaned")).contains(EtcdBackupReconciler.SNAPSHOT_NOT_DELETED);
+  }
+
+  /**
+   * Creates {@code backup} (of a cluster that does not exist, so no attempt can complete it) and, once its first
+   * attempt has failed, marks it complete at {@code key}, where a snapshot is put.
+   */
+  private static void completeWithSnapshot(EtcdBackup backup, String key) {
+    String ns = backup.getMetadata().getNamespace();
+    s3.put(BUCKET, key, "a snapshot".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    env.client().resources(EtcdBackup.class).inNamespace(ns).resource(backup).create();
+    var live = env.client().resources(EtcdBackup.class).inNamespace(ns).withName(backup.getMetadata().getName());
+    await().atMost(WAIT).until(() -> live.get().getStatus() != null && ConditionSet.find(
+        live.get().getStatus().getConditions(), EtcdBackupConditions.PROGRESSING)
+        .filter(c -> c.getMessage().contains("(ClusterNotFound)")).isPresent());
+    EtcdBackup complete = live.get();
+    complete.getStatus().setConditions(List.of(new ConditionBuilder().withType(EtcdBackupConditions.COMPLETE)
+        .withStatus("True").withReason("SnapshotUploaded").withMessage("done")
+        .withLastTransitionTime("2026-12-01T00:00:00Z").build()));
+    complete.getStatus().setLocation("s3://" + BUCKET + "/" + key);
+    live.updateStatus(complete);
+    await().atMost(WAIT).until(() -> ("s3://" + BUCKET + "/" + key).equals(live.get().getStatus().getLocation()));
+  }
+
   @Test
   void aScheduleBacksUpAtEachScheduledTimeAndRetentionDeletesTheOlderSnapshots(@TempDir Path dir) {
     env.create(SCHEDULED, c -> c.getSpec().setReplicas(1));
@@ -221,7 +286,7 @@ class EtcdBackupReconcilerTest {
     EtcdBackup first = awaitScheduledBackup(null);
     String firstKey = key(first.getStatus());
     assertThat(first.getMetadata().getName()).matches(SCHEDULED + "-\\d{12}");
-    assertThat(first.getSpec().getDeletionPolicy()).isEqualTo(EtcdBackupSpec.DeletionPolicy.Delete);
+    assertThat(first.getSpec().getDeletionPolicy()).as("only retention deletes its snapshot").isEqualTo(EtcdBackupSpec.DeletionPolicy.Retain);
     assertThat(first.getMetadata().getOwnerReferences()).as("backups outlive their cluster").isNullOrEmpty();
     assertThat(s3.keys(BUCKET, NAMESPACE + "/" + SCHEDULED + "/")).containsExactly(firstKey);
 

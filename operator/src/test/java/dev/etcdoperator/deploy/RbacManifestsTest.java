@@ -70,6 +70,8 @@ class RbacManifestsTest {
       Map.entry(Target.of("", "pods"), verbs("get list watch create delete")),
       // Expanded, deleted with removed members, created ahead of the StatefulSet for a restore.
       Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list watch create patch delete")),
+      // A snapshot under deletionPolicy Delete stays when its namespace is being deleted: the namespace is read.
+      Map.entry(Target.of("", "namespaces"), verbs("get")),
       Map.entry(Target.of("", "events"), verbs("create patch")),
       Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev",
           "etcdbackups.etcdoperator.dev"), verbs("get")));

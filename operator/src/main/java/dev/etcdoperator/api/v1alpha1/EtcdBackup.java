@@ -26,6 +26,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
     jsonPath = ".status.conditions[?(@.status==\"True\")].reason")
 public class EtcdBackup extends CustomResource<EtcdBackupSpec, EtcdBackupStatus> implements Namespaced {
+  /**
+   * Set (to why) by the operator on an EtcdBackup it deletes on purpose together with its snapshot (a schedule's
+   * retention), whatever its deletionPolicy: only such a deliberate deletion, or deletionPolicy Delete, removes data.
+   */
+  public static final String DELETE_SNAPSHOT_ANNOTATION = EtcdCluster.GROUP + "/delete-snapshot";
 
   /**
    * No spec in a new instance: JOSDK adds its finalizer by server-side apply of a new instance holding only

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a cluster's backup schedule (spec.backup): creates the EtcdBackup of a due scheduled time and deletes what
- * retention no longer keeps (their snapshots go with them: scheduled backups have deletionPolicy Delete). Scheduled
+ * retention no longer keeps, snapshot included. Scheduled backups have deletionPolicy Retain: only retention, which
+ * marks what it deletes ({@link EtcdBackup#DELETE_SNAPSHOT_ANNOTATION}), removes their snapshots, never a deletion
+ * by anyone else (a namespace deleted with them, a user cleaning up objects). Scheduled
  * backups carry the cluster's labels but no owner reference: deleting a cluster keeps its backups.
  */
 public final class BackupScheduler {
@@ -93,8 +95,13 @@ public final class BackupScheduler {
     }
     for (String expired : plan.delete()) {
       try {
-        client.resources(EtcdBackup.class).inNamespace(cluster.getMetadata().getNamespace()).withName(expired)
-            .delete();
+        var backup = client.resources(EtcdBackup.class).inNamespace(cluster.getMetadata().getNamespace())
+            .withName(expired);
+        backup.edit(b -> {
+          b.getMetadata().getAnnotations().put(EtcdBackup.DELETE_SNAPSHOT_ANNOTATION, "retention");
+          return b;
+        });
+        backup.delete();
       } catch (KubernetesClientException e) {
         String message = "could not delete scheduled backup " + expired + " that retention no longer keeps: "
             + message(e);
@@ -119,7 +126,7 @@ public final class BackupScheduler {
 
   private void create(EtcdCluster cluster, ScheduledBackups.Created created) {
     EtcdBackup backup = ClusterBackupBuilder.build(cluster, created.name(), COMPONENT,
-        EtcdBackupSpec.DeletionPolicy.Delete, Map.of(SCHEDULED_AT, created.scheduledAt().toString()));
+        EtcdBackupSpec.DeletionPolicy.Retain, Map.of(SCHEDULED_AT, created.scheduledAt().toString()));
     try {
       client.resource(backup).create();
       events.record(cluster, EventRecorder.Type.Normal, BACKUP_SCHEDULED, "created EtcdBackup " + created.name()
