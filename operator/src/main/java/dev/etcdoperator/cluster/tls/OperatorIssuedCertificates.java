@@ -51,6 +51,18 @@ final class OperatorIssuedCertificates {
     Supplier<CertificateAuthority> newCa =
         () -> CertificateAuthority.create(set.caCommonName(), set.keyAlgorithm(), set.caValidity(), clock);
     CaState cas;
+    Optional<String> issuedBefore = leaves(names, set, clients).stream().map(Leaf::secret)
+        .filter(s -> liveSecrets.apply(s) != null).findFirst();
+    if (caSecret == null && issuedBefore.isPresent()) {
+      // Members trust only the CA that signed their certificates (etcd reads trusted CAs at start): a new one would
+      // re-sign them all at once and cut them off from each other.
+      return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret()), List.of(),
+          List.of(), Optional.empty(), List.of(), false, TlsReasons.CA_MISSING, "Secret " + names.caSecret()
+              + " is gone, but the members hold certificates of the CA it held (Secret " + issuedBefore.get()
+              + ") and trust only that CA: restore " + names.caSecret() + " from a backup of it. No new CA is made "
+              + "while certificates of the old one exist; deleting the certificate Secrets makes one, and every "
+              + "member then has to restart onto it");
+    }
     if (caSecret == null) {
       cas = CaState.fresh(newCa.get());
       toWrite.add(cas.toSecret(blueprint, names.caSecret()));

@@ -50,6 +50,31 @@ class OperatorIssuedCertificatesTest {
     return ((MemberTls.Mutual) state.memberTls()).trustGeneration();
   }
 
+  /**
+   * The CA Secret of a cluster whose members have certificates is deleted: a new CA would re-sign every member at
+   * once, and members that trust only the old CA would reject each other. Nothing is minted nor re-issued; the
+   * condition says what happened and what to do.
+   */
+  @Test
+  void aDeletedCaIsNotReplacedWhileMembersHoldCertificatesOfIt() {
+    reconcileAt(START, SET, List.of());
+    Map<String, Secret> before = Map.copyOf(store);
+    store.remove("main-ca");
+
+    TlsState state = reconcileAt(START.plus(Duration.ofDays(1)), SET, List.of());
+
+    assertThat(state.ready()).isFalse();
+    assertThat(state.reason()).isEqualTo("CAMissing");
+    assertThat(state.message()).contains("Secret main-ca is gone").contains("main-server-tls");
+    assertThat(state.toWrite()).isEmpty();
+    assertThat(state.operatorClient()).isEmpty();
+    before.forEach((name, secret) -> {
+      if (!name.equals("main-ca")) {
+        assertThat(store.get(name)).as(name).isEqualTo(secret);
+      }
+    });
+  }
+
   @Test
   void aRequestedCaRotationTrustsBothThenSignsWithTheNewCaThenDropsTheOldOneStepPerRollout() {
     TlsState initial = reconcileAt(START, SET, List.of());
