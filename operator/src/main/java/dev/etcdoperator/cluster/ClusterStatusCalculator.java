@@ -15,6 +15,7 @@ import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.cluster.model.EtcdView;
 import dev.etcdoperator.cluster.tls.TlsState;
 import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdAlarm;
 import dev.etcdoperator.etcd.EtcdIds;
 import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;
@@ -189,6 +190,10 @@ public final class ClusterStatusCalculator {
       case UNKNOWN -> set.setUnknown(AVAILABLE, Reason.CERTIFICATES_NOT_READY, "the operator cannot check etcd: "
           + ((EtcdView.NotAuthenticated) in.etcd()).problem());
     }
+    Optional<Alarmed> alarmed = Alarmed.of(in.etcd());
+    boolean serving = health == Health.ALL_HEALTHY || health == Health.SOME_UNHEALTHY;
+    // An alarm is the cluster's state, not quorum loss: the members are healthy, the cluster refuses writes.
+    alarmed.filter(a -> serving).ifPresent(a -> set.set(AVAILABLE, false, a.reason(), a.message()));
 
     switch (in.step()) {
       case ClusterStep.Halt halt -> set.set(PROGRESSING, false, halt.reason(), halt.message());
@@ -211,6 +216,8 @@ public final class ClusterStatusCalculator {
     } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
       set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,
           "the cluster cannot serve requests; see the Available condition and status.members");
+    } else if (alarmed.isPresent()) {
+      set.set(DEGRADED, true, alarmed.get().reason(), alarmed.get().message());
     } else if (health == Health.UNKNOWN) {
       set.set(DEGRADED, true, Reason.CERTIFICATES_NOT_READY, ((EtcdView.NotAuthenticated) in.etcd()).problem());
     } else if (health == Health.SOME_UNHEALTHY) {
@@ -220,7 +227,7 @@ public final class ClusterStatusCalculator {
     }
 
     boolean ready = health == Health.ALL_HEALTHY && in.step() instanceof ClusterStep.Done
-        && in.readyPods() == desired;
+        && in.readyPods() == desired && alarmed.isEmpty();
     if (ready) {
       set.set(READY, true, Reason.ALL_MEMBERS_HEALTHY, "all " + desired + " members are healthy");
     } else {
@@ -232,11 +239,30 @@ public final class ClusterStatusCalculator {
         case ClusterStep.RestartMember restart -> restart.reason();
         case ClusterStep.ExpandStorage grow -> Reason.EXPANDING_STORAGE;
         case ClusterStep.RestoreMembers restore -> Reason.RESTORING;
-        case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING : Reason.MEMBERS_UNHEALTHY;
+        case ClusterStep.Done done -> health == Health.NOT_FORMED ? Reason.BOOTSTRAPPING
+            : alarmed.map(Alarmed::reason).orElse(Reason.MEMBERS_UNHEALTHY);
       };
       set.set(READY, false, reason, in.readyPods() + "/" + desired + " member pods ready");
     }
     return set;
+  }
+
+  /** The alarms etcd raised, as a condition reason and message; NOSPACE first, it has a remedy. */
+  private record Alarmed(String reason, String message) {
+    static Optional<Alarmed> of(EtcdView etcd) {
+      if (!(etcd instanceof EtcdView.Reached reached) || reached.observation().alarms().isEmpty()) {
+        return Optional.empty();
+      }
+      List<EtcdAlarm> alarms = reached.observation().alarms();
+      String which = String.join(", ", alarms.stream().map(EtcdAlarm::toString).toList());
+      if (alarms.stream().anyMatch(a -> a.type().equals(EtcdAlarm.NOSPACE))) {
+        return Optional.of(new Alarmed(Reason.NO_SPACE, "etcd raised " + which + ": it serves reads but refuses "
+            + "writes until the database is below spec.etcd.quotaBackendBytes again (compact and defragment) and the "
+            + "alarm is disarmed; see docs/scaling-and-recovery.md"));
+      }
+      return Optional.of(new Alarmed(Reason.CORRUPT, "etcd raised " + which + ": a member's data differs from "
+          + "the others'; etcd refuses writes. Do not change the cluster; see docs/scaling-and-recovery.md"));
+    }
   }
 
   private static String unhealthy(Input in) {

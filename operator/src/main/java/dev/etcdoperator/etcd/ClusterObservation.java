@@ -13,11 +13,14 @@ import java.util.stream.Collectors;
  * Everything the reconciler learns from etcd in one round: the member list and a probe of each member endpoint.
  *
  * @param probes one entry per probed endpoint, in the order the endpoints were given
+ * @param alarms the alarms etcd has raised (NOSPACE, CORRUPT): the cluster's state, which leaves members healthy
  */
-public record ClusterObservation(long clusterId, List<EtcdMember> members, Map<URI, MemberProbe> probes) {
+public record ClusterObservation(long clusterId, List<EtcdMember> members, Map<URI, MemberProbe> probes,
+    List<EtcdAlarm> alarms) {
 
   public ClusterObservation {
     members = List.copyOf(members);
+    alarms = List.copyOf(alarms);
     // Keep the caller's endpoint order (Map.copyOf would not): status output stays stable between rounds.
     probes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(probes, "probes")));
   }
@@ -51,6 +54,7 @@ public record ClusterObservation(long clusterId, List<EtcdMember> members, Map<U
   public String toString() {
     return "ClusterObservation[clusterId=" + EtcdIds.toHex(clusterId) + ", leader="
         + leaderId().map(EtcdIds::toHex).orElse("none") + ", members=" + members + ", probes="
-        + probes.values().stream().map(Object::toString).collect(Collectors.joining(", ", "[", "]")) + "]";
+        + probes.values().stream().map(Object::toString).collect(Collectors.joining(", ", "[", "]"))
+        + (alarms.isEmpty() ? "" : ", alarms=" + alarms) + "]";
   }
 }

@@ -29,8 +29,7 @@ final class Convert {
         s.getErrorList() == null ? List.of() : s.getErrorList());
   }
 
-  /** Like etcdctl: "memberID:8e9e05c52164694d alarm:NOSPACE". */
-  static String alarm(AlarmMember alarm) {
-    return "memberID:" + EtcdIds.toHex(alarm.getMemberId()) + " alarm:" + alarm.getAlarmType();
+  static EtcdAlarm alarm(AlarmMember alarm) {
+    return new EtcdAlarm(alarm.getMemberId(), alarm.getAlarmType().name());
   }
 }

@@ -66,11 +66,12 @@ final class EndpointProbe implements AutoCloseable {
    * @param status        the member's status, if it answered
    * @param statusCluster cluster id in the status answer's header (0 when absent)
    * @param members       the member list as this member sees it, if it answered
-   * @param healthError   why the member is not healthy, empty when healthy
+   * @param healthError   why the member is not healthy (it cannot serve a linearizable read), empty when healthy
+   * @param alarms        the cluster's active alarms, as this member lists them
    * @param errorSummary  every failed call in one line (empty when none failed)
    */
   record Result(URI endpoint, Optional<MemberStatus> status, long statusCluster, Optional<MemberList> members,
-      Optional<String> healthError, String errorSummary) {
+      Optional<String> healthError, List<EtcdAlarm> alarms, String errorSummary) {
 
     boolean healthy() {
       return healthError.isEmpty();
@@ -88,17 +89,13 @@ final class EndpointProbe implements AutoCloseable {
     Optional<AlarmResponse> alarmResponse = get(alarms, deadlineNanos, "alarm list", healthFailures);
     failures.putAll(healthFailures);
 
-    Optional<String> healthError;
-    if (readResponse.isEmpty() || alarmResponse.isEmpty()) {
-      healthError = Optional.of(summarize(healthFailures));
-    } else if (!alarmResponse.get().getAlarms().isEmpty()) {
-      healthError = Optional.of("active alarm(s): " + String.join(", ",
-          alarmResponse.get().getAlarms().stream().map(Convert::alarm).toList()));
-    } else {
-      healthError = Optional.empty();
-    }
+    // An alarm is the cluster's state, not this member's health: a member that serves linearizable reads is healthy.
+    Optional<String> healthError = readResponse.isEmpty() || alarmResponse.isEmpty()
+        ? Optional.of(summarize(healthFailures)) : Optional.empty();
+    List<EtcdAlarm> active = alarmResponse.map(a -> a.getAlarms().stream().map(Convert::alarm).toList())
+        .orElse(List.of());
     return new Result(endpoint, statusResponse.map(s -> Convert.status(endpoint, s)),
-        statusResponse.map(s -> s.getHeader().getClusterId()).orElse(0L), memberList, healthError,
+        statusResponse.map(s -> s.getHeader().getClusterId()).orElse(0L), memberList, healthError, active,
         summarize(failures));
   }
 

@@ -98,7 +98,7 @@ public final class EtcdClient implements AutoCloseable {
     try (EndpointProbe probe = EndpointProbe.health(factory, endpoint, timeout())) {
       EndpointProbe.Result result = probe.await(deadline());
       result.healthError().ifPresent(e -> LOG.debug("etcd member {} is not healthy: {}", endpoint, e));
-      return result.healthy();
+      return result.healthy() && result.alarms().isEmpty();
     }
   }
 
@@ -133,7 +133,9 @@ public final class EtcdClient implements AutoCloseable {
     for (EndpointProbe.Result r : results) {
       byEndpoint.put(r.endpoint(), toProbe(r, memberList));
     }
-    return new ClusterObservation(memberList.clusterId(), memberList.members(), byEndpoint);
+    List<EtcdAlarm> alarms = results.stream().filter(r -> r.statusCluster() == memberList.clusterId())
+        .flatMap(r -> r.alarms().stream()).distinct().toList();
+    return new ClusterObservation(memberList.clusterId(), memberList.members(), byEndpoint, alarms);
   }
 
   /**

@@ -20,7 +20,12 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 public final class EtcdProbes {
   public static final String READYZ = "/readyz";
   public static final String LIVEZ = "/livez";
-  public static final String HEALTH = "/health";
+  /**
+   * /health fails on any alarm; NOSPACE leaves a member serving reads, so it must not take the member out of the
+   * client Service nor stall a rollout (raising the quota is the way out). The exclude parameter exists since etcd
+   * 3.4.16 and 3.5.0 (etcd-io/etcd#12880, #13467); older versions ignore it.
+   */
+  public static final String HEALTH = "/health?exclude=NOSPACE";
 
   private EtcdProbes() {}
 
@@ -29,8 +34,8 @@ public final class EtcdProbes {
   }
 
   /**
-   * Ready = this member can serve linearizable requests. /health (older versions) also needs a quorum and fails on
-   * alarms, which is acceptable for readiness: only traffic routing depends on it.
+   * Ready = this member can serve linearizable requests. /health (older versions) also needs a quorum, and fails on
+   * alarms other than NOSPACE (CORRUPT: the member's data is suspect).
    */
   public static Probe readiness(EtcdVersion version) {
     return http(servesLivezAndReadyz(version) ? READYZ : HEALTH)

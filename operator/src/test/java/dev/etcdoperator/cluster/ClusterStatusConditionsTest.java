@@ -27,6 +27,8 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.cluster.model.EtcdView;
+import dev.etcdoperator.etcd.ClusterObservation;
+import dev.etcdoperator.etcd.EtcdAlarm;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -51,6 +53,27 @@ class ClusterStatusConditionsTest {
     assertThat(condition(status, READY).getMessage()).isEqualTo("all 3 members are healthy");
     assertThat(status.getConditions()).extracting(Condition::getType)
         .containsExactlyInAnyOrder(READY, AVAILABLE, DEGRADED, PROGRESSING);
+  }
+
+  // ---- alarms -------------------------------------------------------------------------------------------------------
+
+  /** NOSPACE is its own state: the members are healthy (they serve reads), the cluster refuses writes. */
+  @Test
+  void aNoSpaceAlarmIsReportedAsSuchNotAsQuorumLoss() {
+    EtcdView.Reached healthy = threeHealthy();
+    ClusterObservation observed = healthy.observation();
+    EtcdView.Reached full = new EtcdView.Reached(new ClusterObservation(observed.clusterId(), observed.members(),
+        observed.probes(), List.of(new EtcdAlarm(observed.members().get(0).id(), EtcdAlarm.NOSPACE))),
+        healthy.endpointsByPod(), null);
+
+    EtcdClusterStatus status = compute(DONE, full, 3, true);
+
+    assertCondition(status, AVAILABLE, "False", "NoSpace");
+    assertThat(condition(status, AVAILABLE).getMessage()).startsWith("etcd raised NOSPACE on member ")
+        .contains("it serves reads but refuses writes");
+    assertCondition(status, DEGRADED, "True", "NoSpace");
+    assertCondition(status, READY, "False", "NoSpace");
+    assertThat(status.getMembers()).allSatisfy(m -> assertThat(m.getHealthy()).isTrue());
   }
 
   // ---- unhealthy members --------------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ final class StatusFixtures {
     probes.forEach(p -> byEndpoint.put(p.endpoint(), p));
     Map<String, URI> endpointsByPod = new LinkedHashMap<>();
     members.stream().filter(EtcdMember::started).forEach(m -> endpointsByPod.put(m.name(), clientUrl(m.name())));
-    return new EtcdView.Reached(new ClusterObservation(CLUSTER_ID, members, byEndpoint), endpointsByPod, null);
+    return new EtcdView.Reached(new ClusterObservation(CLUSTER_ID, members, byEndpoint, List.of()), endpointsByPod, null);
   }
 
   /** Three voters, members listed out of order; main-1 leads; versions differ in a way string order gets wrong. */

@@ -205,6 +205,6 @@ class EtcdClientUnitTest {
     for (MemberProbe p : probes) {
       byEndpoint.put(p.endpoint(), p);
     }
-    return new ClusterObservation(7, List.of(), byEndpoint);
+    return new ClusterObservation(7, List.of(), byEndpoint, List.of());
   }
 }

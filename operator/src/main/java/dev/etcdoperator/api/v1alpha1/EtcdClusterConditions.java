@@ -43,6 +43,10 @@ public final class EtcdClusterConditions {
     public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
     public static final String LAST_BACKUP_FAILED = "LastBackupFailed";
     public static final String SCHEDULE_FAILED = "ScheduleFailed";
+    /** etcd raised NOSPACE: the backend reached its quota; reads work, writes are refused. */
+    public static final String NO_SPACE = "NoSpace";
+    /** etcd raised CORRUPT: a member's data differs from the others'. */
+    public static final String CORRUPT = "Corrupt";
     public static final String RESTORING = "Restoring";
     public static final String RESTORE_FAILED = "RestoreFailed";
   }
