@@ -38,6 +38,11 @@ public final class EtcdOperator implements AutoCloseable {
   private static final int BACKUP_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
   /** etcd's largest database (8 GiB) at a slow 10 MB/s takes about 15 minutes. */
   private static final Duration SNAPSHOT_DEADLINE = Duration.ofMinutes(30);
+  /**
+   * Backups running at once across all clusters (the others queue): with two part buffers each, at most
+   * 4 x BACKUP_PART_SIZE of heap (40 MiB), whatever the number of clusters or their size.
+   */
+  private static final int MAX_CONCURRENT_BACKUPS = 2;
 
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Operator operator;
@@ -94,7 +99,8 @@ public final class EtcdOperator implements AutoCloseable {
             config.operatorImage(), config.replaceFailingMemberAfter()),
         clock, faults);
     var backups = new EtcdBackupReconciler(client, memberEndpoints, new EtcdBackupReconciler.Settings(
-        BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups")),
+        BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups"),
+        MAX_CONCURRENT_BACKUPS),
         clock);
     Set<String> namespaces = config.watchNamespaces();
     operator.register(reconciler, o -> {

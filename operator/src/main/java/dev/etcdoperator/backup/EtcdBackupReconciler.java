@@ -47,16 +47,18 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
   private static final Logger LOG = LoggerFactory.getLogger(EtcdBackupReconciler.class);
 
   /**
-   * @param partSize bytes of snapshot held in memory per running backup
+   * @param partSize bytes of snapshot held in memory per running backup (twice: one part fills while one uploads)
    * @param snapshotDeadline how long one snapshot may take, end to end
+   * @param maxConcurrent how many backups run at once, across all clusters; the others queue
    */
   public record Settings(int partSize, Duration snapshotDeadline, Duration etcdRequestTimeout,
-      Path clientCertificateDir) {}
+      Path clientCertificateDir, int maxConcurrent) {}
 
   private final KubernetesClient client;
   private final BackupAttempt attempt;
   private final EventRecorder events;
   private final Clock clock;
+  private final BackupRunner runner;
   /** Clusters with a backup running in this operator ({@code namespace/name}). */
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
@@ -64,6 +66,7 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
     this.client = client;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
+    this.runner = new BackupRunner(settings.maxConcurrent());
     this.attempt = new BackupAttempt(client, endpoints, new OperatorClientFiles(settings.clientCertificateDir()),
         new SnapshotStreaming(settings.partSize(), settings.snapshotDeadline()), settings.etcdRequestTimeout(),
         clock);
@@ -80,30 +83,48 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
       return fail(backup, new BackupFailure(Reason.INVALID_SPEC, "spec.clusterRef.name and spec.destination.s3 "
           + "are required", false));
     }
+    // The snapshot itself runs on the runner's threads: the reconcile starts it and collects how it ended.
+    String key = backup.getMetadata().getNamespace() + "/" + backup.getMetadata().getName();
+    Optional<BackupRunner.Outcome> outcome = runner.collect(key);
+    if (outcome.isPresent()) {
+      return switch (outcome.get()) {
+        case BackupRunner.Outcome.Completed done -> completed(backup, done.result());
+        case BackupRunner.Outcome.Failed failed -> fail(backup, failed.failure());
+      };
+    }
+    if (runner.running(key)) {
+      return UpdateControl.<EtcdBackup>noUpdate().rescheduleAfter(BUSY_POLL);
+    }
     String lock = backup.getMetadata().getNamespace() + "/" + clusterName;
     if (!running.add(lock)) {
       writeStatus(backup, new BackupProgress(backup, clock).waiting(Reason.WAITING_FOR_OTHER_BACKUP,
           "another backup of cluster " + clusterName + " is running"));
       return UpdateControl.<EtcdBackup>noUpdate().rescheduleAfter(BUSY_POLL);
     }
-    try {
-      backup.setStatus(writeStatus(backup, new BackupProgress(backup, clock).attemptStarted()));
-      EtcdCluster cluster = client.resources(EtcdCluster.class).inNamespace(backup.getMetadata().getNamespace())
-          .withName(clusterName).get();
-      if (cluster == null) {
-        throw new BackupFailure(Reason.CLUSTER_NOT_FOUND, "EtcdCluster " + clusterName + " does not exist", true);
+    backup.setStatus(writeStatus(backup, new BackupProgress(backup, clock).attemptStarted()));
+    runner.start(key, () -> {
+      try {
+        EtcdCluster cluster = client.resources(EtcdCluster.class).inNamespace(backup.getMetadata().getNamespace())
+            .withName(clusterName).get();
+        if (cluster == null) {
+          throw new BackupFailure(Reason.CLUSTER_NOT_FOUND, "EtcdCluster " + clusterName + " does not exist",
+              true);
+        }
+        return attempt.run(backup, cluster);
+      } finally {
+        running.remove(lock);
       }
-      BackupAttempt.Result result = attempt.run(backup, cluster);
-      EtcdBackupStatus done = writeStatus(backup, new BackupProgress(backup, clock).completed(result));
-      events.record(backup, EventRecorder.Type.Normal, BACKUP_COMPLETED, done.getConditions().stream()
-          .filter(c -> c.getType().equals(EtcdBackupConditions.COMPLETE)).findFirst().orElseThrow().getMessage());
-      LOG.info("{}: backup complete at {}", lock, done.getLocation());
-      return UpdateControl.noUpdate();
-    } catch (BackupFailure failure) {
-      return fail(backup, failure);
-    } finally {
-      running.remove(lock);
-    }
+    });
+    return UpdateControl.<EtcdBackup>noUpdate().rescheduleAfter(BUSY_POLL);
+  }
+
+  private UpdateControl<EtcdBackup> completed(EtcdBackup backup, BackupAttempt.Result result) {
+    EtcdBackupStatus done = writeStatus(backup, new BackupProgress(backup, clock).completed(result));
+    events.record(backup, EventRecorder.Type.Normal, BACKUP_COMPLETED, done.getConditions().stream()
+        .filter(c -> c.getType().equals(EtcdBackupConditions.COMPLETE)).findFirst().orElseThrow().getMessage());
+    LOG.info("{}/{}: backup complete at {}", backup.getMetadata().getNamespace(), backup.getMetadata().getName(),
+        done.getLocation());
+    return UpdateControl.noUpdate();
   }
 
   private UpdateControl<EtcdBackup> fail(EtcdBackup backup, BackupFailure failure) {
