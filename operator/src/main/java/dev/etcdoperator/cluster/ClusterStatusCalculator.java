@@ -164,13 +164,18 @@ public final class ClusterStatusCalculator {
   private enum Health {
     NOT_FORMED, UNKNOWN, UNREACHABLE, QUORUM_LOST, SOME_UNHEALTHY, ALL_HEALTHY;
 
+    /**
+     * A learner that has not started yet (no name: every scale-out and replacement has one for a while) is progress,
+     * not ill health; one that cannot start stops the membership change, which says so.
+     */
     static Health of(List<MemberStatus> members) {
       List<MemberStatus> voters = members.stream().filter(m -> !Boolean.TRUE.equals(m.getLearner())).toList();
       long healthyVoters = voters.stream().filter(m -> Boolean.TRUE.equals(m.getHealthy())).count();
       if (healthyVoters < voters.size() / 2 + 1) {
         return QUORUM_LOST;
       }
-      return members.stream().allMatch(m -> Boolean.TRUE.equals(m.getHealthy())) ? ALL_HEALTHY : SOME_UNHEALTHY;
+      return members.stream().filter(m -> !(Boolean.TRUE.equals(m.getLearner()) && m.getName() == null))
+          .allMatch(m -> Boolean.TRUE.equals(m.getHealthy())) ? ALL_HEALTHY : SOME_UNHEALTHY;
     }
   }
 
@@ -211,7 +216,8 @@ public final class ClusterStatusCalculator {
 
     if (in.step() instanceof ClusterStep.Halt halt && (halt.reason().equals(Reason.INVALID_SPEC)
         || halt.reason().equals(Reason.ROLLOUT_STALLED) || halt.reason().equals(Reason.UPGRADE_SNAPSHOT_FAILED)
-        || halt.reason().equals(Reason.RESTORE_FAILED) || halt.reason().equals(Reason.CERTIFICATES_NOT_READY))) {
+        || halt.reason().equals(Reason.RESTORE_FAILED) || halt.reason().equals(Reason.CERTIFICATES_NOT_READY)
+        || halt.reason().equals(Reason.MEMBERSHIP_CHANGE_BLOCKED))) {
       set.set(DEGRADED, true, halt.reason(), halt.message());
     } else if (health == Health.QUORUM_LOST || health == Health.UNREACHABLE) {
       set.set(DEGRADED, true, health == Health.QUORUM_LOST ? Reason.QUORUM_LOST : Reason.ETCD_UNREACHABLE,
@@ -267,7 +273,8 @@ public final class ClusterStatusCalculator {
 
   private static String unhealthy(Input in) {
     return in.etcd() instanceof EtcdView.Reached r
-        ? r.observation().members().stream().map(EtcdMember::name).filter(n -> !isHealthy(r, n)).toList().toString()
+        ? r.observation().members().stream().map(EtcdMember::name).filter(n -> !n.isEmpty() && !isHealthy(r, n))
+            .toList().toString()
         : "unknown";
   }
 

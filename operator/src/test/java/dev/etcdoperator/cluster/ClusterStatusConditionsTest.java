@@ -78,6 +78,22 @@ class ClusterStatusConditionsTest {
 
   // ---- unhealthy members --------------------------------------------------------------------------------------------
 
+  /** Every scale-out adds a learner that has not started yet: that is progress, not something to page anyone for. */
+  @Test
+  void aLearnerJustAddedAndNotStartedYetIsNotDegraded() {
+    EtcdView etcd = reached(List.of(member(ID0, "main-0", false), member(ID1, "main-1", false),
+        member(ID2, "main-2", false), member(ID3, "", true)),
+        List.of(healthy("main-0", ID0, "3.5.21", ID0, 4096), healthy("main-1", ID1, "3.5.21", ID0, 4096),
+            healthy("main-2", ID2, "3.5.21", ID0, 4096)));
+
+    EtcdClusterStatus status = compute(new ClusterStep.Wait(Duration.ofSeconds(2), Reason.SCALING_OUT,
+        "waiting for learner main-3 to start and catch up"), etcd, 3, true);
+
+    assertCondition(status, DEGRADED, "False", Reason.AS_EXPECTED);
+    assertCondition(status, PROGRESSING, "True", Reason.SCALING_OUT);
+    assertCondition(status, READY, "False", Reason.SCALING_OUT);
+  }
+
   @Test
   void oneOfThreeUnhealthyIsAvailableButDegradedAndNotReady() {
     EtcdClusterStatus status = compute(WAITING_FOR_PODS, oneOfThreeDown(), 2, true);
