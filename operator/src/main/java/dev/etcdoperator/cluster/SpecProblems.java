@@ -180,6 +180,13 @@ public final class SpecProblems {
     if (!managed.isEmpty()) {
       problems.add("spec.etcd.extraArgs may not set flags the operator manages: " + String.join(", ", managed));
     }
+    if (extraArgs.containsKey("unsafe-no-fsync")) {
+      problems.add("spec.etcd.extraArgs may not set unsafe-no-fsync: acknowledged writes would be lost on power loss");
+    }
+    if (extraArgs.containsKey("strict-reconfig-check") && !"true".equals(extraArgs.get("strict-reconfig-check"))) {
+      problems.add("spec.etcd.extraArgs may not turn strict-reconfig-check off: etcd would then accept membership "
+          + "changes that cost quorum");
+    }
     List<String> dashed = extraArgs.keySet().stream().sorted().filter(k -> k.startsWith("-")).toList();
     if (!dashed.isEmpty()) {
       problems.add("spec.etcd.extraArgs keys are flag names without leading dashes: " + String.join(", ", dashed));

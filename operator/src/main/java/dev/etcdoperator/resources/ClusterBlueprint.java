@@ -41,6 +41,9 @@ public record ClusterBlueprint(
     if (replicas < 1) {
       throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
     }
+    EtcdFlags.removedIn(version, etcd.extraArgs().keySet()).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
   }
 
   /**

@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -143,6 +145,18 @@ public final class EtcdFlags {
       }
     });
     return extra;
+  }
+
+  /** Flags a minor version no longer has (etcd refuses to start with them), by the first minor without them. */
+  private static final Map<String, EtcdVersion> REMOVED = Map.of(
+      "enable-v2", new EtcdVersion(3, 6, 0),
+      "experimental-enable-v2v3", new EtcdVersion(3, 6, 0));
+
+  /** Why extraArgs cannot run on {@code version}: a flag it no longer has. */
+  static Optional<String> removedIn(EtcdVersion version, Set<String> extraArgs) {
+    return extraArgs.stream().sorted().filter(f -> REMOVED.containsKey(f) && version.compareTo(REMOVED.get(f)) >= 0)
+        .findFirst().map(f -> "spec.etcd.extraArgs sets " + f + ", which etcd " + REMOVED.get(f).major() + "."
+            + REMOVED.get(f).minor() + " removed: etcd " + version + " would not start; remove it first");
   }
 
   static boolean isBefore35(EtcdVersion version) {

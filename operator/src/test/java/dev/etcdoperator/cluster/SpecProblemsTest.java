@@ -358,6 +358,16 @@ class SpecProblemsTest {
   }
 
   @Test
+  void flagsThatGiveUpEtcdsOwnSafetyAreRefused() {
+    assertThat(problems(s -> s.setEtcd(extraArgs(Map.of("unsafe-no-fsync", "true", "strict-reconfig-check",
+        "false"))))).containsExactly(
+            "spec.etcd.extraArgs may not set unsafe-no-fsync: acknowledged writes would be lost on power loss",
+            "spec.etcd.extraArgs may not turn strict-reconfig-check off: etcd would then accept membership changes "
+                + "that cost quorum");
+    assertThat(problems(s -> s.setEtcd(extraArgs(Map.of("strict-reconfig-check", "true"))))).isEmpty();
+  }
+
+  @Test
   void dashedKeysAreListedSorted() {
     Map<String, String> args = new LinkedHashMap<>();
     args.put("-x", "1");

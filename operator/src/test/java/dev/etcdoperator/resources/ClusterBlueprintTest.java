@@ -96,6 +96,19 @@ class ClusterBlueprintTest {
     assertThat(bp.etcd().extraArgs().keySet()).containsExactly("aa-flag", "zz-flag");
   }
 
+  /** etcd 3.6 refuses to start with the v2 flags; the same flags are fine on 3.5. */
+  @Test
+  void flagsTheVersionNoLongerHasAreRefusedWithTheReason() {
+    EtcdTuning tuning = new EtcdTuning();
+    tuning.setExtraArgs(Map.of("enable-v2", "true"));
+
+    assertThat(blueprint("3.5.21", s -> s.setEtcd(tuning)).etcd().extraArgs()).containsKey("enable-v2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> blueprint("3.6.5", s -> s.setEtcd(tuning)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spec.etcd.extraArgs sets enable-v2, which etcd 3.6 removed: etcd 3.6.5 would not start; remove "
+            + "it first");
+  }
+
   @Test
   void replicasComeFromTheSpec() {
     assertThat(blueprint("3.5.21", s -> s.setReplicas(5)).replicas()).isEqualTo(5);

@@ -58,6 +58,10 @@ public class EtcdTuning {
   @ValidationRule(value = "self.all(k, !(k in " + ManagedEtcdFlags.CEL_LIST + "))",
       message = "extraArgs may not set flags the operator manages (membership, URLs, TLS, data dir, logging, and the"
           + " typed fields of spec.etcd)")
+  @ValidationRule(value = "!('unsafe-no-fsync' in self) && (!('strict-reconfig-check' in self) "
+      + "|| self['strict-reconfig-check'] == 'true')", message = "extraArgs may not weaken etcd's own safety: "
+      + "unsafe-no-fsync loses acknowledged writes on power loss, strict-reconfig-check=false lets membership "
+      + "changes through that cost quorum")
   @ValidationRule(value = "self.all(k, !k.startsWith('-'))",
       message = "extraArgs keys are flag names without leading dashes, e.g. 'experimental-corrupt-check-time'")
   @JsonPropertyDescription("Further etcd flags by name without dashes, e.g. {\"experimental-corrupt-check-time\": \"4h\"}.")

@@ -201,6 +201,13 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
+  void extraArgsRejectFlagsThatGiveUpEtcdsSafety() {
+    JSONSchemaProps extraArgs = spec().getProperties().get("etcd").getProperties().get("extraArgs");
+    assertThat(rules(extraArgs)).anySatisfy(rule -> assertThat(rule).contains("'unsafe-no-fsync' in self")
+        .contains("self['strict-reconfig-check'] == 'true'"));
+  }
+
+  @Test
   void versionHasASemverPattern() {
     assertThat(spec().getProperties().get("version").getPattern()).isEqualTo("^\\d+\\.\\d+\\.\\d+$");
   }
