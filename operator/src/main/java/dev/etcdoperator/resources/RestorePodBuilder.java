@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -94,9 +96,21 @@ public final class RestorePodBuilder {
         .withAffinity(pod.affinity().orElseGet(() -> MemberStatefulSetBuilder.spreadOverNodes(labels(blueprint))))
         .withTolerations(pod.tolerations().isEmpty() ? null : pod.tolerations())
         .withNodeSelector(pod.nodeSelector().isEmpty() ? null : pod.nodeSelector())
+        .withTopologySpreadConstraints(spreadLikeMembers(pod, labels(blueprint)))
         .withPriorityClassName(pod.priorityClassName().orElse(null))
         .endSpec()
         .build();
+  }
+
+  /**
+   * The members' topology spread constraints, counting restore pods instead of members: zonal volumes bind where a
+   * restore pod runs, so restore pods bunched in one zone would pin their members there against the constraints.
+   */
+  private static List<TopologySpreadConstraint> spreadLikeMembers(PodSettings pod, Map<String, String> restorePods) {
+    List<TopologySpreadConstraint> spread = pod.topologySpreadConstraints().stream()
+        .map(c -> new TopologySpreadConstraintBuilder(c).withNewLabelSelector().withMatchLabels(restorePods)
+            .endLabelSelector().withMatchLabelKeys(List.of()).build()).toList();
+    return spread.isEmpty() ? null : spread;
   }
 
   private static Container fetch(Inputs in) {
