@@ -8,6 +8,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import dev.etcdoperator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -61,7 +62,8 @@ class LeaderElectionTest {
     return new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23), "gcr.io/etcd-development/etcd",
         OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, true,
         "etcd-operator-leader", NS, identity, "cluster.local", OperatorConfig.DEFAULT_OPERATOR_IMAGE,
-          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
+          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER,
+          IpFamily.IPV4);
   }
 
   private static String holder(KubernetesClient client) {

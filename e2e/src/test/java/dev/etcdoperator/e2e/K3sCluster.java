@@ -1,5 +1,6 @@
 package dev.etcdoperator.e2e;
 
+import dev.etcdoperator.support.IpFamily;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import static org.awaitility.Awaitility.await;
@@ -149,7 +150,7 @@ final class K3sCluster implements Backend {
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.PORT_FORWARD, Duration.ofSeconds(5),
           Duration.ofSeconds(5), 0, false, "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN,
           OperatorConfig.DEFAULT_OPERATOR_IMAGE,
-          replaceFailingMemberAfter);
+          replaceFailingMemberAfter, IpFamily.IPV4);
       operator = new InProcessOperator((onFatalStop, faults) -> {
         KubernetesClient operatorClient = newClient();
         return new EtcdOperator(operatorClient, config, new PortForwardMemberEndpoints(operatorClient,

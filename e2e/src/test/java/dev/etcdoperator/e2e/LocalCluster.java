@@ -5,6 +5,7 @@ import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.access.DirectMemberEndpoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import dev.etcdoperator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -78,7 +79,7 @@ final class LocalCluster implements Backend {
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
-          replaceFailingMemberAfter);
+          replaceFailingMemberAfter, IpFamily.IPV4);
       operator = new InProcessOperator((onFatalStop, faults) -> new EtcdOperator(apiServer.newClient(), config,
           new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults));
       startOperator();

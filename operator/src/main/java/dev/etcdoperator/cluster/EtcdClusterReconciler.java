@@ -34,6 +34,7 @@ import dev.etcdoperator.resources.ClusterNames;
 import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
+import dev.etcdoperator.support.IpFamily;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -84,7 +85,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   /** What the reconciler needs from its surroundings, wired by the entry point or a test. */
   public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval,
       Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir, String operatorImage,
-      Duration replaceFailingMemberAfter) {}
+      Duration replaceFailingMemberAfter, IpFamily podIpFamily) {}
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -341,7 +342,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
   /** The blueprint of a cluster, unless its spec is too broken to build one (then that is a problem too). */
   private Optional<ClusterBlueprint> blueprint(EtcdCluster cluster, List<String> problems) {
     try {
-      return Optional.of(ClusterBlueprint.from(cluster, versionToRun(cluster), settings.imageRepository()));
+      return Optional.of(ClusterBlueprint.from(cluster, versionToRun(cluster), settings.imageRepository())
+          .withPodIpFamily(settings.podIpFamily()));
     } catch (IllegalArgumentException e) {
       if (problems.isEmpty()) {
         problems.add(e.getMessage());

@@ -1,6 +1,7 @@
 package dev.etcdoperator.config;
 
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,7 +29,8 @@ public record OperatorConfig(
     String leaderIdentity,
     String clusterDomain,
     String operatorImage,
-    Duration replaceFailingMemberAfter) {
+    Duration replaceFailingMemberAfter,
+    IpFamily podIpFamily) {
 
   /** How the operator reaches etcd members: pod DNS inside the cluster, or port-forwarding through the API server. */
   public enum MemberAccess {
@@ -77,7 +79,14 @@ public record OperatorConfig(
         s.text("CLUSTER_DOMAIN", "cluster.local"),
         s.text("OPERATOR_IMAGE", DEFAULT_OPERATOR_IMAGE),
         Duration.ofSeconds(s.parse("REPLACE_FAILING_MEMBER_AFTER_SECONDS",
-            Long.toString(DEFAULT_REPLACE_FAILING_MEMBER_AFTER.toSeconds()), Settings::positiveInt)));
+            Long.toString(DEFAULT_REPLACE_FAILING_MEMBER_AFTER.toSeconds()), Settings::positiveInt)),
+        // Members run in the operator's cluster: their pod IPs are of the family the operator's own pod has.
+        s.parse("POD_IP_FAMILY", "auto", text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
+          case "ipv4" -> IpFamily.IPV4;
+          case "ipv6" -> IpFamily.IPV6;
+          case "auto" -> IpFamily.of(env.get("POD_IP"));
+          default -> throw new IllegalArgumentException("must be IPv4, IPv6 or auto");
+        }));
   }
 
   /** Reads one variable at a time and names it in the error. */

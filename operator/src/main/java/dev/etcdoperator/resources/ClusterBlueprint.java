@@ -3,6 +3,7 @@ package dev.etcdoperator.resources;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.Objects;
@@ -23,7 +24,8 @@ public record ClusterBlueprint(
     MemberStorage storage,
     EtcdSettings etcd,
     PodSettings pod,
-    MemberTls tls) {
+    MemberTls tls,
+    IpFamily podIpFamily) {
 
   public static final String DEFAULT_IMAGE_REPOSITORY = "gcr.io/etcd-development/etcd";
 
@@ -38,6 +40,7 @@ public record ClusterBlueprint(
     Objects.requireNonNull(etcd, "etcd");
     Objects.requireNonNull(pod, "pod");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(podIpFamily, "podIpFamily");
     if (replicas < 1) {
       throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
     }
@@ -70,7 +73,8 @@ public record ClusterBlueprint(
         MemberStorage.from(spec.getStorage()),
         EtcdSettings.from(spec.getEtcd()),
         PodSettings.from(spec.getPodTemplate()),
-        new MemberTls.Plain());
+        new MemberTls.Plain(),
+        IpFamily.IPV4);
   }
 
   public ClusterLabels labels() {
@@ -84,11 +88,12 @@ public record ClusterBlueprint(
 
   public ClusterBlueprint withTls(MemberTls newTls) {
     return new ClusterBlueprint(names, uid, ownerApiVersion, ownerKind, replicas, version, image, storage, etcd, pod,
-        newTls);
+        newTls, podIpFamily);
   }
 
-  public ClusterBlueprint withReplicas(int newReplicas) {
-    return new ClusterBlueprint(names, uid, ownerApiVersion, ownerKind, newReplicas, version, image, storage, etcd, pod,
-        tls);
+  /** Members listen on their pod IP, which needs brackets in a URL on IPv6 clusters. */
+  public ClusterBlueprint withPodIpFamily(IpFamily family) {
+    return new ClusterBlueprint(names, uid, ownerApiVersion, ownerKind, replicas, version, image, storage, etcd, pod,
+        tls, family);
   }
 }

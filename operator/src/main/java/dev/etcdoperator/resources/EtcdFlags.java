@@ -10,6 +10,7 @@ import static dev.etcdoperator.resources.MemberEnv.ref;
 
 import dev.etcdoperator.api.v1alpha1.ManagedEtcdFlags;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -60,13 +61,16 @@ public final class EtcdFlags {
 
     flags.put("name", ref(POD_NAME));
     flags.put("data-dir", DATA_DIR);
-    flags.put("listen-peer-urls", url(scheme, ref(POD_IP), ClusterNames.PEER_PORT));
+    // An IPv6 address needs brackets in a URL (etcd refuses "https://fd00::5:2380"); the brackets go around the
+    // variable, which the kubelet expands.
+    String podIp = blueprint.podIpFamily() == IpFamily.IPV6 ? "[" + ref(POD_IP) + "]" : ref(POD_IP);
+    flags.put("listen-peer-urls", url(scheme, podIp, ClusterNames.PEER_PORT));
     // Loopback too: `kubectl port-forward` dials localhost inside the pod, which is how the operator reaches
     // members when it runs outside the cluster.
-    flags.put("listen-client-urls", url(scheme, ref(POD_IP), ClusterNames.CLIENT_PORT) + ","
+    flags.put("listen-client-urls", url(scheme, podIp, ClusterNames.CLIENT_PORT) + ","
         + url(scheme, "127.0.0.1", ClusterNames.CLIENT_PORT));
     // Always plain HTTP: the probes use it, and kubelet probes cannot present client certificates.
-    flags.put("listen-metrics-urls", url("http", ref(POD_IP), ClusterNames.METRICS_PORT));
+    flags.put("listen-metrics-urls", url("http", podIp, ClusterNames.METRICS_PORT));
     flags.put("advertise-client-urls", url(scheme, host, ClusterNames.CLIENT_PORT));
     flags.put("initial-advertise-peer-urls", url(scheme, host, ClusterNames.PEER_PORT));
     flags.put("initial-cluster", ref(INITIAL_CLUSTER));

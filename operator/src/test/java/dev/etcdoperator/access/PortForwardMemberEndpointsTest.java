@@ -17,6 +17,7 @@ import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import dev.etcdoperator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -330,7 +331,8 @@ class PortForwardMemberEndpointsTest {
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.PORT_FORWARD, ETCD_TIMEOUT,
           Duration.ofSeconds(2), 0, false, "lease", OPS, "test-operator", "cluster.local",
           OperatorConfig.DEFAULT_OPERATOR_IMAGE,
-          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
+          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER,
+          IpFamily.IPV4);
       PortForwardMemberEndpoints forwards = new PortForwardMemberEndpoints(client, forwardsClock);
       // Records what the reconciler was handed, so the test can check those local ports.
       MemberEndpoints recording = new MemberEndpoints() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdoperator.config.OperatorConfig.MemberAccess;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,18 @@ class OperatorConfigTest {
     assertThatThrownBy(() -> inCluster(Map.of(variable, value)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid " + variable + "='" + value + "': ");
+  }
+
+  /** Members run in the operator's cluster: their pod IPs have the family of the operator's own. */
+  @Test
+  void podIpFamilyFollowsTheOperatorsOwnPodIpUnlessSet() {
+    assertThat(inCluster(Map.of("POD_IP", "10.244.1.7")).podIpFamily()).isEqualTo(IpFamily.IPV4);
+    assertThat(inCluster(Map.of("POD_IP", "fd00:10:244::7")).podIpFamily()).isEqualTo(IpFamily.IPV6);
+    assertThat(inCluster(Map.of()).podIpFamily()).isEqualTo(IpFamily.IPV4);
+    assertThat(inCluster(Map.of("POD_IP", "10.244.1.7", "POD_IP_FAMILY", "IPv6")).podIpFamily())
+        .isEqualTo(IpFamily.IPV6);
+    assertThatThrownBy(() -> inCluster(Map.of("POD_IP_FAMILY", "v6")))
+        .hasMessage("invalid POD_IP_FAMILY='v6': must be IPv4, IPv6 or auto");
   }
 
   @Test

@@ -75,6 +75,7 @@ final class DeployManifests {
     env.replaceAll((name, value) -> switch (value) {
       case "<metadata.namespace>" -> OPERATOR_NAMESPACE;
       case "<metadata.name>" -> "etcd-operator-5d8f7c9b6-x2x7q";
+      case "<status.podIP>" -> "10.244.1.7";
       default -> value;
     });
     assertThat(env.values()).noneMatch(v -> v.startsWith("<"));

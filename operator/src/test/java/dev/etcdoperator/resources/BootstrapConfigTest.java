@@ -4,6 +4,7 @@ import static dev.etcdoperator.testing.TestClusters.blueprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;
+import dev.etcdoperator.support.IpFamily;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +33,14 @@ class BootstrapConfigTest {
 
     ClusterBlueprint recreated = new ClusterBlueprint(blueprint().names(), "0b1c2d3e-aaaa-bbbb-cccc-ddddeeeeffff",
         "etcdoperator.dev/v1alpha1", "EtcdCluster", 3, blueprint().version(), "img", blueprint().storage(),
-        EtcdSettings.DEFAULTS, PodSettings.DEFAULTS, new MemberTls.Plain());
+        EtcdSettings.DEFAULTS, PodSettings.DEFAULTS, new MemberTls.Plain(), IpFamily.IPV4);
     assertThat(BootstrapConfig.initial(recreated).token()).isEqualTo("main-0b1c2d3e");
   }
 
   @Test
   void peerUrlsFollowTheScheme() {
-    BootstrapConfig config = BootstrapConfig.initial(blueprint().withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")).withReplicas(1));
+    BootstrapConfig config = BootstrapConfig.initial(blueprint("3.5.21", s -> s.setReplicas(1))
+        .withTls(new MemberTls.Mutual("main-server-tls", "main-peer-tls")));
 
     assertThat(config.initialCluster()).isEqualTo("main-0=https://main-0.main-peer.db.svc:2380");
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.ManagedEtcdFlags;
+import dev.etcdoperator.support.IpFamily;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
@@ -82,6 +83,18 @@ class EtcdFlagsTest {
   void rendersTheExactArgsFor35() {
     assertThat(render("3.5.21")).containsExactlyElementsOf(concat(COMMON,
         List.of("--experimental-initial-corrupt-check=true")));
+  }
+
+  /** etcd refuses "https://fd00::5:2380": on IPv6 clusters the pod IP is bracketed in every listen URL. */
+  @Test
+  void listenUrlsBracketThePodIpOnIpv6Clusters() {
+    List<String> args = EtcdFlags.render(blueprint("3.5.21").withPodIpFamily(IpFamily.IPV6));
+
+    assertThat(args).contains("--listen-peer-urls=http://[$(POD_IP)]:2380",
+        "--listen-client-urls=http://[$(POD_IP)]:2379,http://127.0.0.1:2379",
+        "--listen-metrics-urls=http://[$(POD_IP)]:2381");
+    assertThat(args).filteredOn(a -> a.startsWith("--advertise-client-urls")).singleElement().asString()
+        .doesNotContain("[");
   }
 
   @Test

@@ -19,6 +19,7 @@ import dev.etcdoperator.pki.TlsMemberFiles;
 import dev.etcdoperator.resources.TlsSecretBuilder;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.IpFamily;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -71,7 +72,8 @@ public final class OperatorTestEnvironment implements AutoCloseable {
           "gcr.io/etcd-development/etcd", OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2),
           Duration.ofSeconds(2), 0, false, "lease", namespace, "test-operator", "cluster.local",
           OperatorConfig.DEFAULT_OPERATOR_IMAGE,
-          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
+          OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER,
+          IpFamily.IPV4);
       MemberEndpoints endpoints = (cluster, pods) -> {
         EtcdProcessCluster members = etcd.get(cluster.getMetadata().getName());
         Map<String, URI> urls = new HashMap<>();
