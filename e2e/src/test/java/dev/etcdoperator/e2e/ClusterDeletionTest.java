@@ -3,11 +3,13 @@ package dev.etcdoperator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -15,9 +17,10 @@ import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Scenario (d): deleting the EtcdCluster removes everything it owns (StatefulSet, Services, ConfigMap, PDB,
- * Secrets), through the garbage collector as in a real cluster, and with the StatefulSet every pod, every claim and
- * its data, and every etcd process.
+ * Scenario (d): deleting the StatefulSet alone (the "the operator re-creates it" move) keeps every member's claim and
+ * data: it comes back, the same members on the same volumes. Deleting the EtcdCluster removes everything it owns
+ * (StatefulSet, Services, ConfigMap, PDB, Secrets), through the garbage collector as in a real cluster, every pod,
+ * every claim and its data, and every etcd process.
  */
 @ClassTemplate
 @ExtendWith(Backends.class)
@@ -42,6 +45,18 @@ class ClusterDeletionTest {
     assertThat(claims).hasSize(3);
     Backend backend = scenario.backend();
     assertThat(backend.runningMembers()).containsExactly(NAME + "-0", NAME + "-1", NAME + "-2");
+    Map<String, String> claimUids = claimUids(kube, namespace);
+    String clusterId = scenario.get(NAME).getStatus().getClusterID();
+
+    kube.apps().statefulSets().inNamespace(namespace).withName(NAME).delete();
+    await("the StatefulSet is back, its members on their own volumes").atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+          assertThat(claimUids(kube, namespace)).isEqualTo(claimUids);
+          EtcdCluster back = scenario.get(NAME);
+          assertThat(Scenario.hasCondition(back, "Ready", "True")).isTrue();
+          assertThat(back.getStatus().getClusterID()).isEqualTo(clusterId);
+          assertThat(backend.runningMembers()).containsExactly(NAME + "-0", NAME + "-1", NAME + "-2");
+        });
 
     scenario.delete(NAME);
 
@@ -88,5 +103,9 @@ class ClusterDeletionTest {
         kube.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems())
         .flatMap(List::stream).map(HasMetadata.class::cast).toList();
   }
-}
 
+  private static Map<String, String> claimUids(KubernetesClient kube, String namespace) {
+    return kube.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+        .collect(java.util.stream.Collectors.toMap(c -> c.getMetadata().getName(), c -> c.getMetadata().getUid()));
+  }
+}

@@ -46,8 +46,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -72,7 +74,7 @@ import org.slf4j.LoggerFactory;
 
 /** Reconciles EtcdCluster: observe, validate, plan one step, act, report status (GUIDE §4). */
 @ControllerConfiguration(name = EtcdClusterReconciler.NAME)
-public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
+public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cleaner<EtcdCluster> {
   public static final String NAME = "etcdcluster";
   static final String FIELD_MANAGER = "etcd-operator";
   static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
@@ -240,6 +242,21 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
       control = control.rescheduleAfter(untilNextBackup.get());
     }
     return control;
+  }
+
+  /**
+   * The members' data goes with the EtcdCluster and with nothing else: the StatefulSet keeps its claims when it is
+   * deleted (whenDeleted: Retain), so they are deleted here, once the cluster object is going.
+   */
+  @Override
+  public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
+    List<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
+        .inNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(new ClusterLabels(cluster.getMetadata().getName()).selector()).list().getItems();
+    claims.forEach(c -> client.resource(c).delete());
+    LOG.info("{}/{}: deleted with its member claims {}", cluster.getMetadata().getNamespace(),
+        cluster.getMetadata().getName(), claims.stream().map(c -> c.getMetadata().getName()).toList());
+    return DeleteControl.defaultDelete();
   }
 
   private UpdateControl<EtcdCluster> reschedule(UpdateControl<EtcdCluster> control, ClusterStep step,

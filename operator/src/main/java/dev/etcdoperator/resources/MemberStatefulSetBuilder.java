@@ -48,9 +48,10 @@ public final class MemberStatefulSetBuilder {
         .withType("OnDelete")
         .endUpdateStrategy()
         // A removed member's data must never be reused (safety rule 11), so its claim goes with it, unless the
-        // user keeps it (then the operator refuses to scale out onto it).
+        // user keeps it (then the operator refuses to scale out onto it). Deleting the StatefulSet alone (a common
+        // "the operator re-creates it" move) keeps every member's data: the claims go with the EtcdCluster only.
         .withNewPersistentVolumeClaimRetentionPolicy()
-        .withWhenDeleted("Delete")
+        .withWhenDeleted("Retain")
         .withWhenScaled(blueprint.storage() instanceof MemberStorage.PersistentVolume v && v.retainOnScaleDown()
             ? "Retain" : "Delete")
         .endPersistentVolumeClaimRetentionPolicy()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.EtcdOperator;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
@@ -475,6 +476,7 @@ class PortForwardMemberEndpointsTest {
     EtcdCluster cluster = new EtcdCluster();
     cluster.getMetadata().setNamespace(namespace);
     cluster.getMetadata().setName(name);
+    cluster.setSpec(new EtcdClusterSpec());
     // The members here serve plain HTTP.
     var tls = new TlsSpec();
     tls.setMode(TlsSpec.Mode.Disabled);

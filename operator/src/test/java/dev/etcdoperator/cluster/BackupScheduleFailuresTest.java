@@ -10,10 +10,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.BackupDestination;
 import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
+import dev.etcdoperator.api.v1alpha1.ClusterReference;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
-import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.S3Destination;
@@ -67,8 +67,7 @@ class BackupScheduleFailuresTest {
       schedule.getDestination().getS3().setBucket("backups");
       c.getSpec().setBackup(schedule);
     });
-    await().atMost(WAIT).until(() -> env.status(CLUSTER) != null
-        && env.status(CLUSTER).getBackup() != null);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(env.status(CLUSTER).getBackup()).isNotNull());
 
     // A namespace quota of two EtcdBackups, both taken: a user's backup with the cluster's labels whose scheduled
     // time does not parse, and a complete scheduled backup from two hours ago, which makes the last hour's run due.
@@ -78,15 +77,22 @@ class BackupScheduleFailuresTest {
     env.client().resource(ClusterBackupBuilder.build(cluster, CLUSTER + "-typo", "scheduled-backup",
         EtcdBackupSpec.DeletionPolicy.Retain, Map.of("etcdoperator.dev/scheduled-at", "yesterday"))).create();
     Instant twoHoursAgo = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
-    EtcdBackup old = env.client().resource(ClusterBackupBuilder.build(cluster, CLUSTER + "-old", "scheduled-backup",
-        EtcdBackupSpec.DeletionPolicy.Retain, Map.of("etcdoperator.dev/scheduled-at", twoHoursAgo.toString())))
-        .create();
-    old.setStatus(new EtcdBackupStatus());
-    old.getStatus().setConditions(List.of(new ConditionBuilder().withType(EtcdBackupConditions.COMPLETE)
-        .withStatus("True").withReason("SnapshotUploaded").withMessage("done")
-        .withLastTransitionTime(twoHoursAgo.toString()).build()));
-    old.getStatus().setLocation("s3://backups/old");
-    env.client().resource(old).updateStatus();
+    // Of a cluster that does not exist, so that no attempt of the backup reconciler can end it: once the first one
+    // has failed, it is marked complete.
+    EtcdBackup old = ClusterBackupBuilder.build(cluster, CLUSTER + "-old", "scheduled-backup",
+        EtcdBackupSpec.DeletionPolicy.Retain, Map.of("etcdoperator.dev/scheduled-at", twoHoursAgo.toString()));
+    old.getSpec().setClusterRef(new ClusterReference("nowhere"));
+    var live = env.client().resources(EtcdBackup.class).inNamespace(NS).withName(CLUSTER + "-old");
+    env.client().resource(old).create();
+    await().atMost(WAIT).until(() -> live.get().getStatus() != null && live.get().getStatus().getConditions()
+        .stream().anyMatch(c -> c.getMessage() != null && c.getMessage().contains("(ClusterNotFound)")));
+    live.editStatus(b -> {
+      b.getStatus().setConditions(List.of(new ConditionBuilder().withType(EtcdBackupConditions.COMPLETE)
+          .withStatus("True").withReason("SnapshotUploaded").withMessage("done")
+          .withLastTransitionTime(twoHoursAgo.toString()).build()));
+      b.getStatus().setLocation("s3://backups/old");
+      return b;
+    });
 
     await().atMost(WAIT).untilAsserted(() -> {
       EtcdClusterStatus status = env.status(CLUSTER);

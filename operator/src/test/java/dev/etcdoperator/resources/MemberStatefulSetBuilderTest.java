@@ -63,7 +63,8 @@ class MemberStatefulSetBuilderTest {
     assertThat(sts.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
     assertThat(sts.getSpec().getUpdateStrategy().getRollingUpdate()).isNull();
     assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
-    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete");
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+        .as("deleting the StatefulSet alone keeps the data").isEqualTo("Retain");
     assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled()).isEqualTo("Delete");
   }
 

@@ -36,13 +36,17 @@ public class EtcdCluster extends CustomResource<EtcdClusterSpec, EtcdClusterStat
   /** Set to "true" to stop all changes to the cluster while status keeps being reported (like spec.paused). */
   public static final String PAUSE_ANNOTATION = GROUP + "/paused";
 
+  /**
+   * No spec or status in a new instance: JOSDK adds its finalizer by server-side apply of a new instance holding only
+   * metadata, and a default spec in it (replicas: 3, ...) would overwrite the user's.
+   */
   @Override
   protected EtcdClusterSpec initSpec() {
-    return new EtcdClusterSpec();
+    return null;
   }
 
   @Override
   protected EtcdClusterStatus initStatus() {
-    return new EtcdClusterStatus();
+    return null;
   }
 }
