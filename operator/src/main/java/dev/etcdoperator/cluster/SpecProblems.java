@@ -28,11 +28,20 @@ import java.util.Optional;
 public final class SpecProblems {
   private SpecProblems() {}
 
+  /** The longest cluster name whose pods' controller-revision-hash label ("<name>-<10 characters>") fits 63. */
+  static final int MAX_NAME_LENGTH = 52;
+
   public static List<String> of(EtcdCluster cluster, Optional<StatefulSet> existing) {
     EtcdClusterSpec spec = cluster.getSpec();
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       return List.of("spec is missing");
+    }
+    String name = cluster.getMetadata() == null ? null : cluster.getMetadata().getName();
+    if (name != null && name.length() > MAX_NAME_LENGTH) {
+      problems.add("metadata.name has " + name.length() + " characters, at most " + MAX_NAME_LENGTH + " work: the "
+          + "members' StatefulSet labels its pods with the name and an 11-character revision suffix, 63 at most, and "
+          + "its pods would never be created");
     }
     Integer replicas = spec.getReplicas();
     if (replicas == null || replicas < 1 || replicas > 9 || replicas % 2 == 0) {
@@ -42,6 +51,8 @@ public final class SpecProblems {
       Optional<EtcdVersion> version = EtcdVersion.parse(spec.getVersion());
       if (version.isEmpty()) {
         problems.add("spec.version '" + spec.getVersion() + "' is not a version like 3.5.21");
+      } else if (version.get().withdrawn().isPresent()) {
+        problems.add("spec.version: " + version.get().withdrawn().get());
       } else if (!version.get().isSupported()) {
         problems.add("spec.version " + spec.getVersion() + " is not supported: this operator runs etcd 3.4.x to 3.6.x");
       } else {

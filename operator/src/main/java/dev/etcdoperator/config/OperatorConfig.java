@@ -58,7 +58,7 @@ public record OperatorConfig(
     Set<String> namespaces = Arrays.stream(s.text("WATCH_NAMESPACES", "").split(","))
         .map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet());
     EtcdVersion version = s.parse("ETCD_DEFAULT_VERSION", DEFAULT_ETCD_VERSION, text -> EtcdVersion.parse(text)
-        .filter(EtcdVersion::isSupported)
+        .filter(v -> v.isSupported() && v.withdrawn().isEmpty())
         .orElseThrow(() -> new IllegalArgumentException("must be a supported etcd version (3.4.x to 3.6.x)")));
     MemberAccess access = s.parse("ETCD_MEMBER_ACCESS", "auto", MemberAccess::parse);
     if (access == MemberAccess.AUTO) {

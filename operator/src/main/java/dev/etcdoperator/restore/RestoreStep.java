@@ -7,9 +7,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -55,7 +57,13 @@ public final class RestoreStep {
   }
 
   static void fetch(RestoreCommand.Fetch fetch) {
-    refuseIfHoldsData(fetch.dataDir());
+    if (Files.exists(committedMarker(fetch.dataDir()))) {
+      // A restore pod made anew after this volume's restore was committed (pod garbage collection, a user's
+      // cleanup): the snapshot is fetched again only so that the next steps run; commit leaves the data as it is.
+      LOG.info("restore: {} holds a committed restore already", fetch.dataDir());
+    } else {
+      refuseIfHoldsData(fetch.dataDir());
+    }
     String location = "s3://" + fetch.bucket() + "/" + fetch.key();
     Path staging = fetch.snapshot().getParent();
     // What an earlier, interrupted run of this pod left behind is never trusted.
@@ -81,7 +89,8 @@ public final class RestoreStep {
   }
 
   static void commit(RestoreCommand.Commit commit) {
-    if (!Files.isDirectory(commit.restored()) && holdsData(commit.dataDir())) {
+    boolean committed = Files.exists(committedMarker(commit.dataDir())) && holdsData(commit.dataDir());
+    if (committed || (!Files.isDirectory(commit.restored()) && holdsData(commit.dataDir()))) {
       LOG.info("restore: {} already in place", commit.dataDir());
       deleteRecursively(commit.staging());
       return;
@@ -92,8 +101,29 @@ public final class RestoreStep {
     }
     deleteRecursively(commit.dataDir()); // an empty directory at most, as checked above
     move(commit.restored(), commit.dataDir());
+    sync(commit.dataDir().getParent());
+    try {
+      Files.writeString(committedMarker(commit.dataDir()), "restored\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + committedMarker(commit.dataDir()) + ": " + e.getMessage(), e);
+    }
+    sync(commit.dataDir().getParent());
     deleteRecursively(commit.staging());
     LOG.info("restore: data directory {} in place", commit.dataDir());
+  }
+
+  /** Beside the data directory: this volume's restore is in place (a later run must not refuse it as foreign data). */
+  static Path committedMarker(Path dataDir) {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".restored");
+  }
+
+  /** A rename is durable once its directory is synced: a node crash must not undo a restore the pod reported done. */
+  private static void sync(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot sync " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static void refuseIfHoldsData(Path dataDir) {

@@ -31,6 +31,17 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
     }
   }
 
+  /**
+   * Why this release must not run, when it is one etcd withdrew: 3.5.0 to 3.5.2 could leave members with different
+   * data after a crash (etcd's 3.5 data inconsistency issue, fixed in 3.5.3).
+   */
+  public Optional<String> withdrawn() {
+    return isMinor(3, 5) && patch <= 2
+        ? Optional.of("etcd " + this + " can leave members with different data after a crash (fixed in "
+            + "3.5.3): use 3.5.3 or newer")
+        : Optional.empty();
+  }
+
   public boolean isSupported() {
     return compareTo(OLDEST_SUPPORTED) >= 0
         && (major < NEWEST_SUPPORTED_MINOR.major

@@ -357,6 +357,25 @@ class SpecProblemsTest {
         .containsExactly("spec.etcd.extraArgs may not set flags the operator manages: quota-backend-bytes");
   }
 
+  /** Longer names make a StatefulSet whose pods are never created; the only symptom would be "waiting for pods". */
+  @Test
+  void aNameTooLongForThePodsRevisionLabelIsRefused() {
+    EtcdCluster longName = cluster(s -> {});
+    longName.getMetadata().setName("a".repeat(53));
+    assertThat(SpecProblems.of(longName, Optional.empty())).containsExactly("metadata.name has 53 characters, at "
+        + "most 52 work: the members' StatefulSet labels its pods with the name and an 11-character revision suffix, "
+        + "63 at most, and its pods would never be created");
+    longName.getMetadata().setName("a".repeat(52));
+    assertThat(SpecProblems.of(longName, Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void releasesEtcdWithdrewAreRefusedWithTheReason() {
+    assertThat(problems(s -> s.setVersion("3.5.1"))).containsExactly("spec.version: etcd 3.5.1 can leave members "
+        + "with different data after a crash (fixed in 3.5.3): use 3.5.3 or newer");
+    assertThat(problems(s -> s.setVersion("3.5.3"))).isEmpty();
+  }
+
   @Test
   void flagsThatGiveUpEtcdsOwnSafetyAreRefused() {
     assertThat(problems(s -> s.setEtcd(extraArgs(Map.of("unsafe-no-fsync", "true", "strict-reconfig-check",

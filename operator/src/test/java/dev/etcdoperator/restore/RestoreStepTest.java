@@ -97,6 +97,29 @@ class RestoreStepTest {
     assertThat(volume.resolve("data/member/snap/db")).hasContent("restored");
   }
 
+  /**
+   * The restore pod of a member is made anew after its restore was committed (completed pods garbage-collected): it
+   * runs through (the snapshot fetched again for the restore step) and leaves the committed data as it is.
+   */
+  @Test
+  void aRestorePodMadeAnewAfterTheCommitSucceedsAndKeepsTheData(@TempDir Path volume) throws Exception {
+    Path restored = volume.resolve("restore/data");
+    Files.createDirectories(restored.resolve("member/snap"));
+    Files.writeString(restored.resolve("member/snap/db"), "restored");
+    RestoreCommand.Commit commit = new RestoreCommand.Commit(restored, volume.resolve("data"),
+        volume.resolve("restore"));
+    assertThat(RestoreStep.run(args(commit))).isZero();
+    assertThat(RestoreStep.committedMarker(volume.resolve("data"))).exists();
+
+    assertThat(RestoreStep.run(args(fetch(volume, sha256)))).isZero();
+    Files.createDirectories(restored.resolve("member/snap"));
+    Files.writeString(restored.resolve("member/snap/db"), "restored again, with a new member id");
+    assertThat(RestoreStep.run(args(commit))).isZero();
+
+    assertThat(volume.resolve("data/member/snap/db")).hasContent("restored");
+    assertThat(volume.resolve("restore")).doesNotExist();
+  }
+
   @Test
   void argumentsRoundTripAndMistakesAreNamed() {
     RestoreCommand.Fetch fetch = new RestoreCommand.Fetch("b", "k/x.db", sha256, "eu-west-1",
