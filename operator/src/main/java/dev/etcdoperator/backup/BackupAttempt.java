@@ -7,6 +7,7 @@ import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.access.OperatorClientSecret;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
+import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.S3Destination;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -66,22 +68,48 @@ final class BackupAttempt {
     URI endpoint = endpointOf(cluster, member);
     try (EtcdClient etcd = EtcdClient.connect(connection(cluster, endpoint));
         ObjectStore store = ObjectStore.connect(settings)) {
-      String folder = SnapshotKey.folder(s3.getPrefix(), namespace, clusterName);
       String name = backup.getMetadata().getName();
-      int aborted = store.abortIncompleteUploads(s3.getBucket(), folder, key -> SnapshotKey.belongsTo(key, folder, name));
+      // One key per backup, from its first attempt's start: a retry after a crash replaces what the crashed attempt
+      // may have completed instead of leaving a second, never reported snapshot in the bucket.
+      String key = keyOf(backup, clusterName, clock);
+      int aborted = store.abortIncompleteUploads(s3.getBucket(), SnapshotKey.folder(s3.getPrefix(), namespace,
+          clusterName), key::equals);
       if (aborted > 0) {
         LOG.info("{}/{}: aborted {} upload(s) an earlier attempt left unfinished", namespace, name, aborted);
       }
       SnapshotSource source = etcd.snapshotSource(endpoint);
-      String key = SnapshotKey.of(s3.getPrefix(), namespace, clusterName, clock.instant(), source.revision(), name);
+      refuseAnotherCluster(cluster, member, source);
       SnapshotStreaming.Target target = new SnapshotStreaming.Target(s3.getBucket(), key,
           ObjectStoreAccess.encryption(s3));
       return new Result(streaming.stream(etcd, source, namespace + "/" + clusterName, store, target), member);
+    } catch (SnapshotIntegrity.SnapshotCorrupt e) {
+      throw new BackupFailure(Reason.SNAPSHOT_CORRUPT, "snapshot of member " + member + ": " + e.getMessage(), true);
     } catch (ObjectStoreException e) {
       throw new BackupFailure(Reason.OBJECT_STORE_ERROR, e.getMessage(), e.retryable());
     } catch (EtcdClientException e) {
       throw new BackupFailure(Reason.ETCD_UNAVAILABLE, "snapshot of member " + member + " failed: "
           + e.getMessage(), true);
+    }
+  }
+
+  /** The object every attempt of {@code backup} writes: named after the time its first attempt started. */
+  static String keyOf(EtcdBackup backup, String clusterName, Clock clock) {
+    Instant started = Optional.ofNullable(backup.getStatus()).map(EtcdBackupStatus::getStartTime).map(Instant::parse)
+        .orElseGet(clock::instant);
+    return SnapshotKey.of(backup.getSpec().getDestination().getS3().getPrefix(), backup.getMetadata().getNamespace(),
+        clusterName, started, backup.getMetadata().getName());
+  }
+
+  /**
+   * A member that answers for another etcd cluster (its data wiped and bootstrapped anew, an address now served by
+   * someone else's etcd) must not be backed up as this one: a restore of it would bring back the wrong data.
+   */
+  static void refuseAnotherCluster(EtcdCluster cluster, String member, SnapshotSource source) {
+    String formed = cluster.getStatus() == null ? null : cluster.getStatus().getClusterID();
+    if (formed != null && !formed.equals(source.clusterIdHex())) {
+      throw new BackupFailure(Reason.CLUSTER_ID_MISMATCH, "member " + member + " answers as etcd cluster "
+          + source.clusterIdHex() + ", but " + cluster.getMetadata().getName() + " formed as " + formed
+          + " (status.clusterID): no snapshot was taken", false);
     }
   }
 

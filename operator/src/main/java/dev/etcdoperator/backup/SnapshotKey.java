@@ -3,11 +3,11 @@ package dev.etcdoperator.backup;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.regex.Pattern;
 
 /**
- * Object keys of snapshots: {@code [<prefix>/]<namespace>/<cluster>/<UTC time>-rev<revision>-<backup>.db}. Sorted
- * by time within a cluster's folder, readable in a bucket listing, and unique per EtcdBackup.
+ * Object keys of snapshots: {@code [<prefix>/]<namespace>/<cluster>/<UTC time>-<backup>.db}, the time the backup's
+ * first attempt started. Sorted by time within a cluster's folder, readable in a bucket listing, and one per
+ * EtcdBackup whatever the number of attempts.
  */
 final class SnapshotKey {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -20,13 +20,7 @@ final class SnapshotKey {
     return (prefix == null || prefix.isEmpty() ? "" : prefix + "/") + namespace + "/" + cluster + "/";
   }
 
-  static String of(String prefix, String namespace, String cluster, Instant time, long revision, String backup) {
-    return folder(prefix, namespace, cluster) + TIME.format(time) + "-rev" + revision + "-" + backup + ".db";
-  }
-
-  /** Whether {@code key} is one of the named backup's (any attempt of it) in the cluster's folder. */
-  static boolean belongsTo(String key, String folder, String backup) {
-    return key.startsWith(folder) && key.substring(folder.length())
-        .matches("\\d{8}T\\d{6}Z-rev\\d+-" + Pattern.quote(backup) + "\\.db");
+  static String of(String prefix, String namespace, String cluster, Instant started, String backup) {
+    return folder(prefix, namespace, cluster) + TIME.format(started) + "-" + backup + ".db";
   }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * A snapshot streamed from one etcd member straight into an object, with no copy on disk and at most two parts in
  * memory;
- * any failure (etcd or the store) aborts the upload, so no partial object is left. The object's user metadata
+ * any failure (etcd, the store, or a stream whose trailing SHA-256 does not match) aborts the upload, so no partial
+ * or damaged object is left. The object holds etcd's stream as sent, trailing hash included. Its user metadata
  * says where the snapshot came from and, once it is complete, its size and SHA-256.
  */
 public final class SnapshotStreaming {
@@ -49,7 +50,9 @@ public final class SnapshotStreaming {
     MultipartUpload upload = store.upload(target.bucket(), target.key(), metadata, target.encryption(), partSize);
     MultipartUpload.Uploaded uploaded;
     try {
-      etcd.snapshot(source.endpoint(), upload, deadline);
+      SnapshotIntegrity integrity = new SnapshotIntegrity(upload);
+      etcd.snapshot(source.endpoint(), integrity, deadline);
+      integrity.verify();
       uploaded = upload.complete();
     } catch (IOException | RuntimeException e) {
       upload.abort();

@@ -97,6 +97,10 @@ class SnapshotStreamingTest {
       assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
           .isEqualTo(uploaded.sha256());
       assertThat(uploaded.partsHeldAtOnce()).isLessThanOrEqualTo(MultipartUpload.MAX_PARTS_HELD);
+      byte[] database = java.util.Arrays.copyOf(stored, stored.length - SnapshotIntegrity.HASH_LENGTH);
+      assertThat(java.util.Arrays.copyOfRange(stored, database.length, stored.length))
+          .as("etcd's trailing SHA-256 of the database is kept, so etcdutl can check it again")
+          .isEqualTo(MessageDigest.getInstance("SHA-256").digest(database));
       // a bbolt database starts with its meta pages: magic 0xED0CDAED at offset 16 of page 0 (little endian)
       assertThat(HexFormat.of().formatHex(stored, 16, 20)).isEqualTo("edda0ced");
       assertThat(source.revision()).as("every key written before").isGreaterThan(KEYS);

@@ -22,6 +22,8 @@ public final class EtcdBackupConditions {
     public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";
     public static final String ETCD_UNAVAILABLE = "EtcdUnavailable";
     public static final String OBJECT_STORE_ERROR = "ObjectStoreError";
+    public static final String SNAPSHOT_CORRUPT = "SnapshotCorrupt";
+    public static final String CLUSTER_ID_MISMATCH = "ClusterIDMismatch";
     /** Anything else that stopped an attempt (an API server error, say): retried. */
     public static final String ATTEMPT_ERROR = "AttemptError";
     public static final String DONE = "Done";

@@ -1,0 +1,78 @@
+package dev.etcdoperator.backup;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Passes etcd's snapshot stream through unchanged and checks its end: etcd appends the SHA-256 of the database to
+ * the stream, so the last 32 bytes must be the hash of everything before them. A stream cut short or changed on the
+ * way fails {@link #verify} instead of becoming a backup that only a restore would find broken. The object keeps
+ * the trailing hash, so {@code etcdutl snapshot restore} checks it again.
+ */
+final class SnapshotIntegrity extends FilterOutputStream {
+  static final int HASH_LENGTH = 32;
+
+  private final MessageDigest digest;
+  // The last bytes seen; they join the digest once later bytes show they are not the trailing hash.
+  private final byte[] tail = new byte[HASH_LENGTH];
+  private int tailLength;
+  private long total;
+
+  SnapshotIntegrity(OutputStream out) {
+    super(out);
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    out.write(b, off, len);
+    total += len;
+    if (len >= HASH_LENGTH) {
+      digest.update(tail, 0, tailLength);
+      digest.update(b, off, len - HASH_LENGTH);
+      System.arraycopy(b, off + len - HASH_LENGTH, tail, 0, HASH_LENGTH);
+      tailLength = HASH_LENGTH;
+      return;
+    }
+    int overflow = Math.max(0, tailLength + len - HASH_LENGTH);
+    digest.update(tail, 0, overflow);
+    System.arraycopy(tail, overflow, tail, 0, tailLength - overflow);
+    tailLength -= overflow;
+    System.arraycopy(b, off, tail, tailLength, len);
+    tailLength += len;
+  }
+
+  /** Throws unless the stream ended with the SHA-256 of the database before it. */
+  void verify() {
+    if (tailLength < HASH_LENGTH) {
+      throw new SnapshotCorrupt("the snapshot stream ended after " + total + " bytes, too short to hold etcd's "
+          + "trailing SHA-256");
+    }
+    byte[] computed = digest.digest();
+    if (!MessageDigest.isEqual(computed, tail)) {
+      throw new SnapshotCorrupt("the snapshot stream's trailing SHA-256 " + HexFormat.of().formatHex(tail)
+          + " does not match the " + (total - HASH_LENGTH) + " bytes received (" + HexFormat.of().formatHex(computed)
+          + "): the stream was cut short or changed on the way");
+    }
+  }
+
+  /** etcd's snapshot stream does not carry the hash of its own content. */
+  static final class SnapshotCorrupt extends RuntimeException {
+    SnapshotCorrupt(String message) {
+      super(message);
+    }
+  }
+}
