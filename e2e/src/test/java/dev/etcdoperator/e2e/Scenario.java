@@ -18,9 +18,11 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +92,20 @@ final class Scenario {
         .createOr(NonDeletingOperation::update);
   }
 
+  /**
+   * Changes the cluster as {@code kubectl edit} does: read, change, write with the read resourceVersion, and again
+   * when the operator wrote in between (a status update, its finalizer) and the write was refused as a conflict.
+   */
   EtcdCluster patch(String name, UnaryOperator<EtcdCluster> change) {
-    return kube().resources(EtcdCluster.class).inNamespace(namespace).withName(name).edit(change);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return kube().resources(EtcdCluster.class).inNamespace(namespace).withName(name).edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   EtcdCluster get(String name) {
