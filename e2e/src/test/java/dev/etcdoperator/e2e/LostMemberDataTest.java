@@ -60,6 +60,43 @@ class LostMemberDataTest {
     assertThat(reasons).contains("MemberRemoved", "MemberRecreated", "MemberAdded", "MemberPromoted");
   }
 
+  /**
+   * The same loss while no operator runs: the StatefulSet brings the pod back on an empty claim, etcd lets it rejoin
+   * under its old ID, and it answers healthy by the time an operator starts. It is replaced all the same.
+   */
+  @Test
+  void aMemberWipedWhileTheOperatorIsDownIsStillReplaced(Scenario scenario) {
+    String name = "wiped";
+    String victim = name + "-1";
+    scenario.apply(scenario.tlsCluster(name, 3));
+    scenario.awaitReady(name);
+    await("the claim of each member recorded").atMost(Duration.ofSeconds(30))
+        .until(() -> scenario.get(name).getStatus().getMembers().stream()
+            .allMatch(m -> m.getVolumeClaimUID() != null));
+    String oldId = member(scenario.get(name), victim).orElseThrow().getId();
+
+    scenario.stopOperator();
+    try {
+      scenario.deleteClaim("data-" + victim);
+      scenario.deletePod(victim);
+      await(victim + " back on a new claim and serving").atMost(Duration.ofMinutes(1)).until(() -> {
+        var pod = scenario.kube().pods().inNamespace(scenario.namespace()).withName(victim).get();
+        return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      });
+    } finally {
+      scenario.startOperator();
+    }
+    scenario.awaitCluster(name, victim + " replaced: a new member id, healthy, Ready", Duration.ofMinutes(2),
+        etcd -> {
+          Optional<MemberStatus> replaced = member(etcd, victim);
+          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembers().size() == 3
+              && replaced.isPresent() && !oldId.equals(replaced.get().getId())
+              && Boolean.TRUE.equals(replaced.get().getHealthy());
+        });
+  }
+
   private static Optional<MemberStatus> member(EtcdCluster etcd, String name) {
     return etcd.getStatus().getMembers().stream().filter(m -> name.equals(m.getName())).findFirst();
   }

@@ -128,10 +128,12 @@ public final class ClusterStatusCalculator {
       });
       m.setMessage(probe.isPresent() ? probe.get().error().orElse(null)
           : member.started() ? "member pod is not running" : "member has not started yet");
-      // A healthy member serves from the claim it runs on; otherwise keep what was seen while it was healthy.
-      m.setVolumeClaimUID(m.getHealthy() && claimUids.containsKey(member.name()) ? claimUids.get(member.name())
-          : previous.stream().filter(p -> member.name().equals(p.getName()) && member.idHex().equals(p.getId()))
-              .map(MemberStatus::getVolumeClaimUID).filter(java.util.Objects::nonNull).findFirst().orElse(null));
+      // The claim a member first served from healthy stays its record for as long as it is the same member (name and
+      // ID): a claim made anew under it later means its data is gone, even when it rejoins and answers healthy.
+      m.setVolumeClaimUID(previous.stream()
+          .filter(p -> member.name().equals(p.getName()) && member.idHex().equals(p.getId()))
+          .map(MemberStatus::getVolumeClaimUID).filter(Objects::nonNull).findFirst()
+          .orElse(m.getHealthy() ? claimUids.get(member.name()) : null));
       return m;
     }).toList();
   }

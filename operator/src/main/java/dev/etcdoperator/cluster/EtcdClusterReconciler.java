@@ -331,14 +331,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         && Boolean.TRUE.equals(cluster.getSpec().getStorage().getRetainOnScaleDown());
   }
 
-  /** spec.version if set; otherwise keep what runs, and start new clusters with the operator's default. */
-  private EtcdVersion versionToRun(EtcdCluster cluster) {
-    return EtcdVersion.parse(cluster.getSpec().getVersion())
-        .or(() -> Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getCurrentVersion)
-            .flatMap(EtcdVersion::parse))
-        .orElse(settings.defaultVersion());
-  }
-
   private static boolean isReady(EtcdClusterStatus status) {
     return status.getConditions().stream().anyMatch(c -> EtcdClusterConditions.READY.equals(c.getType())
         && "True".equals(c.getStatus()));
@@ -359,7 +351,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   /** The blueprint of a cluster, unless its spec is too broken to build one (then that is a problem too). */
   private Optional<ClusterBlueprint> blueprint(EtcdCluster cluster, List<String> problems) {
     try {
-      return Optional.of(ClusterBlueprint.from(cluster, versionToRun(cluster), settings.imageRepository())
+      return Optional.of(ClusterBlueprint.from(cluster, VersionToRun.of(cluster, settings.defaultVersion()),
+          settings.imageRepository())
           .withPodIpFamily(settings.podIpFamily()));
     } catch (IllegalArgumentException e) {
       if (problems.isEmpty()) {

@@ -18,6 +18,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdBackupStatus;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.api.v1alpha1.S3Destination;
 import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
@@ -333,6 +334,16 @@ class EtcdBackupReconcilerTest {
     await().atMost(WAIT).until(() -> "3.4.23".equals(env.status(UPGRADED).getCurrentVersion())
         && ConditionSet.isTrue(env.status(UPGRADED).getConditions(), "Ready"));
     String podBefore = env.get(Pod.class, UPGRADED + "-0").getMetadata().getUid();
+    // An earlier cluster of the same name left its own pre-upgrade snapshot behind.
+    String snapshot = UPGRADED + "-before-v3.5.21";
+    EtcdBackup earlier = backup(snapshot, d -> {});
+    earlier.getSpec().setClusterRef(new ClusterReference("gone"));
+    earlier.getMetadata().setLabels(new ClusterLabels(UPGRADED).forOwnedObjects());
+    completeWithSnapshot(earlier, NAMESPACE + "/" + UPGRADED + "/20250101T000000Z-" + snapshot + ".db");
+    var stale = env.client().resources(EtcdBackup.class).inNamespace(NAMESPACE).withName(snapshot);
+    EtcdBackup withForeignId = stale.get();
+    withForeignId.getStatus().setClusterID("bad0bad0bad0bad0");
+    stale.updateStatus(withForeignId);
 
     env.editSpec(UPGRADED, c -> {
       c.getSpec().setVersion("3.5.21");
@@ -346,7 +357,17 @@ class EtcdBackupReconcilerTest {
         .withUpdateRevision(UPGRADED + "-new").withCurrentRevision(UPGRADED + "-old").withReplicas(1).build());
     env.client().apps().statefulSets().inNamespace(NAMESPACE).resource(sts).updateStatus();
 
-    String snapshot = UPGRADED + "-before-v3.5.21";
+    await("the rollout stops at the other cluster's snapshot").atMost(WAIT).until(() -> ConditionSet.find(
+        env.status(UPGRADED).getConditions(), "Degraded").filter(c -> "True".equals(c.getStatus())
+            && c.getMessage().startsWith("EtcdBackup " + snapshot + " holds a snapshot of etcd cluster "
+                + "bad0bad0bad0bad0, not of this one")).isPresent());
+    assertThat(env.get(Pod.class, UPGRADED + "-0").getMetadata().getUid()).as("no member restarted")
+        .isEqualTo(podBefore);
+    String staleUid = stale.get().getMetadata().getUid();
+    stale.delete();
+    await("a new snapshot taken in its place").atMost(WAIT)
+        .until(() -> stale.get() != null && !staleUid.equals(stale.get().getMetadata().getUid()));
+
     EtcdBackupStatus taken = awaitCondition(snapshot, EtcdBackupConditions.COMPLETE, "True");
     assertThat(taken.getEtcdVersion()).as("taken from the members before the upgrade").isEqualTo("3.4.23");
     assertThat(env.get(EtcdBackup.class, snapshot).getSpec().getDeletionPolicy())

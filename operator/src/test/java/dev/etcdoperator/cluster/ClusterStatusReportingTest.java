@@ -65,6 +65,21 @@ class ClusterStatusReportingTest {
         .containsExactly(false, true, false);
   }
 
+  @Test
+  void theClaimAMemberFirstServedFromStaysItsRecordWhenAnotherClaimAppearsUnderIt() {
+    EtcdClusterStatus first = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, null), DONE,
+        threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of("main-0", "claim-a")),
+        CLOCK);
+    assertThat(first.getMembers().get(0).getVolumeClaimUID()).isEqualTo("claim-a");
+
+    // The claim was deleted and made anew; the member came back empty under its old ID and answers healthy.
+    EtcdClusterStatus later = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, first),
+        DONE, threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of("main-0", "claim-b")),
+        CLOCK);
+    assertThat(later.getMembers().get(0).getVolumeClaimUID()).as("the planner compares it with the live claim")
+        .isEqualTo("claim-a");
+  }
+
   /** MemberStatus.message is documented as "why the member is not healthy, when it is not". */
   @Test
   void healthyMembersCarryNoMessage() {

@@ -95,12 +95,11 @@ public final class MembershipPlanner {
    */
   private static Optional<ClusterStep> replaceBroken(MembershipFacts facts, List<EtcdMember> voters) {
     for (EtcdMember member : voters) {
-      if (facts.isHealthy(member)) {
-        continue;
-      }
+      // Lost data comes first, healthy or not: etcd lets an empty member rejoin under its old ID, and it would count
+      // towards a quorum without the entries it once acknowledged.
       String why = facts.dataLost(member) ? "its data is gone (its volume claim was made anew)"
-          : facts.keepsFailing(member) ? "its pod has not been ready for " + describe(facts.failingAfter())
-              + " and keeps restarting" : null;
+          : !facts.isHealthy(member) && facts.keepsFailing(member) ? "its pod has not been ready for "
+              + describe(facts.failingAfter()) + " and keeps restarting" : null;
       if (why == null) {
         continue;
       }

@@ -54,6 +54,15 @@ final class UpgradeSnapshots {
           + ") before upgrading from " + from + " to " + to + ", which etcd cannot undo"));
     }
     var conditions = Optional.ofNullable(backup.getStatus()).map(s -> s.getConditions()).orElse(List.of());
+    String formed = cluster.getStatus() == null ? null : cluster.getStatus().getClusterID();
+    if (ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE) && formed != null
+        && !formed.equals(backup.getStatus().getClusterID())) {
+      // Left by an earlier cluster of the same name: restoring it would bring back someone else's data.
+      return Optional.of(new ClusterStep.Halt(Reason.UPGRADE_SNAPSHOT_FAILED, "EtcdBackup " + name + " holds a "
+          + "snapshot of etcd cluster " + backup.getStatus().getClusterID() + ", not of this one (" + formed
+          + "): an earlier cluster of the same name left it. Delete it (its snapshot stays in the bucket) to take "
+          + "the snapshot before upgrading from " + from + " to " + to));
+    }
     if (ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE)) {
       events.record(cluster, EventRecorder.Type.Normal, UPGRADE_SNAPSHOT_TAKEN, "snapshot before upgrading from "
           + from + " to " + to + " is at " + backup.getStatus().getLocation());

@@ -241,8 +241,14 @@ class MembershipPlannerTest {
                 Optional.of("pod-uid-2")), Reason.REPLACING_MEMBER, "removing main-2 to replace it: " + FAILING))),
         Arguments.of("an unhealthy member is not replaced for that alone", Observed.voters(3).unhealthy(1), 3, false,
             Optional.empty()),
-        Arguments.of("a healthy member is never replaced", Observed.voters(3).claimRecreated(1).failing(1), 3, false,
+        Arguments.of("a healthy member is not replaced for a failing pod", Observed.voters(3).failing(1), 3, false,
             Optional.empty()),
+        // etcd lets a member with an empty data directory rejoin under its old ID: it answers healthy, yet it lost
+        // entries it had acknowledged, and counting it towards a quorum could lose committed writes.
+        Arguments.of("a healthy member whose claim was made anew is replaced",
+            Observed.voters(3).claimRecreated(1).podRecreated(1), 3, false,
+            Optional.of(change(new MembershipAction.Replace("main-1", id(1), LOST, Optional.of("new-claim-uid-1"),
+                Optional.of("new-pod-uid-1")), Reason.REPLACING_MEMBER, "removing main-1 to replace it: " + LOST))),
         Arguments.of("no replacement that would lose quorum",
             Observed.voters(3).unhealthy(1, 2).claimRecreated(1), 3, false,
             Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "main-1 must be replaced: " + LOST
