@@ -6,6 +6,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdBackupConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.resources.ClusterBackupBuilder;
 import dev.etcdoperator.schedule.CronSchedule;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +96,14 @@ public final class BackupScheduler {
             existing, now, plan.create().get(), message, RETRY_REFUSED));
       }
     }
+    Set<String> restoreSources = plan.delete().isEmpty() ? Set.of()
+        : restoringFrom(cluster.getMetadata().getNamespace());
     for (String expired : plan.delete()) {
+      if (restoreSources.contains(expired)) {
+        LOG.info("{}/{}: retention keeps scheduled backup {} while a cluster restores from it",
+            cluster.getMetadata().getNamespace(), name, expired);
+        continue;
+      }
       try {
         var backup = client.resources(EtcdBackup.class).inNamespace(cluster.getMetadata().getNamespace())
             .withName(expired);
@@ -112,6 +122,18 @@ public final class BackupScheduler {
           + " (and its snapshot): retention no longer keeps it");
     }
     return Optional.of(plan);
+  }
+
+  /**
+   * The backups that clusters of the namespace name in spec.bootstrap.restore.backupName and have not formed from
+   * yet: retention deleting one would leave that cluster nothing to restore.
+   */
+  private Set<String> restoringFrom(String namespace) {
+    return client.resources(EtcdCluster.class).inNamespace(namespace).list().getItems().stream()
+        .filter(c -> c.getStatus() == null || c.getStatus().getClusterID() == null)
+        .map(c -> Optional.ofNullable(c.getSpec()).map(EtcdClusterSpec::getBootstrap).map(b -> b.getRestore())
+            .map(r -> r.getBackupName()))
+        .flatMap(Optional::stream).collect(Collectors.toUnmodifiableSet());
   }
 
   /** The Warning Event comes with BackupReady's change (StatusEvents). */
