@@ -45,7 +45,8 @@ class RbacManifestsTest {
     return new TreeSet<>(List.of(spaceSeparated.split(" ")));
   }
 
-  private static final String OWNED = "get list watch create patch update delete";
+  /** Owned objects: server-side apply (a PATCH, create when new), never update; the garbage collector deletes them. */
+  private static final String OWNED = "get list watch create patch";
 
   /** The ClusterRole: everything the operator does in the namespaces it watches. */
   private static final Map<Target, Set<String>> CLUSTER_PERMISSIONS = Map.ofEntries(
@@ -59,12 +60,13 @@ class RbacManifestsTest {
       Map.entry(Target.of("etcdoperator.dev", "etcdbackups"), verbs("get list watch create patch update delete")),
       Map.entry(Target.of("etcdoperator.dev", "etcdbackups/status"), verbs("get patch update")),
       Map.entry(Target.of("etcdoperator.dev", "etcdbackups/finalizers"), verbs("update")),
-      Map.entry(Target.of("apps", "statefulsets"), verbs(OWNED)),
+      // Storage growth deletes the StatefulSet (orphaning its pods) to re-create it with larger claim templates.
+      Map.entry(Target.of("apps", "statefulsets"), verbs(OWNED + " delete")),
       Map.entry(Target.of("", "services"), verbs(OWNED)),
       Map.entry(Target.of("", "configmaps"), verbs(OWNED)),
       Map.entry(Target.of("policy", "poddisruptionbudgets"), verbs(OWNED)),
       // Certificate Secrets: issued, renewed and read; removed only by garbage collection with the cluster.
-      Map.entry(Target.of("", "secrets"), verbs("get list watch create patch update")),
+      Map.entry(Target.of("", "secrets"), verbs(OWNED)),
       // Members deleted for restarts and replacement; restore pods created and deleted. No pods/portforward (only
       // for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
       Map.entry(Target.of("", "pods"), verbs("get list watch create delete")),
