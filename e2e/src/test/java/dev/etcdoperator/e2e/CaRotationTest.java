@@ -31,10 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CaRotationTest {
   private static final Logger LOG = LoggerFactory.getLogger(CaRotationTest.class);
   private static final String NAME = "rotate";
+  /** Each step of the rotation lasts at least this long, however fast the members roll. */
+  private static final Duration STEP_MINIMUM = Duration.ofSeconds(15);
 
   @Test
   void aRequestedRotationReplacesTheCaWithoutLosingAvailability(Scenario scenario) {
-    scenario.apply(scenario.tlsCluster(NAME, 3));
+    EtcdCluster cluster = scenario.tlsCluster(NAME, 3);
+    cluster.getSpec().getTls().setCaRotationStepMinSeconds((int) STEP_MINIMUM.toSeconds());
+    scenario.apply(cluster);
     scenario.awaitReady(NAME);
     String oldCa = caSecret(scenario).get("ca.crt");
 
@@ -50,6 +54,7 @@ class CaRotationTest {
     Instant start = Instant.now();
     Instant[] failingSince = {null};
     Duration[] longestOutage = {Duration.ZERO};
+    Map<Integer, Instant> stepStarts = new java.util.TreeMap<>();
     // Every half second: is the cluster Available, and does a write succeed with a client built from the Secret
     // as it is now (an application mounting it sees the same)? A write that reaches a member just as it stops can
     // fail; as for the other scenarios, the cluster is available when writes fail for less than Traffic.MAX_OUTAGE.
@@ -58,6 +63,12 @@ class CaRotationTest {
       if (!Scenario.hasCondition(etcd, "Available", "True")) {
         unavailable.add(Instant.now() + " " + etcd.getStatus().getConditions().stream()
             .filter(c -> c.getType().equals("Available")).map(c -> c.getReason()).toList());
+      }
+      Map<String, String> ca = caSecret(scenario);
+      if (!ca.getOrDefault("next-ca.crt", "").isEmpty()) {
+        stepStarts.putIfAbsent(1, Instant.parse(ca.get("rotation-step-since")));
+      } else if (!ca.getOrDefault("previous-ca.crt", "").isEmpty()) {
+        stepStarts.putIfAbsent(2, Instant.parse(ca.get("rotation-step-since")));
       }
       String key = "/rotation/" + String.format("%04d", written.size() + failures.size());
       Instant attempt = Instant.now();
@@ -83,6 +94,9 @@ class CaRotationTest {
     try (Client client = scenario.serviceClient(NAME)) {
       assertThat(Scenario.readKeys(client, "/rotation/").keySet()).containsAll(written);
     }
+    assertThat(stepStarts).as("both intermediate steps seen").containsOnlyKeys(1, 2);
+    assertThat(Duration.between(stepStarts.get(1), stepStarts.get(2))).as("step 1 lasted at least its minimum")
+        .isGreaterThanOrEqualTo(STEP_MINIMUM);
     List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
         .stream().filter(e -> NAME.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
     assertThat(reasons).as("three rollouts of three members").filteredOn("MemberRestarted"::equals).hasSize(9);

@@ -32,10 +32,12 @@ public final class TlsSecretBuilder {
   public static final String PREVIOUS_CA_CERT = "previous-ca.crt";
   /** The last {@code etcdoperator.dev/rotate-ca} request handled, so that one request rotates once. */
   public static final String ROTATION_HANDLED = "rotation-handled";
+  /** When the current step of a CA rotation began (ISO-8601), for its minimum duration. */
+  public static final String ROTATION_STEP_SINCE = "rotation-step-since";
 
   /** The cluster CA with its key: read only by the operator, never mounted in a pod. */
   public static Secret authority(ClusterBlueprint blueprint, String name, String certificatePem, String keyPem) {
-    return authority(blueprint, name, certificatePem, keyPem, "", "", "", "");
+    return authority(blueprint, name, certificatePem, keyPem, "", "", "", "", "");
   }
 
   /**
@@ -43,7 +45,8 @@ public final class TlsSecretBuilder {
    * out: a server-side apply must also clear what an earlier apply set.
    */
   public static Secret authority(ClusterBlueprint blueprint, String name, String certificatePem, String keyPem,
-      String nextCertificatePem, String nextKeyPem, String previousCertificatePem, String rotationHandled) {
+      String nextCertificatePem, String nextKeyPem, String previousCertificatePem, String rotationHandled,
+      String rotationStepSince) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CA_CERT, certificatePem);
     data.put(CA_KEY, keyPem);
@@ -51,6 +54,7 @@ public final class TlsSecretBuilder {
     data.put(NEXT_CA_KEY, nextKeyPem);
     data.put(PREVIOUS_CA_CERT, previousCertificatePem);
     data.put(ROTATION_HANDLED, rotationHandled);
+    data.put(ROTATION_STEP_SINCE, rotationStepSince);
     return secret(blueprint, name, "Opaque", data);
   }
 

@@ -123,6 +123,7 @@ class ClusterPlannerTest {
         false);
 
     assertThat(ClusterPlanner.plan(input)).isEqualTo(new ClusterStep.Wait(Duration.ofSeconds(2), Reason.ROLLING_OUT,
-        "waiting for main-2 to become healthy after its restart (420s of 600s)"));
+        "waiting for main-2 to become healthy after its restart (the rollout stalls at "
+            + now.plus(Duration.ofMinutes(3)) + " if it is not)"));
   }
 }

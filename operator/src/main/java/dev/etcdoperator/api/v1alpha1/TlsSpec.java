@@ -22,6 +22,7 @@ public class TlsSpec {
   public static final int DEFAULT_CA_VALIDITY_DAYS = 1825;
   public static final int DEFAULT_CERTIFICATE_VALIDITY_DAYS = 365;
   public static final int DEFAULT_RENEW_WHEN_REMAINING_PERCENT = 33;
+  public static final int DEFAULT_CA_ROTATION_STEP_MIN_SECONDS = 600;
 
   @Default("Operator")
   @JsonPropertyDescription("Operator: certificates issued by a per-cluster CA the operator keeps. External: Secrets "
@@ -48,6 +49,13 @@ public class TlsSpec {
   @Max(90)
   @JsonPropertyDescription("Renew a certificate when less than this share of its lifetime remains (default 33).")
   private Integer renewWhenRemainingPercent;
+
+  @Min(0)
+  @Max(604800)
+  @JsonPropertyDescription("Shortest time each step of a CA rotation lasts, in seconds (default 600): the time "
+      + "clients get to load the new CA bundle before servers present certificates of the new CA, and to load "
+      + "their re-issued certificates before the old CA is dropped.")
+  private Integer caRotationStepMinSeconds;
 
   // Names are unique by list-map semantics (x-kubernetes-list-type: map, keyed by name), which the API server
   // checks in linear time; the CRD generation adds them (the generator has no annotation for it).
@@ -97,6 +105,14 @@ public class TlsSpec {
 
   public void setRenewWhenRemainingPercent(Integer renewWhenRemainingPercent) {
     this.renewWhenRemainingPercent = renewWhenRemainingPercent;
+  }
+
+  public Integer getCaRotationStepMinSeconds() {
+    return caRotationStepMinSeconds;
+  }
+
+  public void setCaRotationStepMinSeconds(Integer caRotationStepMinSeconds) {
+    this.caRotationStepMinSeconds = caRotationStepMinSeconds;
   }
 
   public List<ClientCertificate> getClientCertificates() {

@@ -134,8 +134,10 @@ public final class RolloutPlanner {
           + rollout.progressDeadline().toSeconds() + "s of its restart on the new pod template (image "
           + pod.image() + "); no other member is touched. Fix the spec to resume: the member is restarted first");
     }
+    // The message names the deadline, not the time waited so far: the same wait is the same status, not a status
+    // write every poll.
     return new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for " + name + " to become healthy after its "
-        + "restart (" + waited.toSeconds() + "s of " + rollout.progressDeadline().toSeconds() + "s)");
+        + "restart (the rollout stalls at " + pod.created().plus(rollout.progressDeadline()) + " if it is not)");
   }
 
   private static Optional<RolloutFacts.MemberPod> pod(MembershipFacts members, RolloutFacts rollout,

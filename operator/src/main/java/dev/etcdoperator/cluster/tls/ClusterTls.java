@@ -43,7 +43,8 @@ public final class ClusterTls {
       case Disabled -> TlsState.disabled();
       case External -> external.check(blueprint.names(), tls.getExternal(), clusterDomain, liveSecrets);
       case Operator -> issued.plan(blueprint, certificateSet(blueprint, tls), renewal(tls), clientNames(tls),
-          liveSecrets, rotationRequest, membersRun);
+          liveSecrets, rotationRequest, membersRun, Duration.ofSeconds(Optional.ofNullable(
+              tls.getCaRotationStepMinSeconds()).orElse(TlsSpec.DEFAULT_CA_ROTATION_STEP_MIN_SECONDS)));
     };
   }
 

@@ -14,6 +14,7 @@ import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.resources.TlsSecretBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +40,11 @@ final class OperatorIssuedCertificates {
   /**
    * @param rotationRequest the value of the cluster's {@value CaState#ROTATE_ANNOTATION} annotation, if any
    * @param membersRun whether every member runs, healthy, a pod template of the given trust generation
+   * @param rotationStep the shortest time a step of a CA rotation lasts
    */
   TlsState plan(ClusterBlueprint blueprint, EtcdCertificateSet set, RenewalPolicy policy, List<String> clients,
-      Function<String, Secret> liveSecrets, Optional<String> rotationRequest, Predicate<String> membersRun) {
+      Function<String, Secret> liveSecrets, Optional<String> rotationRequest, Predicate<String> membersRun,
+      Duration rotationStep) {
     ClusterNames names = blueprint.names();
     List<Secret> toWrite = new ArrayList<>();
     List<String> issued = new ArrayList<>();
@@ -77,7 +80,7 @@ final class OperatorIssuedCertificates {
                 + " does not hold a usable CA (ca.crt and ca.key): " + e.getMessage());
       }
       Optional<CaState.Transition> step = cas.advance(rotationRequest, policy.isDue(cas.signing().info(), clock),
-          membersRun.test(cas.generation()), newCa);
+          membersRun.test(cas.generation()), newCa, clock.instant(), rotationStep);
       if (step.isPresent()) {
         cas = step.get().state();
         toWrite.add(cas.toSecret(blueprint, names.caSecret()));
@@ -122,7 +125,7 @@ final class OperatorIssuedCertificates {
     return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret(),
         Optional.of(set.peer().commonName()), cas.generation()), toWrite, issued,
         Optional.of(new ClientPems(bundle, operatorCertificate, operatorKey)), statuses, true,
-        TlsReasons.CERTIFICATES_VALID, cas.step().map(step -> "certificates are valid; " + step)
+        TlsReasons.CERTIFICATES_VALID, cas.step(rotationStep).map(step -> "certificates are valid; " + step)
             .orElse("certificates are issued by the cluster CA and valid"));
   }
 

@@ -151,7 +151,7 @@ class RolloutPlannerTest {
         Arguments.of("a restarted member must be healthy before the next",
             new Observed(3).updated(2, Duration.ofSeconds(20)).unhealthy(2),
             Optional.of(new ClusterStep.Wait(poll, Reason.ROLLING_OUT, "waiting for main-2 to become healthy after "
-                + "its restart (20s of 600s)"))),
+                + "its restart (the rollout stalls at 2026-11-21T12:09:40Z if it is not)"))),
         Arguments.of("a restarted member unhealthy past the deadline stalls the rollout",
             new Observed(3).updated(2, Duration.ofMinutes(11)).unhealthy(2),
             Optional.of(new ClusterStep.Halt(Reason.ROLLOUT_STALLED, "main-2 has not become healthy within 600s of "

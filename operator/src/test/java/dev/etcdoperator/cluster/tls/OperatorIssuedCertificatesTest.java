@@ -36,8 +36,14 @@ class OperatorIssuedCertificatesTest {
 
   private TlsState reconcileAt(Instant now, EtcdCertificateSet set, List<String> clients,
       java.util.Optional<String> rotationRequest, java.util.function.Predicate<String> membersRun) {
+    return reconcileAt(now, set, clients, rotationRequest, membersRun, Duration.ZERO);
+  }
+
+  private TlsState reconcileAt(Instant now, EtcdCertificateSet set, List<String> clients,
+      java.util.Optional<String> rotationRequest, java.util.function.Predicate<String> membersRun,
+      Duration rotationStep) {
     TlsState state = new OperatorIssuedCertificates(Clock.fixed(now, ZoneOffset.UTC))
-        .plan(BLUEPRINT, set, RenewalPolicy.DEFAULT, clients, store::get, rotationRequest, membersRun);
+        .plan(BLUEPRINT, set, RenewalPolicy.DEFAULT, clients, store::get, rotationRequest, membersRun, rotationStep);
     state.toWrite().forEach(s -> store.put(s.getMetadata().getName(), s));
     return state;
   }
@@ -113,6 +119,30 @@ class OperatorIssuedCertificatesTest {
 
     assertThat(reconcileAt(START, SET, List.of(), request, g -> true).toWrite())
         .as("the same request rotates once").isEmpty();
+  }
+
+  /**
+   * Members can roll through a step in seconds; clients outside the cluster load the CA bundle and their
+   * certificates on their own schedule. Each step lasts its minimum however fast the members are.
+   */
+  @Test
+  void eachRotationStepLastsAtLeastItsMinimumOnceTheMembersRunIt() {
+    Duration minimum = Duration.ofMinutes(10);
+    java.util.Optional<String> request = java.util.Optional.of("rotation-1");
+    reconcileAt(START, SET, List.of());
+    TlsState trustBoth = reconcileAt(START, SET, List.of(), request, g -> true, minimum);
+    assertThat(trustBoth.issued()).anyMatch(i -> i.endsWith("(step 1 of 3)"));
+
+    TlsState early = reconcileAt(START.plusSeconds(30), SET, List.of(), request, g -> true, minimum);
+    assertThat(early.toWrite()).as("the members run step 1, but clients had 30 s only").isEmpty();
+    assertThat(early.message()).endsWith("not before " + START.plus(minimum));
+
+    TlsState newSigns = reconcileAt(START.plus(minimum), SET, List.of(), request, g -> true, minimum);
+    assertThat(newSigns.issued()).contains("ca rotation: the new CA signs (step 2 of 3)");
+    assertThat(reconcileAt(START.plus(minimum).plusSeconds(599), SET, List.of(), request, g -> true, minimum)
+        .toWrite()).isEmpty();
+    assertThat(reconcileAt(START.plus(minimum.multipliedBy(2)), SET, List.of(), request, g -> true, minimum)
+        .issued()).contains("ca rotation: the old CA is no longer trusted (step 3 of 3, done)");
   }
 
   @Test
