@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Questions to one member endpoint, all sent at once over a client bound to that endpoint only, then awaited
  * against one shared deadline: a dead or paused member costs at most one request timeout, however many calls.
+ * The client is borrowed ({@link ProbeChannels}); the probe does not close it.
  */
-final class EndpointProbe implements AutoCloseable {
+final class EndpointProbe {
 
   private static final Logger LOG = LoggerFactory.getLogger(EndpointProbe.class);
   /** Same key etcdctl's "endpoint health" reads: a missing key is fine, the read just has to get through raft. */
@@ -35,16 +36,14 @@ final class EndpointProbe implements AutoCloseable {
 
   private final URI endpoint;
   private final Duration timeout;
-  private final Client client;
   private final CompletableFuture<MemberListResponse> members;
   private final CompletableFuture<StatusResponse> status;
   private final CompletableFuture<GetResponse> read;
   private final CompletableFuture<AlarmResponse> alarms;
 
-  private EndpointProbe(JetcdFactory factory, URI endpoint, Duration timeout, boolean full) {
+  private EndpointProbe(Client client, URI endpoint, Duration timeout, boolean full) {
     this.endpoint = endpoint;
     this.timeout = timeout;
-    this.client = factory.client(List.of(endpoint), false);
     // Linearizable read (jetcd's default): proves the member is connected to a quorum with a leader.
     this.read = client.getKVClient().get(HEALTH_KEY);
     this.alarms = client.getMaintenanceClient().listAlarms();
@@ -53,13 +52,13 @@ final class EndpointProbe implements AutoCloseable {
   }
 
   /** Only what {@code etcdctl endpoint health} checks: a linearizable read and no alarms. */
-  static EndpointProbe health(JetcdFactory factory, URI endpoint, Duration timeout) {
-    return new EndpointProbe(factory, endpoint, timeout, false);
+  static EndpointProbe health(Client client, URI endpoint, Duration timeout) {
+    return new EndpointProbe(client, endpoint, timeout, false);
   }
 
   /** Health plus the member's own status and its view of the member list. */
-  static EndpointProbe full(JetcdFactory factory, URI endpoint, Duration timeout) {
-    return new EndpointProbe(factory, endpoint, timeout, true);
+  static EndpointProbe full(Client client, URI endpoint, Duration timeout) {
+    return new EndpointProbe(client, endpoint, timeout, true);
   }
 
   /**
@@ -127,11 +126,5 @@ final class EndpointProbe implements AutoCloseable {
       failures.put(what, Failures.reason(e, timeout));
     }
     return Optional.empty();
-  }
-
-  /** Cancels whatever is still in flight and releases the channel. */
-  @Override
-  public void close() {
-    client.close();
   }
 }

@@ -39,12 +39,14 @@ public final class EtcdClient implements AutoCloseable {
   private final EtcdConnection connection;
   private final JetcdFactory factory;
   private final Client client;
+  private final ProbeChannels probeChannels;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EtcdClient(EtcdConnection connection, JetcdFactory factory, Client client) {
     this.connection = connection;
     this.factory = factory;
     this.client = client;
+    this.probeChannels = new ProbeChannels(factory);
   }
 
   /** Creates the client; connections are opened lazily, so this never blocks or fails on an unreachable etcd. */
@@ -95,11 +97,11 @@ public final class EtcdClient implements AutoCloseable {
    */
   public boolean isHealthy(URI endpoint) {
     checkEndpoint(endpoint);
-    try (EndpointProbe probe = EndpointProbe.health(factory, endpoint, timeout())) {
-      EndpointProbe.Result result = probe.await(deadline());
-      result.healthError().ifPresent(e -> LOG.debug("etcd member {} is not healthy: {}", endpoint, e));
-      return result.healthy() && result.alarms().isEmpty();
-    }
+    EndpointProbe.Result result = EndpointProbe.health(probeChannels.to(endpoint), endpoint, timeout())
+        .await(deadline());
+    dropIfSilent(result);
+    result.healthError().ifPresent(e -> LOG.debug("etcd member {} is not healthy: {}", endpoint, e));
+    return result.healthy() && result.alarms().isEmpty();
   }
 
   /**
@@ -116,17 +118,14 @@ public final class EtcdClient implements AutoCloseable {
     memberEndpoints.forEach(this::checkEndpoint);
     List<URI> endpoints = memberEndpoints.stream().distinct().toList();
     long deadline = deadline();
+    probeChannels.keepOnly(endpoints);
+    List<EndpointProbe> probes = endpoints.stream()
+        .map(endpoint -> EndpointProbe.full(probeChannels.to(endpoint), endpoint, timeout())).toList();
     List<EndpointProbe.Result> results = new ArrayList<>();
-    List<EndpointProbe> probes = new ArrayList<>();
-    try {
-      for (URI endpoint : endpoints) {
-        probes.add(EndpointProbe.full(factory, endpoint, timeout()));
-      }
-      for (EndpointProbe probe : probes) {
-        results.add(probe.await(deadline));
-      }
-    } finally {
-      probes.forEach(EndpointProbe::close);
+    for (EndpointProbe probe : probes) {
+      EndpointProbe.Result result = probe.await(deadline);
+      dropIfSilent(result);
+      results.add(result);
     }
     MemberList memberList = chooseMemberList(results, endpoints);
     Map<URI, MemberProbe> byEndpoint = new LinkedHashMap<>();
@@ -242,11 +241,24 @@ public final class EtcdClient implements AutoCloseable {
     return response.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
   }
 
+  /** A member that did not answer every question gets a fresh channel next time. */
+  private void dropIfSilent(EndpointProbe.Result result) {
+    if (!result.errorSummary().isEmpty()) {
+      probeChannels.drop(result.endpoint());
+    }
+  }
+
+  /** How many per-member probe channels were opened so far; for tests. */
+  int probeChannelsOpened() {
+    return probeChannels.opened();
+  }
+
   /** Closes connections and stops this client's threads. Idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
+        probeChannels.close();
         client.close();
       } finally {
         factory.close();

@@ -167,6 +167,26 @@ class EtcdClientTest {
     }
   }
 
+  /** The reconciler observes every few seconds: answering members keep their channel (no new TLS handshake). */
+  @Test
+  void observingAgainReusesEachMembersChannel() {
+    try (EtcdClient client = EtcdClient.connect(EtcdConnection.plain(main.clientUrls(), TIMEOUT))) {
+      assertThat(client.observe(main.clientUrls()).healthyCount()).isEqualTo(3);
+      assertThat(client.probeChannelsOpened()).isEqualTo(3);
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(client.observe(main.clientUrls()).healthyCount()).isEqualTo(3);
+        assertThat(client.isHealthy(main.clientUrl(1))).isTrue();
+      }
+      assertThat(client.probeChannelsOpened()).isEqualTo(3);
+
+      assertThat(client.observe(List.of(main.clientUrl(0))).healthyCount()).isEqualTo(1);
+      client.observe(main.clientUrls());
+      assertThat(client.probeChannelsOpened()).as("members left out of an observation lose their channel")
+          .isEqualTo(5);
+    }
+  }
+
   @Nested
   class OneMember {
 
