@@ -27,7 +27,6 @@ import dev.etcdoperator.cluster.rollout.StorageGrowth;
 import dev.etcdoperator.cluster.tls.ClusterTls;
 import dev.etcdoperator.cluster.tls.TlsReasons;
 import dev.etcdoperator.cluster.tls.TlsState;
-import dev.etcdoperator.resources.BootstrapConfig.InitialClusterState;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.resources.ClusterNames;
@@ -157,7 +156,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names),
         generation -> MembersRun.generation(statefulSet, pods, generation)));
     EtcdView etcd = etcdObserver.observe(cluster, pods, tls);
-    boolean formed = isFormed(cluster, bootstrapConfig, etcd);
+    boolean formed = Formation.isFormed(cluster, bootstrapConfig, etcd);
     MemberObjects memberObjects = MemberObjects.of(names, pods,
         context.getSecondaryResources(PersistentVolumeClaim.class), clock, settings.replaceFailingMemberAfter());
     Optional<MembershipFacts> membership = etcd instanceof EtcdView.Reached r && formed
@@ -169,6 +168,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
 
     if (!formed && statefulSet.isEmpty()) {
       MemberRestores.abandoned(cluster, restorePods, context.getSecondaryResources(PersistentVolumeClaim.class))
+          .or(() -> Formation.unrecordedData(cluster, memberObjects, bootstrapConfig,
+              MemberRestores.requested(cluster)))
           .ifPresent(problems::add);
     }
     OptionalInt members = MemberCount.ofStatefulSet(cluster, bootstrapConfig, statefulSet, membership, formed);
@@ -315,15 +316,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       }
       throw e;
     }
-  }
-
-  /** Once formed, always formed: any durable sign of it counts, so no member ever restarts a new cluster. */
-  private static boolean isFormed(EtcdCluster cluster, Optional<ConfigMap> bootstrapConfig, EtcdView etcd) {
-    boolean recordedInStatus = cluster.getStatus() != null && cluster.getStatus().getClusterID() != null;
-    boolean recordedInConfig = bootstrapConfig.flatMap(DesiredObjects::bootstrapOf)
-        .map(c -> c.state() == InitialClusterState.EXISTING).orElse(false);
-    boolean observed = etcd instanceof EtcdView.Reached r && r.observation().clusterId() != 0;
-    return recordedInStatus || recordedInConfig || observed;
   }
 
   private static boolean retainsClaims(EtcdCluster cluster) {
