@@ -33,13 +33,23 @@ import java.util.Optional;
 public final class ClusterStatusCalculator {
   private ClusterStatusCalculator() {}
 
-  /** What the status is computed from; {@code tls} is empty where a test leaves certificates out. */
+  /**
+   * What the status is computed from; {@code tls} is empty where a test leaves certificates out.
+   *
+   * @param templateVersion the etcd version the members' pod template is rendered for
+   */
   public record Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods,
-      String selector, boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember) {
+      String selector, boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember,
+      Optional<EtcdVersion> templateVersion) {
 
     public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
         boolean formed) {
       this(cluster, step, etcd, pods, readyPods, selector, formed, Optional.empty(), Map.of());
+    }
+
+    public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
+        boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember) {
+      this(cluster, step, etcd, pods, readyPods, selector, formed, tls, claimUidsByMember, Optional.empty());
     }
   }
 
@@ -76,7 +86,8 @@ public final class ClusterStatusCalculator {
       }
     }
     status.setMembershipChange(membershipChange(in.step(), previous.getMembershipChange(), clock));
-    ConditionSet conditions = conditions(in, previous, health, generation, clock);
+    ConditionSet conditions = conditions(in, previous, health, versionMismatch(in, status.getMembers()), generation,
+        clock);
     in.tls().ifPresent(tls -> {
       status.setCertificates(tls.certificates());
       conditions.set(CERTIFICATES_READY, tls.ready(), tls.reason(), tls.message());
@@ -181,8 +192,25 @@ public final class ClusterStatusCalculator {
     }
   }
 
-  private static ConditionSet conditions(Input in, EtcdClusterStatus previous, Health health, long generation,
-      Clock clock) {
+  /**
+   * Members that, with nothing left to roll out, run another etcd release than their template is rendered for: an
+   * image (spec.image) that is not the release spec.version names. Flags and upgrade checks follow spec.version.
+   */
+  private static Optional<String> versionMismatch(Input in, List<MemberStatus> members) {
+    if (!(in.step() instanceof ClusterStep.Done) || in.templateVersion().isEmpty() || members == null) {
+      return Optional.empty();
+    }
+    EtcdVersion expected = in.templateVersion().get();
+    List<String> other = members.stream().filter(m -> m.getName() != null && m.getVersion() != null)
+        .filter(m -> !EtcdVersion.parse(m.getVersion()).equals(Optional.of(expected)))
+        .map(m -> m.getName() + " runs " + m.getVersion()).toList();
+    return other.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", other) + ", but the pod template is "
+        + "rendered for etcd " + expected + " (spec.version or the operator's default): spec.image is another "
+        + "release. Set spec.version to the release the image holds, so that flags and upgrade checks match it");
+  }
+
+  private static ConditionSet conditions(Input in, EtcdClusterStatus previous, Health health,
+      Optional<String> versionMismatch, long generation, Clock clock) {
     ConditionSet set = new ConditionSet(previous.getConditions(), generation, clock);
     int desired = Objects.requireNonNullElse(in.cluster().getSpec().getReplicas(), 0);
 
@@ -226,6 +254,8 @@ public final class ClusterStatusCalculator {
           "the cluster cannot serve requests; see the Available condition and status.members");
     } else if (alarmed.isPresent()) {
       set.set(DEGRADED, true, alarmed.get().reason(), alarmed.get().message());
+    } else if (versionMismatch.isPresent()) {
+      set.set(DEGRADED, true, Reason.VERSION_MISMATCH, versionMismatch.get());
     } else if (health == Health.UNKNOWN) {
       set.set(DEGRADED, true, Reason.CERTIFICATES_NOT_READY, ((EtcdView.NotAuthenticated) in.etcd()).problem());
     } else if (health == Health.SOME_UNHEALTHY) {

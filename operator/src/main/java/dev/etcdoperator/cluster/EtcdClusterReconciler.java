@@ -212,7 +212,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
         pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls,
-        memberObjects.claimUidsByMember(names)), clock);
+        memberObjects.claimUidsByMember(names), blueprint.map(ClusterBlueprint::version)), clock);
     status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
         blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
     Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()

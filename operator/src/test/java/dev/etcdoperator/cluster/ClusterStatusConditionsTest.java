@@ -4,14 +4,17 @@ import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
+import static dev.etcdoperator.cluster.StatusFixtures.CLOCK;
 import static dev.etcdoperator.cluster.StatusFixtures.DONE;
 import static dev.etcdoperator.cluster.StatusFixtures.ID0;
 import static dev.etcdoperator.cluster.StatusFixtures.ID1;
 import static dev.etcdoperator.cluster.StatusFixtures.ID2;
 import static dev.etcdoperator.cluster.StatusFixtures.ID3;
 import static dev.etcdoperator.cluster.StatusFixtures.ID4;
+import static dev.etcdoperator.cluster.StatusFixtures.SELECTOR;
 import static dev.etcdoperator.cluster.StatusFixtures.WAITING_FOR_PODS;
 import static dev.etcdoperator.cluster.StatusFixtures.assertCondition;
+import static dev.etcdoperator.cluster.StatusFixtures.cluster;
 import static dev.etcdoperator.cluster.StatusFixtures.compute;
 import static dev.etcdoperator.cluster.StatusFixtures.condition;
 import static dev.etcdoperator.cluster.StatusFixtures.healthy;
@@ -41,6 +44,26 @@ import org.junit.jupiter.api.Test;
 class ClusterStatusConditionsTest {
 
   // ---- healthy cluster ----------------------------------------------------------------------------------------------
+
+  /** spec.image holds another etcd release than spec.version names: flags and upgrade checks follow the wrong one. */
+  @Test
+  void membersRunningAnotherReleaseThanTheTemplateIsRenderedForAreDegradedOnceNothingIsLeftToRollOut() {
+    java.util.Optional<dev.etcdoperator.support.EtcdVersion> template =
+        dev.etcdoperator.support.EtcdVersion.parse("3.5.21");
+    EtcdClusterStatus settled = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(), DONE,
+        threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(), template), CLOCK);
+
+    assertCondition(settled, DEGRADED, "True", Reason.VERSION_MISMATCH);
+    assertThat(condition(settled, DEGRADED).getMessage()).startsWith("main-1 runs 3.5.9, main-2 runs 3.5.10, but the "
+        + "pod template is rendered for etcd 3.5.21");
+    assertCondition(settled, AVAILABLE, "True", Reason.QUORUM_HEALTHY);
+
+    EtcdClusterStatus rolling = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(),
+        WAITING_FOR_PODS, threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
+        template), CLOCK);
+    assertThat(condition(rolling, DEGRADED).getReason()).as("mid-rollout, members differ on purpose")
+        .isNotEqualTo(Reason.VERSION_MISMATCH);
+  }
 
   @Test
   void allMembersHealthyIsReadyAndAvailable() {

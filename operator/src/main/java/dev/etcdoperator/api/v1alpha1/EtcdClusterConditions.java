@@ -40,6 +40,7 @@ public final class EtcdClusterConditions {
     public static final String ROLLING_OUT = "RollingOut";
     public static final String ROLLOUT_STALLED = "RolloutStalled";
     public static final String UPGRADE_SNAPSHOT_FAILED = "UpgradeSnapshotFailed";
+    public static final String VERSION_MISMATCH = "VersionMismatch";
     public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
     public static final String LAST_BACKUP_FAILED = "LastBackupFailed";
     public static final String SCHEDULE_FAILED = "ScheduleFailed";
