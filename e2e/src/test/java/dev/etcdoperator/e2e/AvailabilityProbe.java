@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,11 +25,7 @@ final class AvailabilityProbe implements AutoCloseable {
   private final ByteSequence key;
   private final String expected;
   private final List<Read> reads = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "availability-probe");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("availability-probe");
 
   AvailabilityProbe(Client client, String key, String expected) {
     this.client = client;
@@ -40,7 +34,7 @@ final class AvailabilityProbe implements AutoCloseable {
   }
 
   AvailabilityProbe start() {
-    loop.scheduleWithFixedDelay(this::readOnce, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    loop.every(INTERVAL, this::readOnce);
     return this;
   }
 
@@ -113,11 +107,6 @@ final class AvailabilityProbe implements AutoCloseable {
 
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.stop();
   }
 }

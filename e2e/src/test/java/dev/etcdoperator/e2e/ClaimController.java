@@ -8,13 +8,11 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +29,7 @@ final class ClaimController implements StandIn {
 
   private final KubernetesClient client;
   private final PodVolumes volumes;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "claim-standin");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("claim-standin");
   private SharedIndexInformer<PersistentVolumeClaim> claims;
   private SharedIndexInformer<Pod> pods;
 
@@ -48,13 +42,7 @@ final class ClaimController implements StandIn {
   public void start() {
     claims = client.persistentVolumeClaims().inAnyNamespace().inform();
     pods = client.pods().inAnyNamespace().inform();
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        sync();
-      } catch (RuntimeException e) {
-        LOG.warn("claim sync failed: {}", e.toString());
-      }
-    }, 0, 200, TimeUnit.MILLISECONDS);
+    loop.every(Duration.ofMillis(200), this::sync);
   }
 
   private void sync() {
@@ -119,7 +107,7 @@ final class ClaimController implements StandIn {
 
   @Override
   public void close() {
-    loop.shutdownNow();
+    loop.stop();
     if (claims != null) {
       claims.close();
     }

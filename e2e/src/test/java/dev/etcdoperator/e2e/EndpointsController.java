@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +41,7 @@ final class EndpointsController implements StandIn {
   private final ClusterDns dns;
   /** What each Endpoints object (by ns/name) was last written with. */
   private final Map<String, EndpointSubset> written = new HashMap<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "endpoints-standin");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("endpoints-standin");
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<Pod> pods;
 
@@ -61,13 +55,7 @@ final class EndpointsController implements StandIn {
   public void start() {
     services = client.services().inAnyNamespace().inform();
     pods = client.pods().inAnyNamespace().inform();
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        sync();
-      } catch (RuntimeException e) {
-        LOG.warn("endpoints sync failed: {}", e.toString());
-      }
-    }, 0, 200, TimeUnit.MILLISECONDS);
+    loop.every(Duration.ofMillis(200), this::sync);
   }
 
   private void sync() {
@@ -136,7 +124,7 @@ final class EndpointsController implements StandIn {
 
   @Override
   public void close() {
-    loop.shutdownNow();
+    loop.stop();
     if (services != null) {
       services.close();
     }

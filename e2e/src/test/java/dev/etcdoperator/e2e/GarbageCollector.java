@@ -6,13 +6,11 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +32,7 @@ final class GarbageCollector implements StandIn {
 
   private final KubernetesClient client;
   private final List<SharedIndexInformer<? extends HasMetadata>> dependents = new ArrayList<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "gc-standin");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("gc-standin");
 
   GarbageCollector(KubernetesClient client) {
     this.client = client;
@@ -53,13 +47,7 @@ final class GarbageCollector implements StandIn {
     dependents.add(client.policy().v1().podDisruptionBudget().inAnyNamespace().inform());
     dependents.add(client.pods().inAnyNamespace().inform());
     dependents.add(client.persistentVolumeClaims().inAnyNamespace().inform());
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        collect();
-      } catch (RuntimeException e) {
-        LOG.warn("garbage collection failed: {}", e.toString());
-      }
-    }, 0, 250, TimeUnit.MILLISECONDS);
+    loop.every(Duration.ofMillis(250), this::collect);
   }
 
   private void collect() {
@@ -111,12 +99,7 @@ final class GarbageCollector implements StandIn {
 
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.stop();
     dependents.forEach(SharedIndexInformer::close);
   }
 }

@@ -22,9 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +59,7 @@ final class Kubelet implements StandIn {
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
   /** Every process started, with its pod ({@code ns/name}). */
   private final Map<ContainerProcess, String> everStarted = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kubelet-standin");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("kubelet-standin");
   private SharedIndexInformer<Pod> pods;
   /** No etcd outlives this JVM, even when a test forgets close() or the JVM is stopped by Ctrl-C. */
   private final Thread killOnExit = new Thread(() -> everStarted.keySet().forEach(ContainerProcess::kill), "kubelet-kill");
@@ -108,7 +101,7 @@ final class Kubelet implements StandIn {
   public void start() {
     pods = client.pods().inAnyNamespace().inform();
     Runtime.getRuntime().addShutdownHook(killOnExit);
-    loop.scheduleWithFixedDelay(this::syncSafely, 0, 200, TimeUnit.MILLISECONDS);
+    loop.every(Duration.ofMillis(200), this::sync);
   }
 
   /** Directory of the per-pod logs ({@code <ns>_<pod>.log}, appended across restarts). */
@@ -137,14 +130,6 @@ final class Kubelet implements StandIn {
     return everStarted.entrySet().stream().filter(e -> e.getKey().isAlive())
         .map(Map.Entry::getValue).filter(k -> k.startsWith(namespace + "/"))
         .map(k -> k.substring(namespace.length() + 1)).sorted().toList();
-  }
-
-  private void syncSafely() {
-    try {
-      sync();
-    } catch (RuntimeException e) {
-      LOG.warn("kubelet sync failed: {}", e.toString());
-    }
   }
 
   private void sync() {
@@ -343,12 +328,7 @@ final class Kubelet implements StandIn {
   /** Stops the loop and SIGKILLs every process at once (suite tear-down; graceful stops are for scenarios). */
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.stop();
     if (pods != null) {
       pods.close();
     }

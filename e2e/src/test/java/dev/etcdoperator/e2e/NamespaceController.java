@@ -8,10 +8,8 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +24,7 @@ final class NamespaceController implements StandIn {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceController.class);
 
   private final KubernetesClient client;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "namespace-standin");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("namespace-standin");
 
   NamespaceController(KubernetesClient client) {
     this.client = client;
@@ -38,13 +32,7 @@ final class NamespaceController implements StandIn {
 
   @Override
   public void start() {
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        client.namespaces().list().getItems().forEach(this::reconcile);
-      } catch (RuntimeException e) {
-        LOG.warn("namespace controller failed: {}", e.toString());
-      }
-    }, 0, 250, TimeUnit.MILLISECONDS);
+    loop.every(Duration.ofMillis(250), () -> client.namespaces().list().getItems().forEach(this::reconcile));
   }
 
   private void reconcile(Namespace namespace) {
@@ -94,11 +82,6 @@ final class NamespaceController implements StandIn {
 
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.stop();
   }
 }

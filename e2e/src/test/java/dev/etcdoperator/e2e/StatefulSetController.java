@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,9 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +55,7 @@ final class StatefulSetController implements StandIn {
 
   private final KubernetesClient client;
   private final PodVolumes volumes;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "statefulset-standin");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StandInLoop loop = new StandInLoop("statefulset-standin");
   private SharedIndexInformer<StatefulSet> statefulSets;
   private SharedIndexInformer<Pod> pods;
 
@@ -74,13 +68,7 @@ final class StatefulSetController implements StandIn {
   public void start() {
     statefulSets = client.apps().statefulSets().inAnyNamespace().inform();
     pods = client.pods().inAnyNamespace().inform();
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        sync();
-      } catch (RuntimeException e) {
-        LOG.warn("statefulset sync failed: {}", e.toString());
-      }
-    }, 0, 200, TimeUnit.MILLISECONDS);
+    loop.every(Duration.ofMillis(200), this::sync);
   }
 
   private void sync() {
@@ -280,7 +268,7 @@ final class StatefulSetController implements StandIn {
 
   @Override
   public void close() {
-    loop.shutdownNow();
+    loop.stop();
     if (statefulSets != null) {
       statefulSets.close();
     }
