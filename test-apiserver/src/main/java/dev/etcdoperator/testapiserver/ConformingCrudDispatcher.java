@@ -107,9 +107,18 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
     return copy(request, request.method(), path.substring(0, query), null, request.getBody().getBytes());
   }
 
-  /** Creates pass the namespace's object-count quotas first ({@link ObjectCountQuota}). */
+  /**
+   * Creates pass the namespace's object-count quotas first ({@link ObjectCountQuota}). A pod eviction is decided by
+   * the disruption budgets ({@link PodEviction}); the stock handler stored it as an object of its own.
+   */
   @Override
   public MockResponse handleCreate(RecordedRequest request) {
+    if (PodEviction.isEviction(request.getPath())) {
+      return switch (PodEviction.decide(request.getPath(), body(request), this::handleGet)) {
+        case PodEviction.Decision.Refuse refused -> refused.response();
+        case PodEviction.Decision.Delete delete -> evicted(handleDelete(delete.podPath()));
+      };
+    }
     String name = "";
     try {
       name = asNode(body(request)).path("metadata").path("name").asText("");
@@ -121,6 +130,15 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       return failure(new KubernetesCrudDispatcherException(refused.get(), HTTP_FORBIDDEN));
     }
     return super.handleCreate(request);
+  }
+
+  /** A real API server answers a granted eviction with 201 and a Success status. */
+  private static MockResponse evicted(MockResponse deleted) {
+    if (deleted.code() != HTTP_OK) {
+      return deleted;
+    }
+    return new MockResponse().setResponseCode(201).setBody(
+        "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Success\",\"code\":201}");
   }
 
   /** PUT to /status: the stock handler checks resourceVersion only on writes to the main resource. */
