@@ -71,8 +71,11 @@ public final class ClusterStatusCalculator {
       status.setClusterID(EtcdIds.toHex(obs.clusterId()));
       status.setLeader(members.stream().filter(m -> Boolean.TRUE.equals(m.getLeader())).map(MemberStatus::getName)
           .findFirst().orElse(null));
+      // No member's status answered (timeouts): the version did not change by itself; an empty one would make the
+      // next restart look like no upgrade at all, and skip the pre-upgrade snapshot.
       status.setCurrentVersion(members.stream().map(MemberStatus::getVersion).map(EtcdVersion::parse)
-          .flatMap(Optional::stream).min(Comparator.naturalOrder()).map(EtcdVersion::toString).orElse(null));
+          .flatMap(Optional::stream).min(Comparator.naturalOrder()).map(EtcdVersion::toString)
+          .orElse(previous.getCurrentVersion()));
       health = Health.of(members);
     } else {
       // Keep what we learnt while etcd is unreachable: the cluster ID and version do not change by themselves.

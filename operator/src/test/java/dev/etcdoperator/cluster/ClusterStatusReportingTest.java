@@ -11,8 +11,10 @@ import static dev.etcdoperator.cluster.StatusFixtures.compute;
 import static dev.etcdoperator.cluster.StatusFixtures.healthy;
 import static dev.etcdoperator.cluster.StatusFixtures.member;
 import static dev.etcdoperator.cluster.StatusFixtures.oneOfThreeDown;
+import static dev.etcdoperator.cluster.StatusFixtures.previouslyHealthy;
 import static dev.etcdoperator.cluster.StatusFixtures.reached;
 import static dev.etcdoperator.cluster.StatusFixtures.threeHealthy;
+import static dev.etcdoperator.cluster.StatusFixtures.unreachable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
@@ -40,6 +42,20 @@ class ClusterStatusReportingTest {
     EtcdClusterStatus status = compute(DONE, threeHealthy(), 3, true);
 
     // "3.5.10" < "3.5.9" as strings; as versions 3.5.9 is the lowest.
+    assertThat(status.getCurrentVersion()).isEqualTo("3.5.9");
+  }
+
+  /**
+   * etcd answers, but no member's status does (timeouts on a loaded node): the version it ran is still the version
+   * it runs. Dropping it would make the next restart look like no upgrade, skipping the pre-upgrade snapshot.
+   */
+  @Test
+  void aVersionNoMemberReportedKeepsTheLastKnown() {
+    EtcdView.Reached noStatus = reached(List.of(member(ID0, "main-0", false)),
+        List.of(unreachable("main-0", "context deadline exceeded")));
+
+    EtcdClusterStatus status = compute(cluster(1L, previouslyHealthy()), DONE, noStatus, 1, 1, true, CLOCK);
+
     assertThat(status.getCurrentVersion()).isEqualTo("3.5.9");
   }
 
