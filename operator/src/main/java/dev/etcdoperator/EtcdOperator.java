@@ -96,7 +96,8 @@ public final class EtcdOperator implements AutoCloseable {
     var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
             config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir,
-            config.operatorImage(), config.replaceFailingMemberAfter(), config.podIpFamily()),
+            config.operatorImage(), config.replaceFailingMemberAfter(), config.podIpFamily(), config.installation(),
+            config.clusterLeaseDuration()),
         clock, faults);
     var backups = new EtcdBackupReconciler(client, memberEndpoints, new EtcdBackupReconciler.Settings(
         BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups"),

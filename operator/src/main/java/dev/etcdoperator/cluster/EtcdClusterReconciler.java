@@ -86,7 +86,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   /** What the reconciler needs from its surroundings, wired by the entry point or a test. */
   public record Settings(EtcdVersion defaultVersion, String imageRepository, Duration resyncInterval,
       Duration etcdRequestTimeout, String clusterDomain, Path clientCertificateDir, String operatorImage,
-      Duration replaceFailingMemberAfter, IpFamily podIpFamily) {}
+      Duration replaceFailingMemberAfter, IpFamily podIpFamily, String installation, Duration clusterLeaseDuration) {}
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -99,6 +99,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final MemberRestarts memberRestarts;
   private final BackupScheduler backupScheduler;
   private final MemberRestores memberRestores;
+  private final ClusterLease lease;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults) {
@@ -114,6 +115,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.memberRestarts = new MemberRestarts(client, events);
     this.backupScheduler = new BackupScheduler(client, events, clock);
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
+    this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
   }
 
   @Override
@@ -143,6 +145,15 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
 
   @Override
   public UpdateControl<EtcdCluster> reconcile(EtcdCluster cluster, Context<EtcdCluster> context) {
+    Optional<ClusterLease.HeldElsewhere> fenced = lease.claim(cluster);
+    if (fenced.isPresent()) {
+      // Another installation changes this cluster: two would restart members and write status against each other.
+      LOG.warn("{}/{}: not reconciled, operator installation {} holds its Lease {} until {}",
+          cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), fenced.get().holder(),
+          ClusterNames.of(cluster).operatorLease(), fenced.get().until());
+      return UpdateControl.<EtcdCluster>noUpdate().rescheduleAfter(
+          Duration.between(clock.instant(), fenced.get().until()).plusSeconds(1));
+    }
     ClusterNames names = new ClusterNames(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace());
     Optional<StatefulSet> statefulSet = named(context, StatefulSet.class, names.statefulSet());
     Optional<ConfigMap> bootstrapConfig = named(context, ConfigMap.class, names.configMap());
@@ -251,6 +262,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
    */
   @Override
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
+    lease.forget(cluster);
     List<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
         .inNamespace(cluster.getMetadata().getNamespace())
         .withLabels(new ClusterLabels(cluster.getMetadata().getName()).selector()).list().getItems();

@@ -52,6 +52,8 @@ public record OperatorConfig(
   /** A member whose pod is not Ready this long, restarting meanwhile, is replaced (if that is safe). */
   public static final Duration DEFAULT_REPLACE_FAILING_MEMBER_AFTER = Duration.ofMinutes(5);
 
+  private static final Duration MIN_CLUSTER_LEASE = Duration.ofSeconds(30);
+
   /** Reads the settings; {@code inCluster} decides the auto defaults (member access, leader election). */
   public static OperatorConfig fromEnvironment(Map<String, String> env, boolean inCluster, String podNamespace) {
     Settings s = new Settings(env);
@@ -87,6 +89,24 @@ public record OperatorConfig(
           case "auto" -> IpFamily.of(env.get("POD_IP"));
           default -> throw new IllegalArgumentException("must be IPv4, IPv6 or auto");
         }));
+  }
+
+  /**
+   * Who holds the clusters' Leases: the installation, not the pod. Replicas of one installation share it (leader
+   * election already fences them, and a new leader goes on at once); another installation or an operator run without
+   * leader election is someone else.
+   */
+  public String installation() {
+    return leaderElection ? leaseNamespace + "/" + leaseName : "unelected/" + leaderIdentity;
+  }
+
+  /**
+   * How long a cluster's Lease holds without renewal: longer than the resync interval, as the holder renews it when it
+   * reconciles the cluster, which an idle cluster does once per interval.
+   */
+  public Duration clusterLeaseDuration() {
+    return resyncInterval.multipliedBy(3).compareTo(MIN_CLUSTER_LEASE) < 0 ? MIN_CLUSTER_LEASE
+        : resyncInterval.multipliedBy(3);
   }
 
   /** Reads one variable at a time and names it in the error. */

@@ -38,6 +38,11 @@ public record ClusterNames(String cluster, String namespace) {
     return cluster + "-config";
   }
 
+  /** The Lease that fences the cluster to one operator installation. */
+  public String operatorLease() {
+    return cluster + "-operator";
+  }
+
   public String podDisruptionBudget() {
     return cluster;
   }

@@ -20,6 +20,7 @@ import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.IpFamily;
 import dev.etcdoperator.testing.EtcdProcessCluster;
+import dev.etcdoperator.testing.MutableClock;
 import dev.etcdoperator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -42,8 +43,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -561,32 +560,6 @@ class PortForwardMemberEndpointsTest {
   }
 
   /** A clock that moves only when told to. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("not needed here");
-    }
-  }
 
   /**
    * Established TCP connections to etcd's client port on any of the members' addresses, machine-wide (Linux

@@ -83,6 +83,20 @@ class OperatorConfigTest {
     assertThat(config.leaseName()).isEqualTo("my-lease");
     assertThat(config.leaseNamespace()).isEqualTo("ops");
     assertThat(config.clusterDomain()).isEqualTo("corp.example");
+    assertThat(config.installation()).isEqualTo("ops/my-lease");
+    assertThat(config.clusterLeaseDuration()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  /** Replicas of one installation share the cluster Leases; a run without leader election is its own holder. */
+  @Test
+  void theInstallationHoldingTheClusterLeases() {
+    OperatorConfig elected = inCluster(Map.of("POD_NAME", "etcd-operator-7d9f-abcde"));
+    assertThat(elected.installation()).isEqualTo("operators/etcd-operator-leader");
+    assertThat(elected.clusterLeaseDuration()).as("three resync intervals").isEqualTo(Duration.ofMinutes(3));
+
+    OperatorConfig laptop = outside(Map.of("HOSTNAME", "laptop", "RESYNC_INTERVAL_SECONDS", "5"));
+    assertThat(laptop.installation()).isEqualTo("unelected/laptop");
+    assertThat(laptop.clusterLeaseDuration()).as("at least 30 s").isEqualTo(Duration.ofSeconds(30));
   }
 
   @ParameterizedTest

@@ -67,14 +67,18 @@ class RbacManifestsTest {
       Map.entry(Target.of("policy", "poddisruptionbudgets"), verbs(OWNED)),
       // Certificate Secrets: issued, renewed and read; removed only by garbage collection with the cluster.
       Map.entry(Target.of("", "secrets"), verbs(OWNED)),
-      // Members deleted for restarts and replacement; restore pods created and deleted. No pods/portforward (only
-      // for ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
+      // Members deleted for replacement; restore pods created and deleted. No pods/portforward (only for
+      // ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
       Map.entry(Target.of("", "pods"), verbs("get list watch create delete")),
+      // Members evicted for restarts, through the PodDisruptionBudget as node drains are.
+      Map.entry(Target.of("", "pods/eviction"), verbs("create")),
       // Expanded, deleted with removed members, created ahead of the StatefulSet for a restore.
       Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list watch create patch delete")),
       // A snapshot under deletionPolicy Delete stays when its namespace is being deleted: the namespace is read.
       Map.entry(Target.of("", "namespaces"), verbs("get")),
       Map.entry(Target.of("", "events"), verbs("create patch")),
+      // Each cluster's Lease, fencing it to one operator installation.
+      Map.entry(Target.of("coordination.k8s.io", "leases"), verbs("get create update")),
       Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev",
           "etcdbackups.etcdoperator.dev"), verbs("get")));
 
@@ -138,8 +142,10 @@ class RbacManifestsTest {
       assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
       assertThat(rule.getResources()).containsExactly("leases");
     });
+    // Cluster-wide, Leases are only read, created and renewed (each EtcdCluster's own): never listed or deleted.
     assertThat(load("clusterrole.yaml", ClusterRole.class).getRules())
-        .noneMatch(rule -> rule.getResources().contains("leases"));
+        .filteredOn(rule -> rule.getResources().contains("leases"))
+        .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "update"));
 
     // The Lease the operator configured by this Deployment actually uses is the one the Role names.
     OperatorConfig config = deployedConfig();

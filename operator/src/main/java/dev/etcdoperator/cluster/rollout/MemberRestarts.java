@@ -3,21 +3,35 @@ package dev.etcdoperator.cluster.rollout;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.resources.ClusterNames;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import dev.etcdoperator.support.UpgradePath;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Restarts a member by deleting its pod, which the StatefulSet (OnDelete) recreates from the current template. */
+/**
+ * Restarts a member by evicting its pod, which the StatefulSet (OnDelete) recreates from the current template. An
+ * eviction, unlike a delete, goes through the cluster's PodDisruptionBudget, so a restart and a node drain take
+ * turns: whichever comes second is refused while the other's pod is down.
+ */
 public final class MemberRestarts {
   static final String MEMBER_RESTARTED = "MemberRestarted";
   static final String MINOR_UPGRADE_WITHOUT_SNAPSHOT = "MinorUpgradeWithoutSnapshot";
+  private static final String ANOTHER_DISRUPTION = "another member's pod is down or being evicted, e.g. by a node "
+      + "drain";
   private static final Logger LOG = LoggerFactory.getLogger(MemberRestarts.class);
 
   private final KubernetesClient client;
@@ -31,7 +45,7 @@ public final class MemberRestarts {
   }
 
   /**
-   * Deletes the pod only if it is still the incarnation the plan was made for, so a retry never restarts twice.
+   * Evicts the pod only if it is still the incarnation the plan was made for, so a retry never restarts twice.
    *
    * @param running the version the members report (status.currentVersion)
    * @param target the version members run after the restart; when the restart starts an upgrade to the next minor
@@ -44,7 +58,7 @@ public final class MemberRestarts {
     String ns = cluster.getMetadata().getNamespace();
     Pod live = client.pods().inNamespace(ns).withName(restart.member()).get();
     if (live == null || !restart.podUid().equals(live.getMetadata().getUid())) {
-      return new ClusterStep.Wait(RolloutPlanner.POLL, restart.reason(), restart.member() + " was already restarted");
+      return alreadyRestarted(restart);
     }
     if (minorUpgrade.isPresent() && cluster.getSpec().getBackup() != null) {
       Optional<ClusterStep> snapshot = upgradeSnapshots.awaitSnapshot(cluster, minorUpgrade.get().getKey(),
@@ -58,10 +72,64 @@ public final class MemberRestarts {
               + ", which etcd cannot undo, without a snapshot first: no backup destination is configured "
               + "(spec.backup)"));
     }
-    client.pods().inNamespace(ns).resource(live).delete();
+    String budgetName = new ClusterNames(cluster.getMetadata().getName(), ns).podDisruptionBudget();
+    if (isReady(live)) {
+      // The disruption controller's word first: an eviction the budget refuses is retried by the client with
+      // backoff (some 20 s) before it answers, and a reconcile thread should not wait that long.
+      Optional<PodDisruptionBudgetStatus> budget = Optional.ofNullable(client.policy().v1().podDisruptionBudget()
+          .inNamespace(ns).withName(budgetName).get()).filter(MemberRestarts::statusIsCurrent)
+          .map(PodDisruptionBudget::getStatus).filter(s -> s.getDisruptionsAllowed() != null
+              && s.getDisruptionsAllowed() <= 0);
+      if (budget.isPresent()) {
+        return new ClusterStep.Wait(RolloutPlanner.POLL, restart.reason(), "restarting " + restart.member()
+            + " waits: the PodDisruptionBudget " + budgetName + " allows no disruption now ("
+            + budget.get().getCurrentHealthy() + " of " + budget.get().getExpectedPods() + " member pods healthy, "
+            + budget.get().getDesiredHealthy() + " needed; " + ANOTHER_DISRUPTION + ")");
+      }
+      if (!evict(ns, restart)) {
+        return new ClusterStep.Wait(RolloutPlanner.POLL, restart.reason(), "restarting " + restart.member()
+            + " waits: the PodDisruptionBudget " + budgetName + " refuses to evict " + restart.member() + " now ("
+            + ANOTHER_DISRUPTION + ")");
+      }
+    }
+    if (!isReady(live)) {
+      // Not Ready, it counts for nothing in the budget (scaling out from one member, a learner that never started):
+      // deleting it takes no availability away, where the budget might refuse its eviction.
+      client.pods().inNamespace(ns).resource(live).delete();
+    }
     events.record(cluster, EventRecorder.Type.Normal, MEMBER_RESTARTED, restart.message());
     LOG.info("{}/{}: {}", ns, cluster.getMetadata().getName(), restart.message());
     return restart;
+  }
+
+  /** False when the budget refuses; a pod deleted or re-created since it was read counts as restarted. */
+  private boolean evict(String ns, ClusterStep.RestartMember restart) {
+    Eviction ofThisIncarnation = new EvictionBuilder().withNewMetadata().withName(restart.member()).withNamespace(ns)
+        .endMetadata().withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(restart.podUid())
+            .endPreconditions().build()).build();
+    try {
+      return client.pods().inNamespace(ns).withName(restart.member()).evict(ofThisIncarnation);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND || e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean statusIsCurrent(PodDisruptionBudget budget) {
+    return budget.getStatus() != null && budget.getStatus().getObservedGeneration() != null
+        && budget.getStatus().getObservedGeneration() >= Optional.ofNullable(budget.getMetadata().getGeneration())
+            .orElse(0L);
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static ClusterStep alreadyRestarted(ClusterStep.RestartMember restart) {
+    return new ClusterStep.Wait(RolloutPlanner.POLL, restart.reason(), restart.member() + " was already restarted");
   }
 
   /** The running and target versions, when the next restart is the first of a minor upgrade. */

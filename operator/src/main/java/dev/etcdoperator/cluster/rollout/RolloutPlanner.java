@@ -57,6 +57,14 @@ public final class RolloutPlanner {
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until every "
           + "other member is healthy; not healthy: " + String.join(", ", unhealthy)));
     }
+    List<String> podless = voters.stream().filter(m -> m.id() != next.id() && pod(members, rollout, m).isEmpty())
+        .map(members::nameOf).toList();
+    if (!podless.isEmpty()) {
+      // etcd still answers for a pod in its grace period: a drain's eviction is seen here first.
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until the "
+          + "pods of " + String.join(", ", podless) + " are back: they are being deleted or are missing (a node "
+          + "drain, an eviction), and the member goes down with them"));
+    }
     Optional<String> settling = voters.stream().filter(m -> m.id() != next.id())
         .filter(m -> pod(members, rollout, m).filter(p -> revision.equals(p.revision()))
             .filter(p -> p.readySince().map(t -> t.isAfter(rollout.now().minus(SETTLE))).orElse(true)).isPresent())

@@ -161,6 +161,11 @@ class RolloutPlannerTest {
             new Observed(3).withoutPod(1).unhealthy(1),
             Optional.of(new ClusterStep.Wait(poll, Reason.ROLLING_OUT, "restarting main-2 waits until every other "
                 + "member is healthy; not healthy: main-1"))),
+        Arguments.of("a healthy member whose pod is being deleted (a node drain evicts it) holds the restart",
+            new Observed(3).withoutPod(1),
+            Optional.of(new ClusterStep.Wait(poll, Reason.ROLLING_OUT, "restarting main-2 waits until the pods of "
+                + "main-1 are back: they are being deleted or are missing (a node drain, an eviction), and the "
+                + "member goes down with them"))),
         Arguments.of("the leader goes last, after handing leadership to an updated member",
             new Observed(3).updated(1, Duration.ofMinutes(2)).updated(2, Duration.ofMinutes(1)),
             Optional.of(new ClusterStep.ChangeMembership(new MembershipAction.MoveLeader("main-0", client(0), id(1),

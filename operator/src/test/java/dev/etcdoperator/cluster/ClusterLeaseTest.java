@@ -1,0 +1,98 @@
+package dev.etcdoperator.cluster;
+
+import static dev.etcdoperator.testing.OperatorTestEnvironment.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.resources.OperatorLeaseBuilder;
+import dev.etcdoperator.testing.MutableClock;
+import dev.etcdoperator.testing.OperatorTestEnvironment;
+import dev.etcdoperator.testing.TestClusters;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two operator installations on one Kubernetes cluster (review finding 15b): each etcd cluster is changed by the one
+ * that holds its Lease, and the other takes over only once the holder has stopped renewing it.
+ */
+class ClusterLeaseTest {
+  private static final String NS = "leases";
+  /** The installation the test environment's operator is: leader election off, identity "test-operator". */
+  private static final String OPERATOR = "unelected/test-operator";
+  private static final Duration DURATION = Duration.ofSeconds(30);
+  private static OperatorTestEnvironment env;
+
+  @BeforeAll
+  static void start() {
+    env = new OperatorTestEnvironment(NS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void theHolderRenewsAndAnotherInstallationWaitsUntilTheLeaseRunsOut() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
+    EtcdCluster cluster = TestClusters.cluster(spec -> {});
+    cluster.getMetadata().setNamespace(NS);
+    cluster.getMetadata().setName("unreconciled"); // never created: the test environment's operator leaves it alone
+    ClusterLease blue = new ClusterLease(env.client(), "ops/blue", DURATION, clock);
+    ClusterLease green = new ClusterLease(env.client(), "ops/green", DURATION, clock);
+
+    assertThat(blue.claim(cluster)).as("free: taken").isEmpty();
+    assertThat(green.claim(cluster)).contains(new ClusterLease.HeldElsewhere("ops/blue",
+        Instant.parse("2026-12-03T10:00:30Z")));
+
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(blue.claim(cluster)).as("renewed").isEmpty();
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(green.claim(cluster)).as("renewed at 10:00:20, so held 10 s more")
+        .contains(new ClusterLease.HeldElsewhere("ops/blue", Instant.parse("2026-12-03T10:00:50Z")));
+
+    clock.advance(Duration.ofSeconds(11)); // blue has stopped (a paused or removed installation)
+    assertThat(green.claim(cluster)).as("run out: taken over").isEmpty();
+    Lease lease = env.client().leases().inNamespace(NS).withName("unreconciled-operator").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("ops/green");
+    assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
+    assertThat(lease.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getName()).isEqualTo("unreconciled"));
+
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(blue.claim(cluster)).as("blue is back, and fenced").contains(
+        new ClusterLease.HeldElsewhere("ops/green", Instant.parse("2026-12-03T10:01:21Z")));
+  }
+
+  @Test
+  void aClusterAnotherInstallationHoldsIsLeftAloneUntilItsLeaseRunsOut() {
+    Instant renewed = Instant.now().minus(DURATION).plusSeconds(6);
+    EtcdCluster placeholder = TestClusters.cluster(spec -> {});
+    placeholder.getMetadata().setNamespace(NS);
+    placeholder.getMetadata().setName("held");
+    env.client().resource(OperatorLeaseBuilder.build(placeholder, "ops/blue", DURATION, renewed, renewed, 0))
+        .create();
+    Instant until = renewed.plus(DURATION);
+
+    env.create("held", c -> c.getSpec().setReplicas(1));
+
+    await("the members' StatefulSet, once the other installation's Lease has run out").atMost(WAIT)
+        .until(() -> env.get(StatefulSet.class, "held") != null);
+    Instant created = Instant.parse(env.get(StatefulSet.class, "held").getMetadata().getCreationTimestamp());
+    assertThat(created).as("nothing made while blue held the cluster")
+        .isAfterOrEqualTo(until.truncatedTo(ChronoUnit.SECONDS));
+    Lease lease = env.client().leases().inNamespace(NS).withName("held-operator").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(OPERATOR);
+    assertThat(Optional.ofNullable(lease.getSpec().getLeaseTransitions())).contains(1);
+  }
+}
