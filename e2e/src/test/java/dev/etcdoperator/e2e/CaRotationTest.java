@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import io.etcd.jetcd.Client;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -97,8 +96,7 @@ class CaRotationTest {
     assertThat(stepStarts).as("both intermediate steps seen").containsOnlyKeys(1, 2);
     assertThat(Duration.between(stepStarts.get(1), stepStarts.get(2))).as("step 1 lasted at least its minimum")
         .isGreaterThanOrEqualTo(STEP_MINIMUM);
-    List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
-        .stream().filter(e -> NAME.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    List<String> reasons = scenario.eventReasons(NAME);
     assertThat(reasons).as("three rollouts of three members").filteredOn("MemberRestarted"::equals).hasSize(9);
   }
 

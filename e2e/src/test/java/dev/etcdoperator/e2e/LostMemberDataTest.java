@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import io.etcd.jetcd.Client;
-import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,8 +54,7 @@ class LostMemberDataTest {
     try (Client replaced = scenario.memberClient(NAME, 1)) {
       assertThat(writer.missing(replaced)).as("writes the replaced member lacks").isEmpty();
     }
-    List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
-        .stream().filter(e -> NAME.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    List<String> reasons = scenario.eventReasons(NAME);
     assertThat(reasons).contains("MemberRemoved", "MemberRecreated", "MemberAdded", "MemberPromoted");
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
 import dev.etcdoperator.cluster.model.FaultPoints;
-import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.ClassTemplate;
@@ -53,8 +52,7 @@ class OperatorCrashDuringMembershipChangesTest {
       awaitMembers(scenario, 3);
       assertThat(member(scenario.get(NAME), NAME + "-1").getId()).as("replaced").isNotEqualTo(oldId);
     });
-    List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
-        .stream().filter(e -> NAME.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    List<String> reasons = scenario.eventReasons(NAME);
     // 1 -> 3 (two), 3 -> 1 (two), 1 -> 3 (two), then one replacement: never an action repeated after a crash
     assertThat(reasons).filteredOn("MemberAdded"::equals).hasSize(5);
     assertThat(reasons).filteredOn("MemberPromoted"::equals).hasSize(5);

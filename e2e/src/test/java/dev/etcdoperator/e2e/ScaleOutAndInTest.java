@@ -2,7 +2,6 @@ package dev.etcdoperator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,8 +47,7 @@ class ScaleOutAndInTest {
           Duration.between(inStarted, Instant.now()).toMillis());
     });
 
-    List<String> reasons = scenario.kube().v1().events().inNamespace(scenario.namespace()).list().getItems()
-        .stream().filter(e -> name.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+    List<String> reasons = scenario.eventReasons(name);
     int steps = to - from;
     assertThat(reasons).as("events").filteredOn("MemberAdded"::equals).hasSize(steps);
     assertThat(reasons).filteredOn("MemberPromoted"::equals).hasSize(steps);

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,6 +115,17 @@ final class Scenario {
 
   void delete(String name) {
     kube().resources(EtcdCluster.class).inNamespace(namespace).withName(name).delete();
+  }
+
+  /**
+   * The reasons of the Events about cluster {@code name}, each as many times as it happened: the operator counts a
+   * repeated event on the Event it wrote before (as kubectl shows "x3").
+   */
+  List<String> eventReasons(String name) {
+    return kube().v1().events().inNamespace(namespace()).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .flatMap(e -> Collections.nCopies(e.getCount() == null ? 1 : e.getCount(), e.getReason()).stream())
+        .toList();
   }
 
   static boolean hasCondition(EtcdCluster etcd, String type, String status) {
