@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +45,11 @@ public final class EtcdOperator implements AutoCloseable {
    */
   private static final int MAX_CONCURRENT_BACKUPS = 2;
 
+  /** A reconcile running this long holds its thread for good: the liveness probe fails and the pod restarts. */
+  private static final Duration STUCK_AFTER = Duration.ofMinutes(10);
+
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final ReconcileWatchdog watchdog;
   private final Operator operator;
   private final MemberEndpoints memberEndpoints;
   private final EtcdClients etcdClients;
@@ -65,10 +70,11 @@ public final class EtcdOperator implements AutoCloseable {
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onFatalStop, FaultPoints faults) {
     this.memberEndpoints = memberEndpoints;
+    this.watchdog = new ReconcileWatchdog(clock, STUCK_AFTER);
     this.etcdClients = new EtcdClients(clock);
     this.clientCertificateDir = privateTempDir();
     this.operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(false);
+      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(watchdog);
       // JOSDK's default exits the JVM when a watch stops for good; in this process that is the entry point's call
       // (it exits, and the Deployment restarts the pod), never a library's, and never while closing.
       o.withInformerStoppedHandler((informer, error) -> {
@@ -118,6 +124,14 @@ public final class EtcdOperator implements AutoCloseable {
 
   public void start() {
     operator.start();
+  }
+
+  /** For the liveness probe: false once a reconcile has held its thread for {@link #STUCK_AFTER}, saying which. */
+  public boolean isLive() {
+    Optional<ReconcileWatchdog.Running> stuck = watchdog.stuck();
+    stuck.ifPresent(r -> LOG.error("not live: the {} reconcile of {} has been running since {}", r.controller(),
+        r.resource(), r.since()));
+    return stuck.isEmpty();
   }
 
   @Override

@@ -62,7 +62,7 @@ public final class EtcdOperatorMain {
     CountDownLatch stopped = new CountDownLatch(1);
     EtcdOperator operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC(),
         () -> System.exit(1));
-    HealthEndpoint health = new HealthEndpoint(config.healthPort(), () -> true, started::get);
+    HealthEndpoint health = new HealthEndpoint(config.healthPort(), operator::isLive, started::get);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
       operator.close();
