@@ -112,7 +112,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.etcdObserver = new EtcdObserver(memberEndpoints, etcdClients,
         new OperatorClientFiles(settings.clientCertificateDir()), settings.etcdRequestTimeout());
     this.membershipActions = new MembershipActions(client, events, clock, faults, NAME);
-    this.memberRestarts = new MemberRestarts(client, events);
+    this.memberRestarts = new MemberRestarts(client, events, clock);
     this.backupScheduler = new BackupScheduler(client, events, clock);
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);

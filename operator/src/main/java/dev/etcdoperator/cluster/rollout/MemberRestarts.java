@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,10 +39,10 @@ public final class MemberRestarts {
   private final EventRecorder events;
   private final UpgradeSnapshots upgradeSnapshots;
 
-  public MemberRestarts(KubernetesClient client, EventRecorder events) {
+  public MemberRestarts(KubernetesClient client, EventRecorder events, Clock clock) {
     this.client = client;
     this.events = events;
-    this.upgradeSnapshots = new UpgradeSnapshots(client, events);
+    this.upgradeSnapshots = new UpgradeSnapshots(client, events, clock);
   }
 
   /**

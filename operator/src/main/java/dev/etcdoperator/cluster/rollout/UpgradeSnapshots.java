@@ -11,7 +11,9 @@ import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +26,19 @@ import java.util.Optional;
 final class UpgradeSnapshots {
   static final String COMPONENT = "upgrade-snapshot";
   static final String UPGRADE_SNAPSHOT_TAKEN = "UpgradeSnapshotTaken";
+  static final String UPGRADE_SNAPSHOT_STALE = "UpgradeSnapshotStale";
   static final Duration POLL = Duration.ofSeconds(5);
+  /** A snapshot completed longer ago than this is not what the first restart starts from: it is taken again. */
+  static final Duration FRESH_FOR = Duration.ofHours(1);
 
   private final KubernetesClient client;
   private final EventRecorder events;
+  private final Clock clock;
 
-  UpgradeSnapshots(KubernetesClient client, EventRecorder events) {
+  UpgradeSnapshots(KubernetesClient client, EventRecorder events, Clock clock) {
     this.client = client;
     this.events = events;
+    this.clock = clock;
   }
 
   /** The EtcdBackup taken before upgrading {@code cluster} to {@code to}. */
@@ -62,6 +69,25 @@ final class UpgradeSnapshots {
           + "snapshot of etcd cluster " + backup.getStatus().getClusterID() + ", not of this one (" + formed
           + "): an earlier cluster of the same name left it. Delete it (its snapshot stays in the bucket) to take "
           + "the snapshot before upgrading from " + from + " to " + to));
+    }
+    if (backup.getMetadata().getDeletionTimestamp() != null) {
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for the stale EtcdBackup " + name
+          + " to go before taking a fresh snapshot before upgrading from " + from + " to " + to));
+    }
+    Optional<Instant> completed = Optional.ofNullable(backup.getStatus()).map(s -> s.getCompletionTime())
+        .map(Instant::parse);
+    if (ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE) && completed.isPresent()
+        && completed.get().isBefore(clock.instant().minus(FRESH_FOR))) {
+      // An upgrade given up after its snapshot and tried again later, or a first restart that waited long for
+      // healthy members: the data of then is not the data the upgrade starts from. The object goes (its snapshot
+      // stays in the bucket: deletionPolicy Retain), and a fresh one is taken under the same name.
+      client.resource(backup).delete();
+      events.record(cluster, EventRecorder.Type.Warning, UPGRADE_SNAPSHOT_STALE, "EtcdBackup " + name + " completed "
+          + "at " + completed.get() + ", more than " + FRESH_FOR.toMinutes() + " minutes ago: taking a fresh one "
+          + "before upgrading from " + from + " to " + to + "; the old snapshot stays at "
+          + backup.getStatus().getLocation());
+      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "replacing the stale snapshot (EtcdBackup "
+          + name + ") before upgrading from " + from + " to " + to));
     }
     if (ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE)) {
       events.record(cluster, EventRecorder.Type.Normal, UPGRADE_SNAPSHOT_TAKEN, "snapshot before upgrading from "

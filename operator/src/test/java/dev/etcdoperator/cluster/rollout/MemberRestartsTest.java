@@ -66,7 +66,7 @@ class MemberRestartsTest {
     // A drain has evicted main-1: its pod is Ready no more (its etcd may still answer during the grace period).
     client.pods().inNamespace(ns).withName(drained.getMetadata().getName()).editStatus(p -> new PodBuilder(p)
         .editStatus().editCondition(0).withStatus("False").endCondition().endStatus().build());
-    MemberRestarts restarts = new MemberRestarts(client, new EventRecorder(client, Clock.systemUTC()));
+    MemberRestarts restarts = new MemberRestarts(client, new EventRecorder(client, Clock.systemUTC()), Clock.systemUTC());
     ClusterStep.RestartMember restart = new ClusterStep.RestartMember(restarted.getMetadata().getName(),
         restarted.getMetadata().getUid(), Reason.ROLLING_OUT, "restarting main-2");
 
@@ -111,7 +111,7 @@ class MemberRestartsTest {
     Pod learner = memberPod(cluster, 1);
     client.pods().inNamespace(ns).withName(learner.getMetadata().getName()).editStatus(p -> new PodBuilder(p)
         .editStatus().editCondition(0).withStatus("False").endCondition().endStatus().build());
-    MemberRestarts restarts = new MemberRestarts(client, new EventRecorder(client, Clock.systemUTC()));
+    MemberRestarts restarts = new MemberRestarts(client, new EventRecorder(client, Clock.systemUTC()), Clock.systemUTC());
     ClusterStep.RestartMember restart = new ClusterStep.RestartMember(learner.getMetadata().getName(),
         learner.getMetadata().getUid(), Reason.ROLLING_OUT, "restarting learner main-1");
 
