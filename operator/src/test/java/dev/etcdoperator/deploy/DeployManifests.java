@@ -36,8 +36,18 @@ final class DeployManifests {
   }
 
   static HasMetadata load(String file) {
+    return load(DIR, file);
+  }
+
+  static <T extends HasMetadata> T load(Path dir, String file, Class<T> kind) {
+    HasMetadata object = load(dir, file);
+    assertThat(object).as(file).isInstanceOf(kind);
+    return kind.cast(object);
+  }
+
+  private static HasMetadata load(Path dir, String file) {
     try {
-      Object parsed = SERIALIZATION.unmarshal(Files.readString(DIR.resolve(file)));
+      Object parsed = SERIALIZATION.unmarshal(Files.readString(dir.resolve(file)));
       assertThat(parsed).as(file + " holds exactly one Kubernetes object").isInstanceOf(HasMetadata.class);
       return (HasMetadata) parsed;
     } catch (IOException e) {
@@ -46,9 +56,7 @@ final class DeployManifests {
   }
 
   static <T extends HasMetadata> T load(String file, Class<T> kind) {
-    HasMetadata object = load(file);
-    assertThat(object).as(file).isInstanceOf(kind);
-    return kind.cast(object);
+    return load(DIR, file, kind);
   }
 
   static Container operatorContainer() {

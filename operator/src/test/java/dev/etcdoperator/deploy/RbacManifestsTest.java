@@ -7,6 +7,7 @@ import static dev.etcdoperator.deploy.DeployManifests.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -154,6 +155,51 @@ class RbacManifestsTest {
       assertThat(rule.getResourceNames()).containsExactly(config.leaseName());
       assertThat(rule.getVerbs()).contains("get", "update");
     });
+  }
+
+  /**
+   * deploy/operator-namespaced: the ClusterRole's rules granted by a Role in the watched namespace, plus the two
+   * cluster-scoped reads; the cluster-wide ClusterRole and its binding are removed, and the operator watches exactly
+   * the Role's namespace (review finding 21: pod creation in kube-system is not granted).
+   */
+  @Test
+  void theNamespacedInstallGrantsTheSameRulesInTheWatchedNamespaceOnly() throws IOException {
+    Path dir = Path.of("..", "deploy", "operator-namespaced");
+    Role watched = load(dir, "watched-role.yaml", Role.class);
+    ClusterRole reader = load(dir, "cluster-reader-clusterrole.yaml", ClusterRole.class);
+    Map<Target, Set<String>> split = new HashMap<>(permissions(watched.getRules()));
+    permissions(reader.getRules()).forEach((target, verbs) -> assertThat(split.put(target, verbs))
+        .as("%s granted once", target).isNull());
+    assertThat(split).isEqualTo(permissions(load("clusterrole.yaml", ClusterRole.class).getRules()));
+    assertThat(permissions(reader.getRules()).keySet()).extracting(Target::resource)
+        .containsExactlyInAnyOrder("namespaces", "customresourcedefinitions");
+    assertThat(permissions(reader.getRules()).values()).allSatisfy(verbs -> assertThat(verbs).containsExactly("get"));
+
+    ServiceAccount account = load("serviceaccount.yaml", ServiceAccount.class);
+    Subject operator = new Subject(null, "ServiceAccount", account.getMetadata().getName(),
+        account.getMetadata().getNamespace());
+    RoleBinding watchedBinding = load(dir, "watched-rolebinding.yaml", RoleBinding.class);
+    assertThat(watchedBinding.getSubjects()).containsExactly(operator);
+    assertThat(watchedBinding.getMetadata().getNamespace()).isEqualTo(watched.getMetadata().getNamespace());
+    assertRoleRef(watchedBinding.getRoleRef(), "Role", watched.getMetadata().getName());
+    ClusterRoleBinding readerBinding = load(dir, "cluster-reader-clusterrolebinding.yaml", ClusterRoleBinding.class);
+    assertThat(readerBinding.getSubjects()).containsExactly(operator);
+    assertRoleRef(readerBinding.getRoleRef(), "ClusterRole", reader.getMetadata().getName());
+
+    String kustomization = Files.readString(dir.resolve("Kustomization"));
+    @SuppressWarnings("unchecked")
+    List<Object> resources = (List<Object>) SERIALIZATION.unmarshal(kustomization, Map.class).get("resources");
+    assertThat(resources).contains("../operator", "watched-namespace.yaml",
+        "watched-role.yaml", "watched-rolebinding.yaml", "cluster-reader-clusterrole.yaml",
+        "cluster-reader-clusterrolebinding.yaml");
+    String clusterRole = load("clusterrole.yaml").getMetadata().getName();
+    assertThat(kustomization).contains("$patch: delete\n      apiVersion: rbac.authorization.k8s.io/v1\n      kind: "
+        + "ClusterRole\n      metadata:\n        name: " + clusterRole + "\n")
+        .contains("kind: ClusterRoleBinding\n      metadata:\n        name: "
+            + load("clusterrolebinding.yaml").getMetadata().getName() + "\n")
+        .contains("name: WATCH_NAMESPACES\n          value: " + watched.getMetadata().getNamespace() + "\n");
+    assertThat(load(dir, "watched-namespace.yaml", Namespace.class).getMetadata().getName())
+        .isEqualTo(watched.getMetadata().getNamespace());
   }
 
   @Test
