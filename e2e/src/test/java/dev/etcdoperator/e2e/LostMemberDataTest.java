@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +94,41 @@ class LostMemberDataTest {
               && replaced.isPresent() && !oldId.equals(replaced.get().getId())
               && Boolean.TRUE.equals(replaced.get().getHealthy());
         });
+  }
+
+  /**
+   * emptyDir lives and dies with the pod: a deleted pod comes back empty, and etcd lets it rejoin under its old ID.
+   * Nothing about a claim changed, yet the member is replaced, and no acknowledged write is missing from it.
+   */
+  @Test
+  void anEmptyDirMemberWhosePodIsDeletedIsReplaced(Scenario scenario) {
+    String name = "scratch";
+    String victim = name + "-1";
+    EtcdCluster cluster = scenario.tlsCluster(name, 3);
+    StorageSpec storage = new StorageSpec();
+    storage.setEmptyDir(new StorageSpec.EmptyDirStorage());
+    cluster.getSpec().setStorage(storage);
+    scenario.apply(cluster);
+    scenario.awaitReady(name);
+    await("the pod of each member recorded").atMost(Duration.ofSeconds(30))
+        .until(() -> scenario.get(name).getStatus().getMembers().stream().allMatch(m -> m.getPodUID() != null));
+    String oldId = member(scenario.get(name), victim).orElseThrow().getId();
+
+    AcknowledgedWriter writer = Traffic.around(scenario, name, () -> {
+      scenario.deletePod(victim);
+      scenario.awaitCluster(name, victim + " replaced: a new member id, healthy, Ready", Duration.ofMinutes(2),
+          etcd -> {
+            Optional<MemberStatus> replaced = member(etcd, victim);
+            return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+                && etcd.getStatus().getMembers().size() == 3 && replaced.isPresent()
+                && !oldId.equals(replaced.get().getId()) && Boolean.TRUE.equals(replaced.get().getHealthy())
+                && !Boolean.TRUE.equals(replaced.get().getLearner());
+          });
+    });
+    try (Client replaced = scenario.memberClient(name, 1)) {
+      assertThat(writer.missing(replaced)).as("writes the replaced member lacks").isEmpty();
+    }
+    assertThat(scenario.eventReasons(name)).contains("MemberRemoved", "MemberAdded", "MemberPromoted");
   }
 
   private static Optional<MemberStatus> member(EtcdCluster etcd, String name) {

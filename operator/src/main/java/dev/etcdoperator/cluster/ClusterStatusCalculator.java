@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Computes status from observation only; the same observation always gives the same status. */
 public final class ClusterStatusCalculator {
@@ -40,7 +41,13 @@ public final class ClusterStatusCalculator {
    */
   public record Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods,
       String selector, boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember,
-      Optional<EtcdVersion> templateVersion) {
+      Optional<EtcdVersion> templateVersion, Map<String, String> emptyDirPodUidsByMember) {
+
+    public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
+        boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember,
+        Optional<EtcdVersion> templateVersion) {
+      this(cluster, step, etcd, pods, readyPods, selector, formed, tls, claimUidsByMember, templateVersion, Map.of());
+    }
 
     public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
         boolean formed) {
@@ -66,7 +73,7 @@ public final class ClusterStatusCalculator {
     if (in.etcd() instanceof EtcdView.Reached reached) {
       ClusterObservation obs = reached.observation();
       List<MemberStatus> members = members(obs, reached.endpointsByPod(), in.claimUidsByMember(),
-          previous.getMembers());
+          in.emptyDirPodUidsByMember(), previous.getMembers());
       status.setMembers(members);
       status.setClusterID(EtcdIds.toHex(obs.clusterId()));
       status.setLeader(members.stream().filter(m -> Boolean.TRUE.equals(m.getLeader())).map(MemberStatus::getName)
@@ -120,10 +127,11 @@ public final class ClusterStatusCalculator {
 
   /**
    * @param claimUids the live volume claim of each member, by member name
-   * @param previous the members as last reported, whose recorded claim stays while a member is not healthy
+   * @param podUids the live pod of each emptyDir member, by member name (empty for volume claims)
+   * @param previous the members as last reported, whose recorded claim or pod stays while a member is not healthy
    */
   private static List<MemberStatus> members(ClusterObservation obs, Map<String, URI> endpointsByPod,
-      Map<String, String> claimUids, List<MemberStatus> previous) {
+      Map<String, String> claimUids, Map<String, String> podUids, List<MemberStatus> previous) {
     long leaderId = obs.leaderId().orElse(0L);
     return obs.members().stream().sorted(Comparator.comparing(EtcdMember::name)).map(member -> {
       MemberStatus m = new MemberStatus();
@@ -144,12 +152,19 @@ public final class ClusterStatusCalculator {
           : member.started() ? "member pod is not running" : "member has not started yet");
       // The claim a member first served from healthy stays its record for as long as it is the same member (name and
       // ID): a claim made anew under it later means its data is gone, even when it rejoins and answers healthy.
-      m.setVolumeClaimUID(previous.stream()
-          .filter(p -> member.name().equals(p.getName()) && member.idHex().equals(p.getId()))
-          .map(MemberStatus::getVolumeClaimUID).filter(Objects::nonNull).findFirst()
+      m.setVolumeClaimUID(recorded(member, previous, MemberStatus::getVolumeClaimUID)
           .orElse(m.getHealthy() ? claimUids.get(member.name()) : null));
+      m.setPodUID(recorded(member, previous, MemberStatus::getPodUID)
+          .orElse(m.getHealthy() ? podUids.get(member.name()) : null));
       return m;
     }).toList();
+  }
+
+  /** What the status recorded for this same member (name and ID). */
+  private static Optional<String> recorded(EtcdMember member, List<MemberStatus> previous,
+      Function<MemberStatus, String> field) {
+    return previous.stream().filter(p -> member.name().equals(p.getName()) && member.idHex().equals(p.getId()))
+        .map(field).filter(Objects::nonNull).findFirst();
   }
 
   private static Optional<MemberProbe> probeOf(EtcdMember member, ClusterObservation obs,

@@ -223,7 +223,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
         pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls,
-        memberObjects.claimUidsByMember(names), blueprint.map(ClusterBlueprint::version)), clock);
+        memberObjects.claimUidsByMember(names), blueprint.map(ClusterBlueprint::version),
+        onEmptyDir(cluster) ? memberObjects.podUidsByMember(names) : Map.of()), clock);
     status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
         blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
     Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()
@@ -328,6 +329,10 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       }
       throw e;
     }
+  }
+
+  private static boolean onEmptyDir(EtcdCluster cluster) {
+    return cluster.getSpec().getStorage() != null && cluster.getSpec().getStorage().getEmptyDir() != null;
   }
 
   private static boolean retainsClaims(EtcdCluster cluster) {

@@ -96,6 +96,22 @@ class ClusterStatusReportingTest {
         .isEqualTo("claim-a");
   }
 
+  /** emptyDir: the data lives with the pod, so the pod a member first served from healthy is its record. */
+  @Test
+  void thePodAnEmptyDirMemberFirstServedFromStaysItsRecordWhenAnotherPodAppearsUnderIt() {
+    EtcdClusterStatus first = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, null), DONE,
+        threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
+        java.util.Optional.empty(), java.util.Map.of("main-0", "pod-a")), CLOCK);
+    assertThat(first.getMembers().get(0).getPodUID()).isEqualTo("pod-a");
+    assertThat(first.getMembers().get(0).getVolumeClaimUID()).isNull();
+
+    EtcdClusterStatus later = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, first),
+        DONE, threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
+        java.util.Optional.empty(), java.util.Map.of("main-0", "pod-b")), CLOCK);
+    assertThat(later.getMembers().get(0).getPodUID()).as("the planner compares it with the live pod")
+        .isEqualTo("pod-a");
+  }
+
   /** MemberStatus.message is documented as "why the member is not healthy, when it is not". */
   @Test
   void healthyMembersCarryNoMessage() {

@@ -32,6 +32,19 @@ public class MemberStatus {
       + "healthy: a claim of another UID for this member means its data is gone, and the member is replaced.")
   private String volumeClaimUID;
 
+  @JsonPropertyDescription("UID of the pod holding this member's data when storage is emptyDir, as last seen while "
+      + "the member was healthy: a pod of another UID for this member means its data is gone, and the member is "
+      + "replaced.")
+  private String podUID;
+
+  public String getPodUID() {
+    return podUID;
+  }
+
+  public void setPodUID(String podUID) {
+    this.podUID = podUID;
+  }
+
   public String getVolumeClaimUID() {
     return volumeClaimUID;
   }

@@ -97,7 +97,8 @@ public final class MembershipPlanner {
     for (EtcdMember member : voters) {
       // Lost data comes first, healthy or not: etcd lets an empty member rejoin under its old ID, and it would count
       // towards a quorum without the entries it once acknowledged.
-      String why = facts.dataLost(member) ? "its data is gone (its volume claim was made anew)"
+      Optional<String> loss = facts.dataLoss(member);
+      String why = loss.isPresent() ? "its data is gone (" + loss.get() + ")"
           : !facts.isHealthy(member) && facts.keepsFailing(member) ? "its pod has not been ready for "
               + describe(facts.failingAfter()) + " and keeps restarting" : null;
       if (why == null) {

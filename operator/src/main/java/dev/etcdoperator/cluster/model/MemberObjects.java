@@ -52,6 +52,13 @@ public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failin
     return uids;
   }
 
+  /** The UID of each member's pod, by member (pod) name: where an emptyDir member's data lives. */
+  public Map<String, String> podUidsByMember(ClusterNames names) {
+    Map<String, String> uids = new HashMap<>();
+    pods.forEach((ordinal, uid) -> uids.put(names.podName(ordinal), uid));
+    return uids;
+  }
+
   public static boolean isReady(Pod pod) {
     return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
         .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));

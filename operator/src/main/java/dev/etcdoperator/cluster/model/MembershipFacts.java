@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -31,13 +32,14 @@ import java.util.stream.Collectors;
  * @param claims volume claims of member ordinals that are not being deleted, by ordinal
  * @param statefulSetReplicas what the StatefulSet runs now
  * @param recordedClaimUids the claim UID each member's data was last seen on, by member name
+ * @param recordedPodUids the pod UID each emptyDir member's data was last seen on, by member name
  * @param intent the membership change recorded as under way
  * @param failingAfter how long a failing pod has not been Ready
  */
 public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<Long> healthy,
     Optional<Long> leaderId, Map<Long, URI> endpoints, SortedMap<Integer, String> pods, Set<Integer> failingPods,
     SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas, Map<String, String> recordedClaimUids,
-    Optional<MembershipChange> intent, Duration failingAfter) {
+    Map<String, String> recordedPodUids, Optional<MembershipChange> intent, Duration failingAfter) {
 
   /** A member's volume claim. */
   public record MemberClaim(String name, String uid) {}
@@ -50,6 +52,7 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     failingPods = Set.copyOf(failingPods);
     claims = new TreeMap<>(claims);
     recordedClaimUids = Map.copyOf(recordedClaimUids);
+    recordedPodUids = Map.copyOf(recordedPodUids);
   }
 
   public static MembershipFacts of(ClusterNames names, ClusterObservation observation, MemberObjects objects,
@@ -58,20 +61,43 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
         .collect(Collectors.toMap(p -> p.memberId().get(), MemberProbe::endpoint, (a, b) -> a));
     Set<Long> healthy = observation.probes().values().stream().filter(MemberProbe::healthy)
         .flatMap(p -> p.memberId().stream()).collect(Collectors.toSet());
-    Map<String, String> recorded = status.map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
-        .filter(m -> m.getName() != null && m.getVolumeClaimUID() != null)
-        .collect(Collectors.toMap(MemberStatus::getName, MemberStatus::getVolumeClaimUID, (a, b) -> a));
     return new MembershipFacts(names, observation.members(), healthy, observation.leaderId(), endpoints,
-        objects.pods(), objects.failingPods(), objects.claims(), statefulSetReplicas, recorded,
+        objects.pods(), objects.failingPods(), objects.claims(), statefulSetReplicas,
+        recorded(status, MemberStatus::getVolumeClaimUID), recorded(status, MemberStatus::getPodUID),
         status.map(EtcdClusterStatus::getMembershipChange), objects.failingAfter());
   }
 
-  /** The member's data is not on the claim it was last seen on: the claim was deleted and made anew. */
-  public boolean dataLost(EtcdMember member) {
+  private static Map<String, String> recorded(Optional<EtcdClusterStatus> status,
+      Function<MemberStatus, String> uid) {
+    return status.map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
+        .filter(m -> m.getName() != null && uid.apply(m) != null)
+        .collect(Collectors.toMap(MemberStatus::getName, uid, (a, b) -> a));
+  }
+
+  /**
+   * Why the member's data is gone, if it is: its claim was deleted and made anew, or (emptyDir) its pod was; either
+   * way the member came back empty.
+   */
+  public Optional<String> dataLoss(EtcdMember member) {
     OptionalInt ordinal = ordinalOf(member);
-    String recorded = recordedClaimUids.get(nameOf(member));
-    MemberClaim claim = ordinal.isPresent() ? claims.get(ordinal.getAsInt()) : null;
-    return recorded != null && claim != null && !recorded.equals(claim.uid());
+    if (ordinal.isEmpty()) {
+      return Optional.empty();
+    }
+    String recordedClaim = recordedClaimUids.get(nameOf(member));
+    MemberClaim claim = claims.get(ordinal.getAsInt());
+    if (recordedClaim != null && claim != null && !recordedClaim.equals(claim.uid())) {
+      return Optional.of("its volume claim was made anew");
+    }
+    String recordedPod = recordedPodUids.get(nameOf(member));
+    String pod = pods.get(ordinal.getAsInt());
+    if (recordedPod != null && pod != null && !recordedPod.equals(pod)) {
+      return Optional.of("its pod was made anew, and its storage is emptyDir");
+    }
+    return Optional.empty();
+  }
+
+  public boolean dataLost(EtcdMember member) {
+    return dataLoss(member).isPresent();
   }
 
   /** The same facts without these ordinals among the failing pods (their failure is not the member's). */
@@ -79,7 +105,7 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     Set<Integer> failing = new java.util.HashSet<>(failingPods);
     failing.removeAll(ordinals);
     return new MembershipFacts(names, members, healthy, leaderId, endpoints, pods, failing, claims,
-        statefulSetReplicas, recordedClaimUids, intent, failingAfter);
+        statefulSetReplicas, recordedClaimUids, recordedPodUids, intent, failingAfter);
   }
 
   public boolean keepsFailing(EtcdMember member) {

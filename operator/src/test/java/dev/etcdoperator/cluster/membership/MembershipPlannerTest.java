@@ -38,6 +38,7 @@ class MembershipPlannerTest {
     final Set<Integer> failing = new HashSet<>();
     final TreeMap<Integer, MembershipFacts.MemberClaim> claims = new TreeMap<>();
     final Map<String, String> recordedClaims = new java.util.HashMap<>();
+    final Map<String, String> recordedPods = new java.util.HashMap<>();
     Optional<MembershipChange> intent = Optional.empty();
     int statefulSetReplicas;
 
@@ -61,6 +62,14 @@ class MembershipPlannerTest {
     /** etcd no longer has the member (removed); its pod and claim stay. */
     Observed withoutMember(int ordinal) {
       members.removeIf(m -> m.id() == id(ordinal));
+      return this;
+    }
+
+    /** Storage is emptyDir: no claims, and the status records each member's pod as where its data lives. */
+    Observed onEmptyDir() {
+      claims.clear();
+      recordedClaims.clear();
+      pods.forEach((ordinal, uid) -> recordedPods.put(NAMES.podName(ordinal), uid));
       return this;
     }
 
@@ -128,7 +137,7 @@ class MembershipPlannerTest {
       Map<Long, URI> endpoints = members.stream().collect(Collectors.toMap(EtcdMember::id,
           m -> URI.create("https://" + m.peerUrls().get(0).getHost() + ":2379")));
       return new MembershipFacts(NAMES, members, healthy, leader, endpoints, pods, failing, claims,
-          statefulSetReplicas, recordedClaims, intent, Duration.ofMinutes(5));
+          statefulSetReplicas, recordedClaims, recordedPods, intent, Duration.ofMinutes(5));
     }
   }
 
@@ -249,6 +258,14 @@ class MembershipPlannerTest {
             Observed.voters(3).claimRecreated(1).podRecreated(1), 3, false,
             Optional.of(change(new MembershipAction.Replace("main-1", id(1), LOST, Optional.of("new-claim-uid-1"),
                 Optional.of("new-pod-uid-1")), Reason.REPLACING_MEMBER, "removing main-1 to replace it: " + LOST))),
+        // emptyDir lives and dies with its pod: a new pod is a member without its data, however it came to be.
+        Arguments.of("an emptyDir member whose pod was made anew is replaced, healthy or not",
+            Observed.voters(3).onEmptyDir().podRecreated(2), 3, false,
+            Optional.of(change(new MembershipAction.Replace("main-2", id(2), EMPTY_DIR_LOST, Optional.empty(),
+                Optional.of("new-pod-uid-2")), Reason.REPLACING_MEMBER, "removing main-2 to replace it: "
+                    + EMPTY_DIR_LOST))),
+        Arguments.of("an emptyDir member on the pod it was recorded on is left alone",
+            Observed.voters(3).onEmptyDir(), 3, false, Optional.empty()),
         Arguments.of("no replacement that would lose quorum",
             Observed.voters(3).unhealthy(1, 2).claimRecreated(1), 3, false,
             Optional.of(new ClusterStep.Halt(Reason.MEMBERSHIP_CHANGE_BLOCKED, "main-1 must be replaced: " + LOST
@@ -294,6 +311,7 @@ class MembershipPlannerTest {
   }
 
   private static final String LOST = "its data is gone (its volume claim was made anew)";
+  private static final String EMPTY_DIR_LOST = "its data is gone (its pod was made anew, and its storage is emptyDir)";
   private static final String FAILING = "its pod has not been ready for 5 minutes and keeps restarting";
 
   @org.junit.jupiter.api.Test
