@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,6 +58,17 @@ final class BackupProgress {
   /** Not started: another backup of the same cluster runs. Counts no attempt. */
   EtcdBackupStatus waiting(String reason, String message) {
     return withConditions(copy(), true, reason, message, null);
+  }
+
+  /**
+   * The status that says it waits, unless the backup's status says so already: a backup waiting on another is looked
+   * at every few seconds, and writing the same status each time would load the API server for nothing.
+   */
+  Optional<EtcdBackupStatus> waitingChange(String reason, String message) {
+    boolean said = ConditionSet.find(Optional.ofNullable(backup.getStatus()).map(EtcdBackupStatus::getConditions)
+        .orElse(List.of()), EtcdBackupConditions.PROGRESSING).filter(c -> "True".equals(c.getStatus())
+            && reason.equals(c.getReason()) && message.equals(c.getMessage())).isPresent();
+    return said ? Optional.empty() : Optional.of(waiting(reason, message));
   }
 
   EtcdBackupStatus completed(BackupAttempt.Result result) {

@@ -97,8 +97,8 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
     }
     String lock = backup.getMetadata().getNamespace() + "/" + clusterName;
     if (!running.add(lock)) {
-      writeStatus(backup, new BackupProgress(backup, clock).waiting(Reason.WAITING_FOR_OTHER_BACKUP,
-          "another backup of cluster " + clusterName + " is running"));
+      new BackupProgress(backup, clock).waitingChange(Reason.WAITING_FOR_OTHER_BACKUP,
+          "another backup of cluster " + clusterName + " is running").ifPresent(s -> writeStatus(backup, s));
       return UpdateControl.<EtcdBackup>noUpdate().rescheduleAfter(BUSY_POLL);
     }
     backup.setStatus(writeStatus(backup, new BackupProgress(backup, clock).attemptStarted()));

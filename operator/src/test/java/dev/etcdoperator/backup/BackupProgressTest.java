@@ -32,6 +32,21 @@ class BackupProgressTest {
     assertThat(BackupProgress.retryDelay(60)).isEqualTo(Duration.ofMinutes(5));
   }
 
+  /** A backup waiting on another is looked at every few seconds; its status is written when it changes only. */
+  @Test
+  void waitingIsWrittenOnceWhileItSaysTheSame() {
+    EtcdBackup backup = new EtcdBackup();
+    Optional<EtcdBackupStatus> first = new BackupProgress(backup, CLOCK).waitingChange(
+        Reason.WAITING_FOR_OTHER_BACKUP, "another backup of cluster main is running");
+    assertThat(first).isPresent();
+    backup.setStatus(first.get());
+
+    assertThat(new BackupProgress(backup, CLOCK).waitingChange(Reason.WAITING_FOR_OTHER_BACKUP,
+        "another backup of cluster main is running")).as("already said").isEmpty();
+    assertThat(new BackupProgress(backup, CLOCK).waitingChange(Reason.WAITING_FOR_OTHER_BACKUP,
+        "another backup of cluster other is running")).as("says something else").isPresent();
+  }
+
   @Test
   void aFailureThatMayPassIsRetriedUntilTheLastAttemptThenFails() {
     EtcdBackup backup = new EtcdBackup();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.testing.MutableClock;
-import dev.etcdoperator.testing.TestApiServer;
+import dev.etcdoperator.testing.ApiServerPerClass;
 import dev.etcdoperator.testing.TestClusters;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,27 +13,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A condition that persists costs one Event with a count, not one Event per reconcile (review finding 22). */
 class EventRecorderTest {
-  private static TestApiServer apiServer;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void startServer() {
-    apiServer = TestApiServer.start();
-    client = apiServer.client();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (apiServer != null) {
-      apiServer.close();
-    }
-  }
+  @RegisterExtension
+  static final ApiServerPerClass API = ApiServerPerClass.plain();
+  private final KubernetesClient client = API.client();
 
   @Test
   void theSameEventAgainRaisesTheCountOfTheOneWrittenWithinTenMinutes() {

@@ -18,9 +18,7 @@ import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresourceStatus;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -33,9 +31,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -60,13 +58,13 @@ class TestApiServerTest {
   private static final PatchContext APPLY_STATUS = new PatchContext.Builder()
       .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("t").withForce(true).build();
 
-  private static TestApiServer apiServer;
+  @RegisterExtension
+  static final ApiServerPerClass API = ApiServerPerClass.plain();
   private static KubernetesClient client;
 
   @BeforeAll
-  static void startServer() {
-    apiServer = TestApiServer.start();
-    client = apiServer.client();
+  static void installWidgets() {
+    client = API.client();
     CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName("widgets.example.dev").endMetadata()
         .withNewSpec().withGroup("example.dev").withScope("Namespaced")
@@ -80,13 +78,6 @@ class TestApiServerTest {
         .endSpec()
         .build();
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (apiServer != null) {
-      apiServer.close();
-    }
   }
 
   @Test
@@ -273,14 +264,7 @@ class TestApiServerTest {
   @Test
   void evictionsKeepWhatThePodDisruptionBudgetAsks() {
     String ns = namespace();
-    // Fabric8 retries a 429 with backoff for some 20 s before evict() answers false: the answer is what is tested.
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
-        TestApiServerTest.client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build()) {
-      evictions(client, ns);
-    }
-  }
-
-  private static void evictions(KubernetesClient client, String ns) {
+    KubernetesClient client = API.clientWithoutRetries();
     client.resource(new PodDisruptionBudgetBuilder().withNewMetadata().withName("quorum").withNamespace(ns)
         .endMetadata().withNewSpec().withMinAvailable(new IntOrString(2)).withNewSelector()
         .addToMatchLabels("app", "etcd").endSelector().endSpec().build()).create();

@@ -7,47 +7,26 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.support.EventRecorder;
-import dev.etcdoperator.testing.TestApiServer;
+import dev.etcdoperator.testing.ApiServerPerClass;
 import dev.etcdoperator.testing.TestClusters;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Restarts go through the eviction API, so that they and node drains take turns through the cluster's
  * PodDisruptionBudget (review finding 15a): whichever comes second waits.
  */
 class MemberRestartsTest {
-  private static TestApiServer apiServer;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void startServer() {
-    apiServer = TestApiServer.start();
-    // Fabric8 retries a refused eviction (429) with backoff for some 20 s before it answers false; the refusal is
-    // what is tested here, not the client's patience.
-    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(apiServer.client().getConfiguration())
-        .withRequestRetryBackoffLimit(0).build()).build();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (client != null) {
-      client.close();
-    }
-    if (apiServer != null) {
-      apiServer.close();
-    }
-  }
+  @RegisterExtension
+  static final ApiServerPerClass API = ApiServerPerClass.plain();
+  private final KubernetesClient client = API.clientWithoutRetries();
 
   @AfterEach
   void removeMembers() {
@@ -119,7 +98,7 @@ class MemberRestartsTest {
     assertThat(client.pods().inNamespace(ns).withName("main-1").get()).as("restarted").isNull();
   }
 
-  private static Pod memberPod(EtcdCluster cluster, int ordinal) {
+  private Pod memberPod(EtcdCluster cluster, int ordinal) {
     ClusterBlueprint blueprint = TestClusters.blueprint();
     Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(blueprint.names().podName(ordinal))
         .withNamespace(cluster.getMetadata().getNamespace()).withLabels(blueprint.labels().selector())

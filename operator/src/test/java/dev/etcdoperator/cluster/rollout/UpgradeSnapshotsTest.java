@@ -14,7 +14,7 @@ import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.resources.ClusterBackupBuilder;
 import dev.etcdoperator.support.EventRecorder;
 import dev.etcdoperator.testing.MutableClock;
-import dev.etcdoperator.testing.TestApiServer;
+import dev.etcdoperator.testing.ApiServerPerClass;
 import dev.etcdoperator.testing.TestClusters;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,10 +23,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The snapshot before a minor upgrade is of the data the upgrade starts from (review finding 11a): one left by an
@@ -35,24 +34,12 @@ import org.junit.jupiter.api.Test;
 class UpgradeSnapshotsTest {
   private static final String NAME = TestClusters.NAME + "-before-v3.5.21";
   private static final String CLUSTER_ID = "8e9e05c52164694d";
-  private static TestApiServer apiServer;
-  private static KubernetesClient client;
+
+  @RegisterExtension
+  static final ApiServerPerClass API = ApiServerPerClass.withCrds();
+  private final KubernetesClient client = API.client();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
   private final UpgradeSnapshots snapshots = new UpgradeSnapshots(client, new EventRecorder(client, clock), clock);
-
-  @BeforeAll
-  static void startServer() {
-    apiServer = TestApiServer.start();
-    apiServer.installCrds();
-    client = apiServer.client();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (apiServer != null) {
-      apiServer.close();
-    }
-  }
 
   @AfterEach
   void removeSnapshots() {
@@ -111,7 +98,7 @@ class UpgradeSnapshotsTest {
   }
 
   /** The upgrade snapshot, complete at {@code at}; returns its UID. */
-  private static String completed(EtcdCluster cluster, Instant at) {
+  private String completed(EtcdCluster cluster, Instant at) {
     EtcdBackup backup = client.resource(ClusterBackupBuilder.build(cluster, NAME, UpgradeSnapshots.COMPONENT,
         EtcdBackupSpec.DeletionPolicy.Retain, Map.of())).create();
     var status = new dev.etcdoperator.api.v1alpha1.EtcdBackupStatus();
