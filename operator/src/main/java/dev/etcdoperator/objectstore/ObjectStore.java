@@ -6,10 +6,12 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -59,10 +61,23 @@ public final class ObjectStore implements AutoCloseable {
 
   /** @throws ObjectStoreException when the settings cannot make a client (e.g. no AWS credentials anywhere) */
   public static ObjectStore connect(Settings settings) {
+    return connect(settings, Optional.empty());
+  }
+
+  /**
+   * A store whose every call, retries included, gives up after {@code callTimeout}: for short lookups made on a
+   * thread that other work waits for (a reconcile), where an endpoint that never answers must not hold it.
+   */
+  public static ObjectStore connect(Settings settings, Duration callTimeout) {
+    return connect(settings, Optional.of(callTimeout));
+  }
+
+  private static ObjectStore connect(Settings settings, Optional<Duration> callTimeout) {
     try {
       var builder = S3Client.builder().region(Region.of(settings.region()))
           .forcePathStyle(settings.pathStyle()).credentialsProvider(credentials(settings.credentials()));
       settings.endpoint().ifPresent(builder::endpointOverride);
+      callTimeout.ifPresent(timeout -> builder.overrideConfiguration(c -> c.apiCallTimeout(timeout)));
       return new ObjectStore(builder.build());
     } catch (RuntimeException e) {
       throw ObjectStoreException.of("setting up the S3 client", "", e);

@@ -3,7 +3,12 @@ package dev.etcdoperator.objectstore;
 import dev.etcdoperator.testing.RecordingRelay;
 import dev.etcdoperator.testing.S3ProxyServer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -92,6 +97,20 @@ class ObjectStoreTest {
     static void asksForKms(RecordingRelay.Request request) {
       assertThat(request.headers()).containsEntry("x-amz-server-side-encryption", "aws:kms")
           .containsEntry("x-amz-server-side-encryption-aws-kms-key-id", "alias/etcd-backups");
+    }
+  }
+
+  /** An endpoint that accepts connections and never answers: a bounded store gives up, as a retryable failure. */
+  @Test
+  void aBoundedCallToAnEndpointThatNeverAnswersGivesUp() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ObjectStore.Settings settings = new ObjectStore.Settings("us-east-1",
+          Optional.of(URI.create("http://127.0.0.1:" + silent.getLocalPort())), true,
+          Optional.of(new ObjectStore.Credentials(S3ProxyServer.ACCESS_KEY, "secret", Optional.empty())));
+      try (ObjectStore store = ObjectStore.connect(settings, Duration.ofSeconds(1))) {
+        assertThatThrownBy(() -> store.head(BUCKET, "any.db")).isInstanceOfSatisfying(ObjectStoreException.class,
+            e -> assertThat(e.retryable()).isTrue());
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import dev.etcdoperator.objectstore.SnapshotMetadata;
 import dev.etcdoperator.support.ConditionSet;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,9 @@ import java.util.Optional;
  * claim or pod is made for it. Every answer is one a user can act on.
  */
 final class RestoreSources {
+  /** The HEAD of the snapshot runs in the reconcile: an endpoint that never answers holds the thread this long. */
+  static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+
   private final KubernetesClient client;
 
   RestoreSources(KubernetesClient client) {
@@ -76,7 +80,7 @@ final class RestoreSources {
       return new RestoreSource.Unusable(e.getMessage());
     }
     Optional<ObjectStore.StoredObject> object;
-    try (ObjectStore store = ObjectStore.connect(settings)) {
+    try (ObjectStore store = ObjectStore.connect(settings, LOOKUP_TIMEOUT)) {
       object = store.head(bucket.getBucket(), key);
     } catch (ObjectStoreException e) {
       return e.retryable() ? new RestoreSource.Pending(e.getMessage()) : new RestoreSource.Unusable(e.getMessage());
