@@ -43,6 +43,7 @@ public final class MembershipActions {
   private final Clock clock;
   private final FaultPoints faults;
   private final String statusFieldManager;
+  private final MemberRecycling recycling;
 
   /** @param statusFieldManager the field manager of the reconciler's status writes, which the intent joins */
   public MembershipActions(KubernetesClient client, EventRecorder events, Clock clock, FaultPoints faults,
@@ -52,6 +53,7 @@ public final class MembershipActions {
     this.clock = clock;
     this.faults = faults;
     this.statusFieldManager = statusFieldManager;
+    this.recycling = new MemberRecycling(client);
   }
 
   /**
@@ -130,12 +132,7 @@ public final class MembershipActions {
           event(cluster, EventRecorder.Type.Warning, MEMBER_RECREATED, change.message());
         }
         case MembershipAction.Recycle recycle -> {
-          String ns = cluster.getMetadata().getNamespace();
-          // Claim first: once the pod is gone the StatefulSet recreates it, and it must not find the old claim.
-          recycle.claim().ifPresent(c -> client.persistentVolumeClaims().inNamespace(ns).withName(c).delete());
-          if (recycle.pod()) {
-            client.pods().inNamespace(ns).withName(recycle.member()).delete();
-          }
+          recycling.recycle(cluster, recycle);
           event(cluster, EventRecorder.Type.Normal, MEMBER_RECREATED, change.message());
           faults.reached(FaultPoints.MEMBER_RECREATED);
         }
