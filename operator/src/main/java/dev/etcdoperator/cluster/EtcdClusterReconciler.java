@@ -100,6 +100,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final BackupScheduler backupScheduler;
   private final MemberRestores memberRestores;
   private final ClusterLease lease;
+  private final UserSecrets userSecrets;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults) {
@@ -115,6 +116,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.memberRestarts = new MemberRestarts(client, events, clock);
     this.backupScheduler = new BackupScheduler(client, events, clock);
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
+    this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
   }
 
@@ -374,11 +376,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   /**
    * Certificate Secrets from the cache, else from the API server: right after we wrote one the cache may lag,
    * and issuing a second CA because of that lag would cut members off from each other. External mode's Secrets
-   * belong to the user and carry none of our labels, so they are always read directly.
+   * belong to the user and carry none of our labels, so they are read directly, and kept a few seconds.
    */
   private Function<String, Secret> secretLookup(Context<EtcdCluster> context, ClusterNames names) {
-    return name -> named(context, Secret.class, name)
-        .orElseGet(() -> client.secrets().inNamespace(names.namespace()).withName(name).get());
+    return name -> named(context, Secret.class, name).orElseGet(() -> userSecrets.get(names.namespace(), name,
+        (ns, n) -> client.secrets().inNamespace(ns).withName(n).get()));
   }
 
   private static Map<String, HasMetadata> liveObjects(Context<EtcdCluster> context) {
