@@ -3,6 +3,7 @@ package dev.etcdoperator.cluster;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.MEMBERS_SPREAD;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
 
@@ -41,12 +42,14 @@ public final class ClusterStatusCalculator {
    */
   public record Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods,
       String selector, boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember,
-      Optional<EtcdVersion> templateVersion, Map<String, String> emptyDirPodUidsByMember) {
+      Optional<EtcdVersion> templateVersion, Map<String, String> emptyDirPodUidsByMember,
+      Optional<MemberPlacement> placement) {
 
     public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
         boolean formed, Optional<TlsState> tls, Map<String, String> claimUidsByMember,
         Optional<EtcdVersion> templateVersion) {
-      this(cluster, step, etcd, pods, readyPods, selector, formed, tls, claimUidsByMember, templateVersion, Map.of());
+      this(cluster, step, etcd, pods, readyPods, selector, formed, tls, claimUidsByMember, templateVersion, Map.of(),
+          Optional.empty());
     }
 
     public Input(EtcdCluster cluster, ClusterStep step, EtcdView etcd, int pods, int readyPods, String selector,
@@ -243,6 +246,7 @@ public final class ClusterStatusCalculator {
       case UNKNOWN -> set.setUnknown(AVAILABLE, Reason.CERTIFICATES_NOT_READY, "the operator cannot check etcd: "
           + ((EtcdView.NotAuthenticated) in.etcd()).problem());
     }
+    in.placement().ifPresent(p -> set.set(MEMBERS_SPREAD, p.spread(), p.reason(), p.message()));
     Optional<Alarmed> alarmed = Alarmed.of(in.etcd());
     boolean serving = health == Health.ALL_HEALTHY || health == Health.SOME_UNHEALTHY;
     // An alarm is the cluster's state, not quorum loss: the members are healthy, the cluster refuses writes.

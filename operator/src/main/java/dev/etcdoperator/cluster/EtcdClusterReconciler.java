@@ -226,7 +226,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
         pods.size(), readyPods, new ClusterLabels(names.cluster()).selectorString(), formed, tls,
         memberObjects.claimUidsByMember(names), blueprint.map(ClusterBlueprint::version),
-        onEmptyDir(cluster) ? memberObjects.podUidsByMember(names) : Map.of()), clock);
+        onEmptyDir(cluster) ? memberObjects.podUidsByMember(names) : Map.of(), MemberPlacement.of(pods)), clock);
     status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
         blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
     Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()

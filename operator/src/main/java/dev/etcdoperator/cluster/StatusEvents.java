@@ -4,6 +4,7 @@ import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.BACKUP_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.MEMBERS_SPREAD;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
@@ -38,6 +39,11 @@ record StatusEvents(EventRecorder recorder) {
 
     // Certificates that stop being usable, or TLS switched off, deserve a Warning once.
     ConditionSet.find(after, CERTIFICATES_READY).filter(c -> "False".equals(c.getStatus()))
+        .filter(c -> changed(before, c, "False"))
+        .ifPresent(c -> recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
+
+    // One node's loss would take the quorum: said once, when it comes about or changes.
+    ConditionSet.find(after, MEMBERS_SPREAD).filter(c -> "False".equals(c.getStatus()))
         .filter(c -> changed(before, c, "False"))
         .ifPresent(c -> recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
 

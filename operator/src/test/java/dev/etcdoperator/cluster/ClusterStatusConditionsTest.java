@@ -26,6 +26,7 @@ import static dev.etcdoperator.cluster.StatusFixtures.twoOfThreeDown;
 import static dev.etcdoperator.cluster.StatusFixtures.unreachable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.model.ClusterStep;
@@ -46,6 +47,19 @@ class ClusterStatusConditionsTest {
   // ---- healthy cluster ----------------------------------------------------------------------------------------------
 
   /** spec.image holds another etcd release than spec.version names: flags and upgrade checks follow the wrong one. */
+  /** The placement finding becomes a condition of its own, and its coming about a Warning Event. */
+  @Test
+  void membersSharingANodeAreReportedAsACondition() {
+    java.util.Optional<MemberPlacement> crowded = java.util.Optional.of(new MemberPlacement(false,
+        Reason.MEMBERS_SHARE_A_NODE, "node n1 runs main-0, main-2"));
+    EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(), DONE,
+        threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
+        java.util.Optional.empty(), java.util.Map.of(), crowded), CLOCK);
+
+    assertCondition(status, EtcdClusterConditions.MEMBERS_SPREAD, "False", Reason.MEMBERS_SHARE_A_NODE);
+    assertCondition(status, READY, "True", Reason.ALL_MEMBERS_HEALTHY);
+  }
+
   @Test
   void membersRunningAnotherReleaseThanTheTemplateIsRenderedForAreDegradedOnceNothingIsLeftToRollOut() {
     java.util.Optional<dev.etcdoperator.support.EtcdVersion> template =

@@ -101,13 +101,13 @@ class ClusterStatusReportingTest {
   void thePodAnEmptyDirMemberFirstServedFromStaysItsRecordWhenAnotherPodAppearsUnderIt() {
     EtcdClusterStatus first = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, null), DONE,
         threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
-        java.util.Optional.empty(), java.util.Map.of("main-0", "pod-a")), CLOCK);
+        java.util.Optional.empty(), java.util.Map.of("main-0", "pod-a"), java.util.Optional.empty()), CLOCK);
     assertThat(first.getMembers().get(0).getPodUID()).isEqualTo("pod-a");
     assertThat(first.getMembers().get(0).getVolumeClaimUID()).isNull();
 
     EtcdClusterStatus later = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, first),
         DONE, threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
-        java.util.Optional.empty(), java.util.Map.of("main-0", "pod-b")), CLOCK);
+        java.util.Optional.empty(), java.util.Map.of("main-0", "pod-b"), java.util.Optional.empty()), CLOCK);
     assertThat(later.getMembers().get(0).getPodUID()).as("the planner compares it with the live pod")
         .isEqualTo("pod-a");
   }

@@ -9,6 +9,8 @@ public final class EtcdClusterConditions {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String CERTIFICATES_READY = "CertificatesReady";
+  /** Whether the members' pods are spread so that losing any one node keeps a quorum. */
+  public static final String MEMBERS_SPREAD = "MembersSpread";
   /** Present with spec.backup once a scheduled backup has finished: whether the newest finished one succeeded. */
   public static final String BACKUP_READY = "BackupReady";
 
@@ -17,6 +19,8 @@ public final class EtcdClusterConditions {
     private Reason() {}
 
     public static final String ALL_MEMBERS_HEALTHY = "AllMembersHealthy";
+    public static final String NODE_LOSS_TOLERATED = "NodeLossTolerated";
+    public static final String MEMBERS_SHARE_A_NODE = "MembersShareANode";
     public static final String QUORUM_HEALTHY = "QuorumHealthy";
     public static final String MEMBERS_UNHEALTHY = "MembersUnhealthy";
     public static final String QUORUM_LOST = "QuorumLost";
