@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.testing.EtcdProcessCluster;
+import dev.etcdoperator.testing.EtcdReleases;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,12 +12,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The membership calls the operator scales with, on real etcd: a learner is added, refused promotion until it has
- * started and caught up, then promoted; leadership is handed over; the old leader is removed; data survives.
+ * started and caught up, then promoted; leadership is handed over; the old leader is removed; data survives. On the
+ * newest patch of each etcd minor on this machine (3.4 and 3.5).
  */
 class EtcdClientMembershipTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -40,12 +43,19 @@ class EtcdClientMembershipTest {
     return all.stream().filter(u -> !u.equals(leaving)).findFirst().orElseThrow();
   }
 
-  @Test
-  void learnerJoinsIsPromotedOnceInSyncTakesOverLeadershipAndTheOldLeaderIsRemoved() {
-    cluster = EtcdProcessCluster.builder(dir).members(3).spares(1).namePrefix("m").start();
+  static List<EtcdReleases.Release> releases() {
+    return EtcdReleases.available().newestOfEachMinor();
+  }
+
+  @ParameterizedTest(name = "etcd {0}")
+  @MethodSource("releases")
+  void learnerJoinsIsPromotedOnceInSyncTakesOverLeadershipAndTheOldLeaderIsRemoved(EtcdReleases.Release release) {
+    cluster = EtcdProcessCluster.builder(dir).binary(release.etcd()).members(3).spares(1).namePrefix("m").start();
     etcd = EtcdClient.connect(EtcdConnection.plain(cluster.clientUrls(), TIMEOUT));
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
         .until(() -> cluster.clientUrls().stream().allMatch(etcd::isHealthy));
+    assertThat(etcd.status(cluster.clientUrl(0)).version()).as("the release under test answers")
+        .isEqualTo(release.version().toString());
     etcd.put("/before", "scale");
 
     // etcd refuses member changes (empty) until its leader has been connected to every voter for a few seconds.
