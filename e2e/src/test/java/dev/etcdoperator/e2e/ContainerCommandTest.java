@@ -1,7 +1,9 @@
 package dev.etcdoperator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdoperator.testing.EtcdReleases;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,26 @@ class ContainerCommandTest {
     assertThat(ContainerProcess.containerCommand(List.of("/usr/local/bin/etcd"), List.of("--name=c-0"),
         "gcr.io/etcd-development/etcd:v3.4.23", MOUNTS, "127.0.0.9"))
         .containsExactly(ContainerProcess.which("etcd"), "--name=c-0");
+  }
+
+  @Test
+  void anEtcdImageRunsTheReleaseOfItsTagOrTheNewestPatchOfItsMinor() {
+    EtcdReleases releases = EtcdReleases.available();
+    String v3516 = releases.exactly("3.5.16").etcd();
+    List<String> exact = ContainerProcess.containerCommand(List.of("/usr/local/bin/etcd"), List.of("--name=c-0"),
+        "gcr.io/etcd-development/etcd:v3.5.16", MOUNTS, "127.0.0.9");
+    assertThat(exact).containsExactly(v3516, "--name=c-0");
+    assertThat(ContainerProcess.releaseNote("gcr.io/etcd-development/etcd:v3.5.16", exact)).isEmpty();
+
+    List<String> nearest = ContainerProcess.containerCommand(List.of("/usr/local/bin/etcdutl", "snapshot", "restore"),
+        List.of(), "gcr.io/etcd-development/etcd:v3.5.21", MOUNTS, "127.0.0.9");
+    assertThat(nearest.get(0)).isEqualTo(releases.exactly("3.5.30").etcdutl().orElseThrow());
+    assertThat(ContainerProcess.releaseNote("gcr.io/etcd-development/etcd:v3.5.21", nearest)).contains(
+        "image gcr.io/etcd-development/etcd:v3.5.21 runs etcd 3.5.30, the newest 3.5 release on this machine");
+
+    assertThatThrownBy(() -> ContainerProcess.containerCommand(List.of("/usr/local/bin/etcd"), List.of(),
+        "gcr.io/etcd-development/etcd:v3.6.5", MOUNTS, "127.0.0.9"))
+        .hasMessageContaining("image gcr.io/etcd-development/etcd:v3.6.5: no etcd 3.6 release is on this machine");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.testing.EtcdReleases;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,17 +13,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * One container run as a process on this machine.
  *
- * <p><b>Image to binary.</b> No image is pulled: a container whose command (or image) names etcd runs the
- * {@code etcd} found on PATH (Debian's etcd-server), whatever the image tag; scenarios therefore use the etcd 3.4.x
- * version that binary is. Likewise {@code .../etcdctl} and {@code .../etcdutl} run the ones on PATH (Debian's
- * etcd-client has etcdctl only). {@code java -jar /app/etcd-operator.jar <args>} of the operator's image runs
+ * <p><b>Image to binary.</b> No image is pulled: a container whose command (or image) names etcd runs the real
+ * release of the image's tag ({@code :v3.5.16}) among {@link EtcdReleases} (Debian's 3.4.23 on PATH, and 3.5.16
+ * and 3.5.30 the build fetches): that exact version, else the newest patch of the same minor (the pod log says
+ * which), and a minor this machine has no release of cannot start (StartError). {@code .../etcdctl} and
+ * {@code .../etcdutl} run the same release's tools; an image without a version tag runs the etcd on PATH. {@code java -jar /app/etcd-operator.jar <args>} of the operator's image runs
  * {@value #OPERATOR_MAIN} in a fresh JVM of this test JVM's java and classpath (which holds the operator classes).
  * An image whose name contains {@value #BROKEN_IMAGE_MARK} runs {@code false} instead: a release that never starts.
  *
@@ -44,6 +52,9 @@ final class ContainerProcess {
   /** The kubelet's limits for a termination message taken from the logs (FallbackToLogsOnError). */
   static final int MESSAGE_MAX_LINES = 80;
   static final int MESSAGE_MAX_BYTES = 2048;
+  private static final Pattern VERSION_TAG = Pattern.compile(":v?(\\d+\\.\\d+\\.\\d+)$");
+  /** Looked up once: asking each binary for its version costs a process start. */
+  private static final Supplier<EtcdReleases> RELEASES = memoize(EtcdReleases::available);
 
   private final Process process;
   private final List<String> commandLine;
@@ -74,9 +85,9 @@ final class ContainerProcess {
     if (image.contains(BROKEN_IMAGE_MARK)) {
       mapped.add(which("false")); // an image whose binary cannot start: for rollouts that must stall
     } else if (isBinary(binary, "etcdctl") || isBinary(binary, "etcdutl")) {
-      mapped.add(which(binary.substring(binary.lastIndexOf('/') + 1)));
+      mapped.add(etcdTool(image, binary.substring(binary.lastIndexOf('/') + 1)));
     } else if (binary.equals("etcd") || binary.endsWith("/etcd") || (command.isEmpty() && image.contains("etcd"))) {
-      mapped.add(which("etcd"));
+      mapped.add(etcdTool(image, "etcd"));
     } else if (isBinary(binary, "java") && image.contains("etcd-operator") && jar > 0 && jar + 1 < all.size()) {
       mapped.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       // in the pod, temporary files go to the pod's /tmp (an emptyDir when one is mounted there), not the host's
@@ -90,6 +101,44 @@ final class ContainerProcess {
     }
     mapped.addAll(mapArgs(all.subList(1, all.size()), mounts, podIp));
     return mapped;
+  }
+
+  /** The etcd release an image's tag asks for: the exact version, else the newest patch of its minor. */
+  static Optional<EtcdReleases.Release> etcdRelease(String image) {
+    Matcher tag = VERSION_TAG.matcher(image);
+    if (!tag.find()) {
+      return Optional.empty();
+    }
+    EtcdVersion wanted = EtcdVersion.parse(tag.group(1)).orElseThrow();
+    return Optional.of(RELEASES.get().closestTo(wanted).orElseThrow(() -> new IllegalStateException("image " + image
+        + ": no etcd " + wanted.major() + "." + wanted.minor() + " release is on this machine; "
+        + EtcdReleases.fetchHint())));
+  }
+
+  private static String etcdTool(String image, String tool) {
+    Optional<EtcdReleases.Release> release = etcdRelease(image);
+    if (release.isEmpty()) {
+      return which(tool);
+    }
+    Path path = release.get().bin().resolve(tool);
+    if (!Files.isExecutable(path)) {
+      throw new IllegalStateException("image " + image + ": etcd " + release.get() + " has no " + tool);
+    }
+    return path.toString();
+  }
+
+  /**
+   * What the pod log says about the etcd binary an image runs ({@code command} as mapped), when it is not the
+   * image's exact version.
+   */
+  static Optional<String> releaseNote(String image, List<String> command) {
+    String binary = command.get(0);
+    if (!(isBinary(binary, "etcd") || isBinary(binary, "etcdctl") || isBinary(binary, "etcdutl"))) {
+      return Optional.empty();
+    }
+    return etcdRelease(image).filter(r -> !image.endsWith(r.version().toString())).map(r -> "image " + image
+        + " runs etcd " + r + ", the newest " + r.version().major() + "." + r.version().minor()
+        + " release on this machine");
   }
 
   private static boolean isBinary(String binary, String name) {
@@ -121,9 +170,12 @@ final class ContainerProcess {
     return arg.substring(0, eq + 1) + String.join(",", items);
   }
 
-  /** Starts the command in a private mount namespace with {@code hostsFile} as /etc/hosts. */
+  /**
+   * Starts the command in a private mount namespace with {@code hostsFile} as /etc/hosts; {@code note} (which
+   * release an image runs) goes into the log first.
+   */
   static ContainerProcess start(List<String> command, Map<String, String> env, Path workDir, Path hostsFile,
-      Path logFile) {
+      Path logFile, Optional<String> note) {
     List<String> line = new ArrayList<>(List.of(which(UNSHARE), "--mount", "--propagation", "private", "sh", "-c",
         "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsFile.toAbsolutePath().toString()));
     line.addAll(command);
@@ -135,7 +187,8 @@ final class ContainerProcess {
     try {
       Files.createDirectories(workDir);
       Files.createDirectories(logFile.getParent());
-      Files.writeString(logFile, "### start: " + String.join(" ", command) + "\n",
+      Files.writeString(logFile, note.map(n -> "### " + n + "\n").orElse("") + "### start: "
+          + String.join(" ", command) + "\n",
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       long logStart = Files.size(logFile); // one container of a pod runs at a time: what follows is this one's
       return new ContainerProcess(builder.start(), line, logFile, logStart);
@@ -222,6 +275,11 @@ final class ContainerProcess {
   /** SIGKILL now (suite tear-down). */
   void kill() {
     process.destroyForcibly();
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    AtomicReference<T> value = new AtomicReference<>();
+    return () -> value.updateAndGet(v -> v != null ? v : supplier.get());
   }
 
   static String which(String name) {

@@ -204,7 +204,8 @@ final class Kubelet implements StandIn {
       List<String> command = ContainerProcess.containerCommand(
           ContainerEnv.expandAll(container.getCommand(), env), ContainerEnv.expandAll(container.getArgs(), env),
           container.getImage(), mounts, runtime.address);
-      process = ContainerProcess.start(command, env, runtime.dir, dns.file(), logFile(runtime));
+      process = ContainerProcess.start(command, env, runtime.dir, dns.file(), logFile(runtime),
+          ContainerProcess.releaseNote(container.getImage(), command));
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       // e.g. a binary this machine lacks: the run ends as a runtime's StartError, and restartPolicy decides
       run.startFailed(Instant.now(), e.getMessage());

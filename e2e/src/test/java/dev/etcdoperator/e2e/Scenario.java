@@ -12,11 +12,13 @@ import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.EtcdTls;
+import dev.etcdoperator.resources.ClusterLabels;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +53,8 @@ import java.util.stream.Stream;
 final class Scenario {
   /** The client certificate every scenario's clusters issue ({@code <cluster>-client-e2e}). */
   static final String CLIENT_CERTIFICATE = "e2e";
+  private static final int LOG_TAIL_LINES = 6;
+  private static final int LOG_LINE_CHARS = 400;
 
   private final Backend backend;
   private final String namespace;
@@ -141,9 +146,34 @@ final class Scenario {
   EtcdCluster awaitCluster(String name, String what, Duration atMost, Predicate<EtcdCluster> done) {
     await(name + " " + what).atMost(atMost).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       EtcdCluster etcd = get(name);
-      assertThat(etcd != null && done.test(etcd)).as(() -> ClusterSummary.of(etcd)).isTrue();
+      assertThat(etcd != null && done.test(etcd)).as(() -> ClusterSummary.of(etcd) + memberPods(name)).isTrue();
     });
     return get(name);
+  }
+
+  /** The cluster's pods, and the last lines of each one not ready: what its members were doing. */
+  private String memberPods(String name) {
+    StringBuilder out = new StringBuilder("\n pods:");
+    for (Pod pod : kube().pods().inNamespace(namespace()).withLabel(ClusterLabels.INSTANCE, name).list()
+        .getItems()) {
+      boolean ready = Optional.ofNullable(pod.getStatus()).map(PodStatus::getConditions).orElse(List.of()).stream()
+          .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      int restarts = Optional.ofNullable(pod.getStatus()).map(PodStatus::getContainerStatuses).orElse(List.of())
+          .stream().mapToInt(c -> Optional.ofNullable(c.getRestartCount()).orElse(0)).sum();
+      out.append("\n  ").append(pod.getMetadata().getName()).append(" uid=").append(pod.getMetadata().getUid())
+          .append(" ready=").append(ready).append(" restarts=").append(restarts);
+      Path log = backend.podLogs().resolve(namespace() + "_" + pod.getMetadata().getName() + ".log");
+      if (!ready && Files.isRegularFile(log)) {
+        try {
+          List<String> lines = Files.readAllLines(log);
+          lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()).forEach(l -> out.append("\n    ")
+              .append(l, 0, Math.min(l.length(), LOG_LINE_CHARS)));
+        } catch (IOException e) {
+          out.append(" (log unreadable: ").append(e.getMessage()).append(")");
+        }
+      }
+    }
+    return out.toString();
   }
 
   EtcdCluster awaitCondition(String name, String type, String status, Duration atMost) {

@@ -86,7 +86,7 @@ public final class EtcdReleases {
     EtcdVersion wanted = EtcdVersion.parse(version).orElseThrow();
     Release release = byVersion.get(wanted);
     if (release == null) {
-      throw new IllegalStateException(missing("etcd " + version));
+      throw new IllegalStateException("etcd " + version + " is not on this machine: " + fetchHint());
     }
     return release;
   }
@@ -105,9 +105,9 @@ public final class EtcdReleases {
   }
 
   /** What to do when a release is missing. */
-  public static String missing(String what) {
-    return what + " is not on this machine: the build fetches it into " + directory()
-        + " (run 'scripts/fetch-etcd.sh " + directory() + "'; it needs apt-get and Debian's package mirror)";
+  public static String fetchHint() {
+    return "the build fetches releases into " + directory() + " (run 'scripts/fetch-etcd.sh " + directory()
+        + "'; it needs apt-get and Debian's package mirror)";
   }
 
   /** The etcd on PATH, asked for its version. */
