@@ -6,6 +6,7 @@ import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.MEMBERS_SPREAD;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.PROGRESSING;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.VERSION_SUPPORTED;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
@@ -22,6 +23,7 @@ import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;
 import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EtcdVersion;
+import dev.etcdoperator.support.VersionAdvisories;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Comparator;
@@ -104,6 +106,12 @@ public final class ClusterStatusCalculator {
     in.tls().ifPresent(tls -> {
       status.setCertificates(tls.certificates());
       conditions.set(CERTIFICATES_READY, tls.ready(), tls.reason(), tls.message());
+    });
+    EtcdVersion.parse(status.getCurrentVersion()).ifPresent(running -> {
+      Optional<VersionAdvisories.Advisory> advisory = VersionAdvisories.of(running);
+      conditions.set(VERSION_SUPPORTED, advisory.isEmpty(), advisory.map(VersionAdvisories.Advisory::reason)
+          .orElse(Reason.SUPPORTED_VERSION), advisory.map(a -> a.message(running)).orElse("etcd " + running
+              + " is supported and has every security fix this operator knows of"));
     });
     status.setConditions(conditions.build());
     return status;

@@ -54,7 +54,7 @@ public final class SpecProblems {
       } else if (version.get().withdrawn().isPresent()) {
         problems.add("spec.version: " + version.get().withdrawn().get());
       } else if (!version.get().isSupported()) {
-        problems.add("spec.version " + spec.getVersion() + " is not supported: this operator runs etcd 3.4.x to 3.6.x");
+        problems.add("spec.version " + spec.getVersion() + " is not supported: this operator runs etcd 3.4.x to 3.7.x");
       } else {
         runningVersion(cluster).flatMap(running -> UpgradePath.problem(running, version.get()))
             .ifPresent(problems::add);

@@ -6,6 +6,7 @@ import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_R
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.DEGRADED;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.MEMBERS_SPREAD;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.READY;
+import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.VERSION_SUPPORTED;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
@@ -44,6 +45,11 @@ record StatusEvents(EventRecorder recorder) {
 
     // One node's loss would take the quorum: said once, when it comes about or changes.
     ConditionSet.find(after, MEMBERS_SPREAD).filter(c -> "False".equals(c.getStatus()))
+        .filter(c -> changed(before, c, "False"))
+        .ifPresent(c -> recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
+
+    // A release out of support or short of a security fix: said once, when the members come to run it.
+    ConditionSet.find(after, VERSION_SUPPORTED).filter(c -> "False".equals(c.getStatus()))
         .filter(c -> changed(before, c, "False"))
         .ifPresent(c -> recorder.record(cluster, Type.Warning, c.getReason(), c.getMessage()));
 

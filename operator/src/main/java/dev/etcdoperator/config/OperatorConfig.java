@@ -46,7 +46,7 @@ public record OperatorConfig(
     }
   }
 
-  public static final String DEFAULT_ETCD_VERSION = "3.6.5";
+  public static final String DEFAULT_ETCD_VERSION = "3.6.16";
   /** The image restore pods run the operator's own steps with; the Deployment sets it to its own image. */
   public static final String DEFAULT_OPERATOR_IMAGE = "ghcr.io/etcd-operator/etcd-operator:0.1.0";
   /** A member whose pod is not Ready this long, restarting meanwhile, is replaced (if that is safe). */
@@ -61,7 +61,7 @@ public record OperatorConfig(
         .map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet());
     EtcdVersion version = s.parse("ETCD_DEFAULT_VERSION", DEFAULT_ETCD_VERSION, text -> EtcdVersion.parse(text)
         .filter(v -> v.isSupported() && v.withdrawn().isEmpty())
-        .orElseThrow(() -> new IllegalArgumentException("must be a supported etcd version (3.4.x to 3.6.x)")));
+        .orElseThrow(() -> new IllegalArgumentException("must be a supported etcd version (3.4.x to 3.7.x)")));
     MemberAccess access = s.parse("ETCD_MEMBER_ACCESS", "auto", MemberAccess::parse);
     if (access == MemberAccess.AUTO) {
       access = inCluster ? MemberAccess.DIRECT : MemberAccess.PORT_FORWARD;

@@ -13,7 +13,7 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
 
   /** The minors this operator knows how to run; flags, probes and tools differ between them. */
   public static final EtcdVersion OLDEST_SUPPORTED = new EtcdVersion(3, 4, 0);
-  public static final EtcdVersion NEWEST_SUPPORTED_MINOR = new EtcdVersion(3, 6, 0);
+  public static final EtcdVersion NEWEST_SUPPORTED_MINOR = new EtcdVersion(3, 7, 0);
 
   public static Optional<EtcdVersion> parse(String text) {
     if (text == null) {

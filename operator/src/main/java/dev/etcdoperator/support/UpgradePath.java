@@ -9,10 +9,14 @@ import java.util.Optional;
  */
 public final class UpgradePath {
   /**
-   * The lowest version a cluster must run before moving to a minor, by that minor, where etcd's guide names one
-   * ("Upgrade etcd from v3.5 to v3.6": every member on 3.5.26 or later).
+   * The lowest version a cluster must run before moving to a minor, by that minor, where etcd's upgrade guide names
+   * one. The one table to update when etcd moves a floor (as of 2026-12: "Upgrade etcd from v3.5 to v3.6" asks for
+   * every member on 3.5.32 or later, having asked for 3.5.20 and then 3.5.26; "from v3.6 to v3.7" for 3.6.11). The
+   * CRD's CEL rules on spec.version repeat these floors; CustomResourceDefinitionTest keeps them in step.
    */
-  private static final Map<String, EtcdVersion> MINIMUM_BEFORE = Map.of("3.6", new EtcdVersion(3, 5, 26));
+  public static final Map<String, EtcdVersion> MINIMUM_BEFORE = Map.of(
+      "3.6", new EtcdVersion(3, 5, 32),
+      "3.7", new EtcdVersion(3, 6, 11));
 
   private UpgradePath() {}
 

@@ -89,7 +89,7 @@ class ClusterStatusConditionsTest {
     assertCondition(status, PROGRESSING, "False", Reason.RECONCILED);
     assertThat(condition(status, READY).getMessage()).isEqualTo("all 3 members are healthy");
     assertThat(status.getConditions()).extracting(Condition::getType)
-        .containsExactlyInAnyOrder(READY, AVAILABLE, DEGRADED, PROGRESSING);
+        .containsExactlyInAnyOrder(READY, AVAILABLE, DEGRADED, PROGRESSING, EtcdClusterConditions.VERSION_SUPPORTED);
   }
 
   // ---- alarms -------------------------------------------------------------------------------------------------------

@@ -194,10 +194,10 @@ class SpecProblemsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"3.3.27", "3.3.0", "3.7.0", "3.7.1", "4.0.0", "2.3.8"})
+  @ValueSource(strings = {"3.3.27", "3.3.0", "3.8.0", "3.8.1", "4.0.0", "2.3.8"})
   void unsupportedVersionsAreRejected(String version) {
     assertThat(problems(s -> s.setVersion(version)))
-        .containsExactly("spec.version " + version + " is not supported: this operator runs etcd 3.4.x to 3.6.x");
+        .containsExactly("spec.version " + version + " is not supported: this operator runs etcd 3.4.x to 3.7.x");
   }
 
   /**
@@ -405,7 +405,7 @@ class SpecProblemsTest {
 
     List<String> problems = problems(s -> {
       s.setReplicas(2);
-      s.setVersion("3.7.0");
+      s.setVersion("3.8.0");
       s.setStorage(new StorageSpec());
       s.setEtcd(tuning(500, 1000));
       s.getEtcd().setExtraArgs(args);
@@ -413,7 +413,7 @@ class SpecProblemsTest {
 
     assertThat(problems).containsExactly(
         "spec.replicas must be 1, 3, 5, 7 or 9, got 2",
-        "spec.version 3.7.0 is not supported: this operator runs etcd 3.4.x to 3.6.x",
+        "spec.version 3.8.0 is not supported: this operator runs etcd 3.4.x to 3.7.x",
         "set exactly one of spec.storage.size or spec.storage.emptyDir",
         "spec.etcd.electionTimeoutMillis (1000) must be at least 5 times heartbeatIntervalMillis (500)",
         "spec.etcd.extraArgs may not set flags the operator manages: name",

@@ -27,7 +27,7 @@ class OperatorConfigTest {
     OperatorConfig config = inCluster(Map.of());
 
     assertThat(config.watchNamespaces()).isEmpty();
-    assertThat(config.defaultEtcdVersion()).isEqualTo(new EtcdVersion(3, 6, 5));
+    assertThat(config.defaultEtcdVersion()).isEqualTo(new EtcdVersion(3, 6, 16));
     assertThat(config.etcdImageRepository()).isEqualTo("gcr.io/etcd-development/etcd");
     assertThat(config.memberAccess()).isEqualTo(MemberAccess.DIRECT);
     assertThat(config.etcdRequestTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -138,7 +138,7 @@ class OperatorConfigTest {
       "ETCD_REQUEST_TIMEOUT_MS|5s",
       "RESYNC_INTERVAL_SECONDS|-60",
       "ETCD_DEFAULT_VERSION|3.3.1",
-      "ETCD_DEFAULT_VERSION|3.7.0",
+      "ETCD_DEFAULT_VERSION|3.8.0",
       "ETCD_DEFAULT_VERSION|latest",
       "ETCD_MEMBER_ACCESS|ssh",
       "LEADER_ELECTION|yes",
@@ -168,7 +168,7 @@ class OperatorConfigTest {
     assertThatThrownBy(() -> inCluster(Map.of("ETCD_REQUEST_TIMEOUT_MS", "-5")))
         .hasMessage("invalid ETCD_REQUEST_TIMEOUT_MS='-5': must be positive");
     assertThatThrownBy(() -> inCluster(Map.of("ETCD_DEFAULT_VERSION", "3.3.1")))
-        .hasMessage("invalid ETCD_DEFAULT_VERSION='3.3.1': must be a supported etcd version (3.4.x to 3.6.x)");
+        .hasMessage("invalid ETCD_DEFAULT_VERSION='3.3.1': must be a supported etcd version (3.4.x to 3.7.x)");
     assertThatThrownBy(() -> inCluster(Map.of("ETCD_MEMBER_ACCESS", "ssh")))
         .hasMessage("invalid ETCD_MEMBER_ACCESS='ssh': must be direct, port-forward or auto");
     assertThatThrownBy(() -> inCluster(Map.of("LEADER_ELECTION", "yes")))

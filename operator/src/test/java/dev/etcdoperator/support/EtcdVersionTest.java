@@ -62,10 +62,10 @@ class EtcdVersionTest {
 
   @ParameterizedTest
   @CsvSource({
-      "3.4.0,true", "3.4.23,true", "3.5.0,true", "3.5.21,true", "3.6.0,true", "3.6.99,true",
-      "3.3.27,false", "3.3.0,false", "2.3.8,false", "3.7.0,false", "3.10.0,false", "4.0.0,false", "4.6.0,false",
+      "3.4.0,true", "3.4.23,true", "3.5.0,true", "3.5.21,true", "3.6.0,true", "3.6.99,true", "3.7.0,true",
+      "3.7.4,true", "3.3.27,false", "3.3.0,false", "2.3.8,false", "3.8.0,false", "3.10.0,false", "4.0.0,false", "4.6.0,false",
       "0.0.0,false"})
-  void supportsThreeFourToThreeSix(String version, boolean supported) {
+  void supportsThreeFourToThreeSeven(String version, boolean supported) {
     assertThat(v(version).isSupported()).isEqualTo(supported);
   }
 

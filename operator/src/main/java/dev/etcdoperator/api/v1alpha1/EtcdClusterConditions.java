@@ -11,6 +11,11 @@ public final class EtcdClusterConditions {
   public static final String CERTIFICATES_READY = "CertificatesReady";
   /** Whether the members' pods are spread so that losing any one node keeps a quorum. */
   public static final String MEMBERS_SPREAD = "MembersSpread";
+  /**
+   * Whether the etcd release the members run is supported and has the security fixes known to the operator; False
+   * with reason OutOfSupport or SecurityFixMissing (the operator's VersionAdvisories), and a Warning Event.
+   */
+  public static final String VERSION_SUPPORTED = "VersionSupported";
   /** Present with spec.backup once a scheduled backup has finished: whether the newest finished one succeeded. */
   public static final String BACKUP_READY = "BackupReady";
 
@@ -19,6 +24,7 @@ public final class EtcdClusterConditions {
     private Reason() {}
 
     public static final String ALL_MEMBERS_HEALTHY = "AllMembersHealthy";
+    public static final String SUPPORTED_VERSION = "SupportedVersion";
     public static final String NODE_LOSS_TOLERATED = "NodeLossTolerated";
     public static final String MEMBERS_SHARE_A_NODE = "MembersShareANode";
     public static final String QUORUM_HEALTHY = "QuorumHealthy";

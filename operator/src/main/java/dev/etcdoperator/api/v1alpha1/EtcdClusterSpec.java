@@ -33,11 +33,22 @@ public class EtcdClusterSpec {
   @Size(max = SchemaLimits.VERSION)
   // Transition rules in core CEL only (startsWith), over the minors this operator runs; the operator checks the
   // same against the version the members actually run (and the patch level a minor upgrade needs).
-  @ValidationRule(value = "!(oldSelf.startsWith('3.6.') && !self.startsWith('3.6.')) "
+  @ValidationRule(value = "!(oldSelf.startsWith('3.7.') && !self.startsWith('3.7.')) "
+      + "&& !(oldSelf.startsWith('3.6.') && (self.startsWith('3.5.') || self.startsWith('3.4.'))) "
       + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.4.'))",
       message = "version: etcd cannot go back to an earlier minor version (patch versions within a minor are fine)")
-  @ValidationRule(value = "!(oldSelf.startsWith('3.4.') && self.startsWith('3.6.'))",
-      message = "version: etcd upgrades one minor version at a time: 3.4 to 3.5, then 3.5 to 3.6")
+  @ValidationRule(value = "!(oldSelf.startsWith('3.4.') && (self.startsWith('3.6.') || self.startsWith('3.7.'))) "
+      + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.7.'))",
+      message = "version: etcd upgrades one minor version at a time: 3.4 to 3.5, 3.5 to 3.6, then 3.6 to 3.7")
+  // The floors of UpgradePath.MINIMUM_BEFORE, for a spec.version set before: 3.5.32+ before 3.6, 3.6.11+ before 3.7.
+  @ValidationRule(value = "!(oldSelf.startsWith('3.5.') && self.startsWith('3.6.')) "
+      + "|| oldSelf.matches('^3[.]5[.](3[2-9]|[4-9][0-9]|[1-9][0-9][0-9]+)$')",
+      message = "version: etcd's upgrade guide requires every member on 3.5.32 or later before moving to 3.6: set the "
+          + "newest 3.5 patch first")
+  @ValidationRule(value = "!(oldSelf.startsWith('3.6.') && self.startsWith('3.7.')) "
+      + "|| oldSelf.matches('^3[.]6[.](1[1-9]|[2-9][0-9]|[1-9][0-9][0-9]+)$')",
+      message = "version: etcd's upgrade guide requires every member on 3.6.11 or later before moving to 3.7: set the "
+          + "newest 3.6 patch first")
   @JsonPropertyDescription("etcd version to run, e.g. 3.5.21. Defaults to the operator's default version. Changes "
       + "roll out one member at a time; a minor version may only go up, one at a time.")
   private String version;

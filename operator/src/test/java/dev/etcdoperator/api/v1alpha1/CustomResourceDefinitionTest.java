@@ -2,6 +2,7 @@ package dev.etcdoperator.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdoperator.support.UpgradePath;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
@@ -161,10 +162,33 @@ class CustomResourceDefinitionTest {
 
   @Test
   void versionMayNotGoBackAMinorNorSkipOne() {
-    assertThat(rules(spec().getProperties().get("version"))).containsExactly(
-        "!(oldSelf.startsWith('3.6.') && !self.startsWith('3.6.')) && !(oldSelf.startsWith('3.5.') "
+    assertThat(rules(spec().getProperties().get("version"))).contains(
+        "!(oldSelf.startsWith('3.7.') && !self.startsWith('3.7.')) && !(oldSelf.startsWith('3.6.') "
+            + "&& (self.startsWith('3.5.') || self.startsWith('3.4.'))) && !(oldSelf.startsWith('3.5.') "
             + "&& self.startsWith('3.4.'))",
-        "!(oldSelf.startsWith('3.4.') && self.startsWith('3.6.'))");
+        "!(oldSelf.startsWith('3.4.') && (self.startsWith('3.6.') || self.startsWith('3.7.'))) "
+            + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.7.'))");
+  }
+
+  /**
+   * Each minor's upgrade floor (UpgradePath's table) has a CEL rule whose pattern admits exactly the patches at or
+   * above the floor: checked here with Java's regex engine, which agrees with CEL's RE2 on this plain syntax.
+   */
+  @Test
+  void versionRulesRepeatTheUpgradeFloors() {
+    List<String> rules = rules(spec().getProperties().get("version"));
+    assertThat(UpgradePath.MINIMUM_BEFORE).isNotEmpty().allSatisfy((minor, floor) -> {
+      String from = floor.major() + "." + floor.minor() + ".";
+      String guard = "!(oldSelf.startsWith('" + from + "') && self.startsWith('" + minor + ".')) || oldSelf.matches('";
+      String rule = rules.stream().filter(r -> r.startsWith(guard)).findFirst().orElseThrow(
+          () -> new AssertionError("no CEL rule for the floor before " + minor + " (" + floor + ")"));
+      java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+          rule.substring(guard.length(), rule.length() - "')".length()));
+      for (int patch = 0; patch < 1000; patch++) {
+        assertThat(pattern.matcher(from + patch).matches()).as(from + patch + " before " + minor)
+            .isEqualTo(patch >= floor.patch());
+      }
+    });
   }
 
   @Test
