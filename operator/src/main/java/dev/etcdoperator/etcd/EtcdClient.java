@@ -1,5 +1,6 @@
 package dev.etcdoperator.etcd;
 
+import dev.etcdoperator.support.EtcdVersion;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
@@ -79,6 +80,25 @@ public final class EtcdClient implements AutoCloseable {
     return Convert.status(endpoint, Failures.await(
         client.getMaintenanceClient().statusMember(Endpoints.target(endpoint)), deadline(), "status",
         List.of(endpoint), timeout()));
+  }
+
+  /** How the member at {@code endpoint} stands towards a downgrade (its storage version, the downgrade enabled). */
+  public DowngradeStatus downgradeStatus(URI endpoint) {
+    checkEndpoint(endpoint);
+    return factory.downgradeCalls().status(endpoint);
+  }
+
+  /**
+   * Asks etcd (through the member at {@code via}, best the leader) to check that the cluster can go down to
+   * {@code minor}, then to enable that downgrade; throws {@link EtcdClientException} with etcd's reason when it
+   * refuses either. etcd 3.6+ only: older members do not know the call.
+   */
+  public void enableDowngrade(URI via, EtcdVersion minor) {
+    checkEndpoint(via);
+    DowngradeCalls calls = factory.downgradeCalls();
+    String target = minor.major() + "." + minor.minor();
+    calls.downgrade(via, DowngradeCalls.Action.VALIDATE, target);
+    calls.downgrade(via, DowngradeCalls.Action.ENABLE, target);
   }
 
   /** What a snapshot of the member at {@code endpoint} starts from: its cluster, revision and version. */

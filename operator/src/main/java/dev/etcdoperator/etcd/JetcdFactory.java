@@ -69,6 +69,11 @@ final class JetcdFactory implements AutoCloseable {
     return builder.build();
   }
 
+  /** etcd's downgrade calls, over channels configured like the jetcd clients (TLS, request timeout). */
+  DowngradeCalls downgradeCalls() {
+    return new DowngradeCalls(sslContext, connection.requestTimeout());
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();
