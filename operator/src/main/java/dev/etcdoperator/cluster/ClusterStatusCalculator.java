@@ -276,6 +276,7 @@ public final class ClusterStatusCalculator {
 
     if (in.step() instanceof ClusterStep.Halt halt && (halt.reason().equals(Reason.INVALID_SPEC)
         || halt.reason().equals(Reason.ROLLOUT_STALLED) || halt.reason().equals(Reason.UPGRADE_SNAPSHOT_FAILED)
+        || halt.reason().equals(Reason.DOWNGRADE_BLOCKED)
         || halt.reason().equals(Reason.RESTORE_FAILED) || halt.reason().equals(Reason.CERTIFICATES_NOT_READY)
         || halt.reason().equals(Reason.MEMBERSHIP_CHANGE_BLOCKED))) {
       set.set(DEGRADED, true, halt.reason(), halt.message());

@@ -306,7 +306,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
           return membershipActions.perform(cluster, change, reached.client(), reached.observation());
         }
         case ClusterStep.RestartMember restart -> {
-          return memberRestarts.restart(cluster, restart, SpecProblems.runningVersion(cluster), target);
+          return memberRestarts.restart(cluster, restart, SpecProblems.runningVersion(cluster), target, etcd);
         }
         case ClusterStep.ApplyObjects apply -> {
           for (HasMetadata object : apply.objects()) {

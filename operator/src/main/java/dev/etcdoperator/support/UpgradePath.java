@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The version changes etcd supports (its upgrade guides): any patch within a minor, or the next minor from at least
- * the patch level its guide names; never a minor downgrade, never a skipped minor.
+ * The version changes etcd supports (its upgrade and downgrade guides): any patch within a minor; the next minor
+ * from at least the patch level its guide names; from 3.6 on, the previous minor through etcd's downgrade API; never
+ * a skipped minor, and never back from 3.5 to 3.4 (3.5 has no downgrade support).
  */
 public final class UpgradePath {
   /**
@@ -22,10 +23,21 @@ public final class UpgradePath {
 
   /** Why moving a cluster that runs {@code running} to {@code target} is not supported; empty when it is. */
   public static Optional<String> problem(EtcdVersion running, EtcdVersion target) {
-    if (target.major() != running.major() || target.minor() < running.minor()) {
+    if (target.major() != running.major()) {
+      return Optional.of("spec.version " + target + " is another major version than the cluster runs (" + running
+          + "): etcd moves one minor version at a time");
+    }
+    if (target.minor() < running.minor() - 1) {
+      return Optional.of("spec.version " + target + " would downgrade the cluster from " + running + " by more than "
+          + "one minor version: etcd goes back one minor version at a time; move to " + running.major() + "."
+          + (running.minor() - 1) + " first");
+    }
+    if (target.minor() < running.minor() && !running.atLeast(3, 6, 0)) {
       return Optional.of("spec.version " + target + " would downgrade the cluster from " + running
-          + ": etcd does not support going back a minor version (patch versions within " + running.major() + "."
-          + running.minor() + " are fine)");
+          + ": etcd can go back a minor version only from 3.6 on (its downgrade API), so " + running.major() + "."
+          + running.minor() + " cannot return to " + target.major() + "." + target.minor() + " (patch versions "
+          + "within " + running.major() + "." + running.minor() + " are fine); restore a snapshot taken on "
+          + target.major() + "." + target.minor() + " into a new cluster instead");
     }
     if (target.minor() > running.minor() + 1) {
       return Optional.of("spec.version " + target + " skips a minor version: the cluster runs " + running
@@ -41,7 +53,12 @@ public final class UpgradePath {
     return Optional.empty();
   }
 
-  /** Whether moving from {@code running} to {@code target} crosses a minor version. */
+  /** Whether moving from {@code running} to {@code target} goes back a minor version (etcd 3.6+'s downgrade). */
+  public static boolean isMinorDowngrade(EtcdVersion running, EtcdVersion target) {
+    return target.major() == running.major() && target.minor() < running.minor();
+  }
+
+  /** Whether moving from {@code running} to {@code target} crosses a minor version upwards. */
   public static boolean isMinorUpgrade(EtcdVersion running, EtcdVersion target) {
     return target.major() == running.major() && target.minor() > running.minor();
   }

@@ -50,6 +50,8 @@ public final class EtcdClusterConditions {
     public static final String ROLLING_OUT = "RollingOut";
     public static final String ROLLOUT_STALLED = "RolloutStalled";
     public static final String UPGRADE_SNAPSHOT_FAILED = "UpgradeSnapshotFailed";
+    /** A minor downgrade etcd refused, or found in a state it cannot go on from (another downgrade enabled). */
+    public static final String DOWNGRADE_BLOCKED = "DowngradeBlocked";
     public static final String VERSION_MISMATCH = "VersionMismatch";
     public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
     public static final String LAST_BACKUP_FAILED = "LastBackupFailed";

@@ -33,10 +33,11 @@ public class EtcdClusterSpec {
   @Size(max = SchemaLimits.VERSION)
   // Transition rules in core CEL only (startsWith), over the minors this operator runs; the operator checks the
   // same against the version the members actually run (and the patch level a minor upgrade needs).
-  @ValidationRule(value = "!(oldSelf.startsWith('3.7.') && !self.startsWith('3.7.')) "
-      + "&& !(oldSelf.startsWith('3.6.') && (self.startsWith('3.5.') || self.startsWith('3.4.'))) "
+  @ValidationRule(value = "!(oldSelf.startsWith('3.7.') && (self.startsWith('3.5.') || self.startsWith('3.4.'))) "
+      + "&& !(oldSelf.startsWith('3.6.') && self.startsWith('3.4.')) "
       + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.4.'))",
-      message = "version: etcd cannot go back to an earlier minor version (patch versions within a minor are fine)")
+      message = "version: etcd goes back one minor version at a time and only from 3.6 on (3.7 to 3.6, 3.6 to 3.5, "
+          + "through its downgrade API); 3.5 cannot return to 3.4")
   @ValidationRule(value = "!(oldSelf.startsWith('3.4.') && (self.startsWith('3.6.') || self.startsWith('3.7.'))) "
       + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.7.'))",
       message = "version: etcd upgrades one minor version at a time: 3.4 to 3.5, 3.5 to 3.6, then 3.6 to 3.7")
@@ -50,7 +51,8 @@ public class EtcdClusterSpec {
       message = "version: etcd's upgrade guide requires every member on 3.6.11 or later before moving to 3.7: set the "
           + "newest 3.6 patch first")
   @JsonPropertyDescription("etcd version to run, e.g. 3.5.21. Defaults to the operator's default version. Changes "
-      + "roll out one member at a time; a minor version may only go up, one at a time.")
+      + "roll out one member at a time; a minor version goes up one at a time, and from 3.6 on down one at a time "
+      + "(etcd's downgrade API).")
   private String version;
 
   @Size(max = SchemaLimits.IMAGE)

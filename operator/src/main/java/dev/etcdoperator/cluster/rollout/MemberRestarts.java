@@ -3,6 +3,7 @@ package dev.etcdoperator.cluster.rollout;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.EtcdView;
 import dev.etcdoperator.resources.ClusterNames;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
@@ -38,40 +39,48 @@ public final class MemberRestarts {
   private final KubernetesClient client;
   private final EventRecorder events;
   private final UpgradeSnapshots upgradeSnapshots;
+  private final MinorDowngrades minorDowngrades;
 
   public MemberRestarts(KubernetesClient client, EventRecorder events, Clock clock) {
     this.client = client;
     this.events = events;
     this.upgradeSnapshots = new UpgradeSnapshots(client, events, clock);
+    this.minorDowngrades = new MinorDowngrades(events);
   }
 
   /**
    * Evicts the pod only if it is still the incarnation the plan was made for, so a retry never restarts twice.
    *
    * @param running the version the members report (status.currentVersion)
-   * @param target the version members run after the restart; when the restart starts an upgrade to the next minor
-   *     version, which etcd cannot go back from, a snapshot goes to the cluster's backup destination first, or,
-   *     without one, a Warning says that there is none
+   * @param target the version members run after the restart; when the restart starts a move to another minor
+   *     version, a snapshot goes to the cluster's backup destination first, or, without one, a Warning says that
+   *     there is none; a minor downgrade then waits for etcd's downgrade to be enabled and the data migrated
+   * @param etcd what the reconcile saw of etcd: a downgrade is enabled through it
    */
   public ClusterStep restart(EtcdCluster cluster, ClusterStep.RestartMember restart, Optional<EtcdVersion> running,
-      Optional<EtcdVersion> target) {
-    Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade = minorUpgrade(cluster, running, target);
+      Optional<EtcdVersion> target, EtcdView etcd) {
+    Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorChange = minorChange(cluster, running, target);
     String ns = cluster.getMetadata().getNamespace();
     Pod live = client.pods().inNamespace(ns).withName(restart.member()).get();
     if (live == null || !restart.podUid().equals(live.getMetadata().getUid())) {
       return alreadyRestarted(restart);
     }
-    if (minorUpgrade.isPresent() && cluster.getSpec().getBackup() != null) {
-      Optional<ClusterStep> snapshot = upgradeSnapshots.awaitSnapshot(cluster, minorUpgrade.get().getKey(),
-          minorUpgrade.get().getValue());
+    if (minorChange.isPresent() && cluster.getSpec().getBackup() != null) {
+      Optional<ClusterStep> snapshot = upgradeSnapshots.awaitSnapshot(cluster, minorChange.get().getKey(),
+          minorChange.get().getValue());
       if (snapshot.isPresent()) {
         return snapshot.get();
       }
     } else {
-      minorUpgrade.ifPresent(versions -> events.record(cluster, EventRecorder.Type.Warning,
-          MINOR_UPGRADE_WITHOUT_SNAPSHOT, "upgrading from " + versions.getKey() + " to " + versions.getValue()
+      minorChange.ifPresent(versions -> events.record(cluster, EventRecorder.Type.Warning,
+          MINOR_UPGRADE_WITHOUT_SNAPSHOT, UpgradeSnapshots.change(versions.getKey(), versions.getValue())
               + ", which etcd cannot undo, without a snapshot first: no backup destination is configured "
               + "(spec.backup)"));
+    }
+    Optional<ClusterStep> downgrade = minorChange.filter(v -> UpgradePath.isMinorDowngrade(v.getKey(), v.getValue()))
+        .flatMap(v -> minorDowngrades.gate(cluster, v.getKey(), v.getValue(), etcd));
+    if (downgrade.isPresent()) {
+      return downgrade.get();
     }
     String budgetName = new ClusterNames(cluster.getMetadata().getName(), ns).podDisruptionBudget();
     if (isReady(live)) {
@@ -133,15 +142,15 @@ public final class MemberRestarts {
     return new ClusterStep.Wait(RolloutPlanner.POLL, restart.reason(), restart.member() + " was already restarted");
   }
 
-  /** The running and target versions, when the next restart is the first of a minor upgrade. */
-  private static Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorUpgrade(EtcdCluster cluster,
-      Optional<EtcdVersion> running,
-      Optional<EtcdVersion> target) {
+  /** The running and target versions, when the next restart is the first of a move to another minor. */
+  private static Optional<Map.Entry<EtcdVersion, EtcdVersion>> minorChange(EtcdCluster cluster,
+      Optional<EtcdVersion> running, Optional<EtcdVersion> target) {
     return running.flatMap(from -> target.map(to -> Map.entry(from, to)))
-        .filter(v -> UpgradePath.isMinorUpgrade(v.getKey(), v.getValue()) && noMemberRuns(cluster, v.getValue()));
+        .filter(v -> (UpgradePath.isMinorUpgrade(v.getKey(), v.getValue())
+            || UpgradePath.isMinorDowngrade(v.getKey(), v.getValue())) && noMemberRuns(cluster, v.getValue()));
   }
 
-  /** No member reports the target's minor version yet: the next restart is the first of a minor upgrade. */
+  /** No member reports the target's minor version yet: the next restart is the first of a minor change. */
   private static boolean noMemberRuns(EtcdCluster cluster, EtcdVersion target) {
     return Optional.ofNullable(cluster.getStatus()).map(EtcdClusterStatus::getMembers).orElse(List.of()).stream()
         .map(m -> m.getVersion() == null ? Optional.<EtcdVersion>empty() : EtcdVersion.parse(m.getVersion()))

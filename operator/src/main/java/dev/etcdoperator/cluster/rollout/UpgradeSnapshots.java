@@ -41,7 +41,12 @@ final class UpgradeSnapshots {
     this.clock = clock;
   }
 
-  /** The EtcdBackup taken before upgrading {@code cluster} to {@code to}. */
+  /** "upgrading from 3.5.30 to 3.6.16", or "downgrading from ..." */
+  static String change(EtcdVersion from, EtcdVersion to) {
+    return (to.compareTo(from) < 0 ? "downgrading" : "upgrading") + " from " + from + " to " + to;
+  }
+
+  /** The EtcdBackup taken before moving {@code cluster} to {@code to}. */
   static String name(EtcdCluster cluster, EtcdVersion to) {
     return cluster.getMetadata().getName() + "-before-v" + to;
   }
@@ -58,7 +63,7 @@ final class UpgradeSnapshots {
       client.resource(ClusterBackupBuilder.build(cluster, name, COMPONENT, EtcdBackupSpec.DeletionPolicy.Retain,
           Map.of())).create();
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "taking a snapshot (EtcdBackup " + name
-          + ") before upgrading from " + from + " to " + to + ", which etcd cannot undo"));
+          + ") before " + change(from, to) + ", which etcd cannot undo"));
     }
     var conditions = Optional.ofNullable(backup.getStatus()).map(s -> s.getConditions()).orElse(List.of());
     String formed = cluster.getStatus() == null ? null : cluster.getStatus().getClusterID();
@@ -68,11 +73,11 @@ final class UpgradeSnapshots {
       return Optional.of(new ClusterStep.Halt(Reason.UPGRADE_SNAPSHOT_FAILED, "EtcdBackup " + name + " holds a "
           + "snapshot of etcd cluster " + backup.getStatus().getClusterID() + ", not of this one (" + formed
           + "): an earlier cluster of the same name left it. Delete it (its snapshot stays in the bucket) to take "
-          + "the snapshot before upgrading from " + from + " to " + to));
+          + "the snapshot before " + change(from, to)));
     }
     if (backup.getMetadata().getDeletionTimestamp() != null) {
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for the stale EtcdBackup " + name
-          + " to go before taking a fresh snapshot before upgrading from " + from + " to " + to));
+          + " to go before taking a fresh snapshot before " + change(from, to)));
     }
     Optional<Instant> completed = Optional.ofNullable(backup.getStatus()).map(s -> s.getCompletionTime())
         .map(Instant::parse);
@@ -84,23 +89,23 @@ final class UpgradeSnapshots {
       client.resource(backup).delete();
       events.record(cluster, EventRecorder.Type.Warning, UPGRADE_SNAPSHOT_STALE, "EtcdBackup " + name + " completed "
           + "at " + completed.get() + ", more than " + FRESH_FOR.toMinutes() + " minutes ago: taking a fresh one "
-          + "before upgrading from " + from + " to " + to + "; the old snapshot stays at "
+          + "before " + change(from, to) + "; the old snapshot stays at "
           + backup.getStatus().getLocation());
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "replacing the stale snapshot (EtcdBackup "
-          + name + ") before upgrading from " + from + " to " + to));
+          + name + ") before " + change(from, to)));
     }
     if (ConditionSet.isTrue(conditions, EtcdBackupConditions.COMPLETE)) {
-      events.record(cluster, EventRecorder.Type.Normal, UPGRADE_SNAPSHOT_TAKEN, "snapshot before upgrading from "
-          + from + " to " + to + " is at " + backup.getStatus().getLocation());
+      events.record(cluster, EventRecorder.Type.Normal, UPGRADE_SNAPSHOT_TAKEN, "snapshot before "
+          + change(from, to) + " is at " + backup.getStatus().getLocation());
       return Optional.empty();
     }
     if (ConditionSet.isTrue(conditions, EtcdBackupConditions.FAILED)) {
       String why = ConditionSet.find(conditions, EtcdBackupConditions.FAILED).map(c -> c.getMessage()).orElse("");
-      return Optional.of(new ClusterStep.Halt(Reason.UPGRADE_SNAPSHOT_FAILED, "the snapshot before upgrading from "
-          + from + " to " + to + " failed: " + why + ". Fix the cause and delete EtcdBackup " + name
+      return Optional.of(new ClusterStep.Halt(Reason.UPGRADE_SNAPSHOT_FAILED, "the snapshot before "
+          + change(from, to) + " failed: " + why + ". Fix the cause and delete EtcdBackup " + name
           + " to take it again, or remove spec.backup to upgrade without a snapshot"));
     }
     return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for the snapshot (EtcdBackup "
-        + name + ") before upgrading from " + from + " to " + to));
+        + name + ") before " + change(from, to)));
   }
 }

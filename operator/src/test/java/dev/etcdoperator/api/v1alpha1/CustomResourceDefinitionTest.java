@@ -161,10 +161,10 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
-  void versionMayNotGoBackAMinorNorSkipOne() {
+  void versionGoesBackOneMinorFromThreeSixOnAndNeverSkipsOne() {
     assertThat(rules(spec().getProperties().get("version"))).contains(
-        "!(oldSelf.startsWith('3.7.') && !self.startsWith('3.7.')) && !(oldSelf.startsWith('3.6.') "
-            + "&& (self.startsWith('3.5.') || self.startsWith('3.4.'))) && !(oldSelf.startsWith('3.5.') "
+        "!(oldSelf.startsWith('3.7.') && (self.startsWith('3.5.') || self.startsWith('3.4.'))) "
+            + "&& !(oldSelf.startsWith('3.6.') && self.startsWith('3.4.')) && !(oldSelf.startsWith('3.5.') "
             + "&& self.startsWith('3.4.'))",
         "!(oldSelf.startsWith('3.4.') && (self.startsWith('3.6.') || self.startsWith('3.7.'))) "
             + "&& !(oldSelf.startsWith('3.5.') && self.startsWith('3.7.'))");

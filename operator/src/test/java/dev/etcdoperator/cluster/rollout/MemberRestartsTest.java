@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.EtcdView;
 import dev.etcdoperator.resources.ClusterBlueprint;
+import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import dev.etcdoperator.testing.ApiServerPerClass;
 import dev.etcdoperator.testing.TestClusters;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * PodDisruptionBudget (review finding 15a): whichever comes second waits.
  */
 class MemberRestartsTest {
+  private static final EtcdView NOT_CONTACTED = new EtcdView.NotContacted();
   @RegisterExtension
   static final ApiServerPerClass API = ApiServerPerClass.plain();
   private final KubernetesClient client = API.clientWithoutRetries();
@@ -32,6 +35,24 @@ class MemberRestartsTest {
   void removeMembers() {
     client.pods().inNamespace(TestClusters.NAMESPACE).delete();
     client.policy().v1().podDisruptionBudget().inNamespace(TestClusters.NAMESPACE).delete();
+  }
+
+  /** A minor downgrade asks etcd before any pod goes: with etcd out of reach the restart waits, the pod stays. */
+  @Test
+  void theFirstRestartOfAMinorDowngradeWaitsForEtcd() {
+    EtcdCluster cluster = TestClusters.cluster(spec -> {});
+    Pod pod = memberPod(cluster, 2);
+    MemberRestarts restarts = new MemberRestarts(client, new EventRecorder(client, Clock.systemUTC()), Clock.systemUTC());
+    ClusterStep.RestartMember restart = new ClusterStep.RestartMember(pod.getMetadata().getName(),
+        pod.getMetadata().getUid(), Reason.ROLLING_OUT, "restarting main-2");
+
+    ClusterStep step = restarts.restart(cluster, restart, EtcdVersion.parse("3.6.16"), EtcdVersion.parse("3.5.30"),
+        NOT_CONTACTED);
+
+    assertThat(step).isEqualTo(new ClusterStep.Wait(RolloutPlanner.POLL, Reason.ROLLING_OUT, "downgrading from "
+        + "3.6.16 to 3.5.30 waits until etcd answers"));
+    assertThat(client.pods().inNamespace(TestClusters.NAMESPACE).withName("main-2").get().getMetadata().getUid())
+        .as("not restarted").isEqualTo(pod.getMetadata().getUid());
   }
 
   @Test
@@ -49,7 +70,7 @@ class MemberRestartsTest {
     ClusterStep.RestartMember restart = new ClusterStep.RestartMember(restarted.getMetadata().getName(),
         restarted.getMetadata().getUid(), Reason.ROLLING_OUT, "restarting main-2");
 
-    ClusterStep refused = restarts.restart(cluster, restart, Optional.empty(), Optional.empty());
+    ClusterStep refused = restarts.restart(cluster, restart, Optional.empty(), Optional.empty(), NOT_CONTACTED);
 
     assertThat(refused).isInstanceOfSatisfying(ClusterStep.Wait.class, wait -> assertThat(wait.message())
         .isEqualTo("restarting main-2 waits: the PodDisruptionBudget main refuses to evict main-2 now (another "
@@ -62,7 +83,7 @@ class MemberRestartsTest {
         new PodDisruptionBudgetBuilder(pdb).withNewStatus().withObservedGeneration(pdb.getMetadata().getGeneration())
             .withCurrentHealthy(2).withDesiredHealthy(2).withExpectedPods(3).withDisruptionsAllowed(0).endStatus()
             .build());
-    assertThat(restarts.restart(cluster, restart, Optional.empty(), Optional.empty()))
+    assertThat(restarts.restart(cluster, restart, Optional.empty(), Optional.empty(), NOT_CONTACTED))
         .isInstanceOfSatisfying(ClusterStep.Wait.class, wait -> assertThat(wait.message())
             .isEqualTo("restarting main-2 waits: the PodDisruptionBudget main allows no disruption now (2 of 3 "
                 + "member pods healthy, 2 needed; another member's pod is down or being evicted, e.g. by a node "
@@ -73,7 +94,7 @@ class MemberRestartsTest {
     client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("main").editStatus(pdb ->
         new PodDisruptionBudgetBuilder(pdb).editStatus().withCurrentHealthy(3).withDisruptionsAllowed(1).endStatus()
             .build());
-    assertThat(restarts.restart(cluster, restart, Optional.empty(), Optional.empty())).isEqualTo(restart);
+    assertThat(restarts.restart(cluster, restart, Optional.empty(), Optional.empty(), NOT_CONTACTED)).isEqualTo(restart);
     assertThat(client.pods().inNamespace(ns).withName("main-2").get()).as("evicted").isNull();
   }
 
@@ -94,7 +115,7 @@ class MemberRestartsTest {
     ClusterStep.RestartMember restart = new ClusterStep.RestartMember(learner.getMetadata().getName(),
         learner.getMetadata().getUid(), Reason.ROLLING_OUT, "restarting learner main-1");
 
-    assertThat(restarts.restart(cluster, restart, Optional.empty(), Optional.empty())).isEqualTo(restart);
+    assertThat(restarts.restart(cluster, restart, Optional.empty(), Optional.empty(), NOT_CONTACTED)).isEqualTo(restart);
     assertThat(client.pods().inNamespace(ns).withName("main-1").get()).as("restarted").isNull();
   }
 
