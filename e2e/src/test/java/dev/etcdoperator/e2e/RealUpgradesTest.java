@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.BackupDestination;
 import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
-import dev.etcdoperator.api.v1alpha1.BootstrapSpec;
 import dev.etcdoperator.api.v1alpha1.ClusterReference;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdBackupSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
-import dev.etcdoperator.api.v1alpha1.RestoreSpec;
 import dev.etcdoperator.api.v1alpha1.S3Destination;
 import dev.etcdoperator.etcd.EtcdTls;
 import dev.etcdoperator.testing.S3ProxyServer;
@@ -102,7 +100,7 @@ class RealUpgradesTest {
           .until(() -> complete(scenario, "on-3-5"));
       EtcdCluster restored = scenario.tlsCluster("restored", 3);
       restored.getSpec().setVersion("3.5.30");
-      restored.getSpec().setBootstrap(restoreOf("on-3-5"));
+      restored.getSpec().setBootstrap(ScheduledBackupTest.restoreFrom("on-3-5", null));
       scenario.apply(restored);
       scenario.awaitReady("restored");
       try (Client client = scenario.serviceClient("restored")) {
@@ -216,13 +214,5 @@ class RealUpgradesTest {
     spec.setDestination(destination);
     backup.setSpec(spec);
     return backup;
-  }
-
-  private static BootstrapSpec restoreOf(String backup) {
-    RestoreSpec restore = new RestoreSpec();
-    restore.setBackupName(backup);
-    BootstrapSpec bootstrap = new BootstrapSpec();
-    bootstrap.setRestore(restore);
-    return bootstrap;
   }
 }

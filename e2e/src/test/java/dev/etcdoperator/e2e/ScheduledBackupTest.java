@@ -112,7 +112,8 @@ class ScheduledBackupTest {
     }
   }
 
-  private static BootstrapSpec restoreFrom(String backupName, S3SnapshotLocation s3) {
+  /** spec.bootstrap restoring a backup by name, or a snapshot at an S3 location. */
+  static BootstrapSpec restoreFrom(String backupName, S3SnapshotLocation s3) {
     RestoreSpec restore = new RestoreSpec();
     restore.setBackupName(backupName);
     restore.setS3(s3);
