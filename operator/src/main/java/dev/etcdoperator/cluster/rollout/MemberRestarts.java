@@ -73,8 +73,8 @@ public final class MemberRestarts {
       }
     } else {
       minorChange.ifPresent(versions -> events.record(cluster, EventRecorder.Type.Warning,
-          MINOR_UPGRADE_WITHOUT_SNAPSHOT, UpgradeSnapshots.change(versions.getKey(), versions.getValue())
-              + ", which etcd cannot undo, without a snapshot first: no backup destination is configured "
+          MINOR_UPGRADE_WITHOUT_SNAPSHOT, UpgradeSnapshots.irreversibleChange(versions.getKey(),
+              versions.getValue()) + ", without a snapshot first: no backup destination is configured "
               + "(spec.backup)"));
     }
     Optional<ClusterStep> downgrade = minorChange.filter(v -> UpgradePath.isMinorDowngrade(v.getKey(), v.getValue()))

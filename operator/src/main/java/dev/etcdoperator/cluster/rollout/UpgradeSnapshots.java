@@ -46,6 +46,11 @@ final class UpgradeSnapshots {
     return (to.compareTo(from) < 0 ? "downgrading" : "upgrading") + " from " + from + " to " + to;
   }
 
+  /** The change, and for an upgrade that etcd cannot go back from it. */
+  static String irreversibleChange(EtcdVersion from, EtcdVersion to) {
+    return change(from, to) + (to.compareTo(from) > 0 ? ", which etcd cannot undo" : "");
+  }
+
   /** The EtcdBackup taken before moving {@code cluster} to {@code to}. */
   static String name(EtcdCluster cluster, EtcdVersion to) {
     return cluster.getMetadata().getName() + "-before-v" + to;
@@ -63,7 +68,7 @@ final class UpgradeSnapshots {
       client.resource(ClusterBackupBuilder.build(cluster, name, COMPONENT, EtcdBackupSpec.DeletionPolicy.Retain,
           Map.of())).create();
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "taking a snapshot (EtcdBackup " + name
-          + ") before " + change(from, to) + ", which etcd cannot undo"));
+          + ") before " + irreversibleChange(from, to)));
     }
     var conditions = Optional.ofNullable(backup.getStatus()).map(s -> s.getConditions()).orElse(List.of());
     String formed = cluster.getStatus() == null ? null : cluster.getStatus().getClusterID();
