@@ -11,7 +11,15 @@
 set -euo pipefail
 
 DIR="${1:-${HOME}/.cache/etcd-operator/etcd}"
-MIRROR="${ETCD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The machine's own Debian mirror (a CI machine may only reach that one), else Debian's default.
+machine_mirror() {
+  { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+    grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; break }}'
+  } | grep -v -e security -e updates | grep -i debian | head -n 1 || true
+}
+MIRROR="${ETCD_DEBIAN_MIRROR:-$(machine_mirror)}"
+MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 # Debian package version by etcd version; the suite that serves it today.
 declare -A PACKAGE=([3.5.16]=3.5.16-4 [3.5.30]=3.5.30-2)
 
