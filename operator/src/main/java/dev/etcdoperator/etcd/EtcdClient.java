@@ -82,6 +82,12 @@ public final class EtcdClient implements AutoCloseable {
         List.of(endpoint), timeout()));
   }
 
+  /** Compaction, defragmentation and alarm disarming, over this client's connection. */
+  public EtcdMaintenance maintenance() {
+    ensureOpen();
+    return new EtcdMaintenance(client, timeout(), connection.endpoints());
+  }
+
   /** How the member at {@code endpoint} stands towards a downgrade (its storage version, the downgrade enabled). */
   public DowngradeStatus downgradeStatus(URI endpoint) {
     checkEndpoint(endpoint);
