@@ -4,7 +4,6 @@ import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.schedule.ScheduledRuns;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,20 +27,8 @@ public final class DefragmentationPlanner {
   public record Threshold(int fragmentedPercent, long reclaimableBytes) {
     public static final Threshold DEFAULT = new Threshold(45, 100L * 1024 * 1024);
 
-    boolean crossedBy(Member member) {
+    boolean crossedBy(MemberUsage member) {
       return member.reclaimableBytes() >= reclaimableBytes && member.fragmentedPercent() >= fragmentedPercent;
-    }
-  }
-
-  /** A member as the last observation saw it. */
-  public record Member(String name, long id, boolean learner, boolean healthy, long dbSizeBytes,
-      long dbSizeInUseBytes) {
-    long reclaimableBytes() {
-      return Math.max(0, dbSizeBytes - dbSizeInUseBytes);
-    }
-
-    int fragmentedPercent() {
-      return dbSizeBytes == 0 ? 0 : (int) (reclaimableBytes() * 100 / dbSizeBytes);
     }
   }
 
@@ -54,7 +41,7 @@ public final class DefragmentationPlanner {
    * @param lastScheduledSlot the last scheduled time already run (or when the schedule was set)
    * @param requested whether a run was asked for by annotation
    */
-  public record Input(Policy policy, List<Member> members, Optional<Long> leaderId, Optional<String> busy,
+  public record Input(Policy policy, List<MemberUsage> members, Optional<Long> leaderId, Optional<String> busy,
       Optional<Run> run, Instant lastScheduledSlot, boolean requested, Instant now) {}
 
   /** The next step. */
@@ -87,7 +74,7 @@ public final class DefragmentationPlanner {
   private DefragmentationPlanner() {}
 
   public static Step next(Input in) {
-    List<Member> voters = in.members().stream().filter(m -> !m.learner()).toList();
+    List<MemberUsage> voters = in.members().stream().filter(m -> !m.learner()).toList();
     if (in.run().isPresent()) {
       return continueRun(in, in.run().get(), voters);
     }
@@ -101,12 +88,12 @@ public final class DefragmentationPlanner {
     }
     boolean onlyFragmented = !in.requested() && in.policy().threshold().isPresent();
     List<String> members = voters.stream()
-        .filter(m -> !onlyFragmented || in.policy().threshold().get().crossedBy(m)).map(Member::name).sorted()
+        .filter(m -> !onlyFragmented || in.policy().threshold().get().crossedBy(m)).map(MemberUsage::name).sorted()
         .toList();
     return new Step.Start(trigger.get(), members);
   }
 
-  private static Optional<String> trigger(Input in, List<Member> voters) {
+  private static Optional<String> trigger(Input in, List<MemberUsage> voters) {
     if (in.requested()) {
       return Optional.of("requested by annotation");
     }
@@ -124,11 +111,11 @@ public final class DefragmentationPlanner {
     return over.map(o -> "threshold crossed: " + o);
   }
 
-  private static Optional<Step> held(Input in, List<Member> voters) {
+  private static Optional<Step> held(Input in, List<MemberUsage> voters) {
     if (in.busy().isPresent()) {
       return Optional.of(new Step.Hold(CLUSTER_BUSY, "defragmentation waits: " + in.busy().get()));
     }
-    List<String> unhealthy = voters.stream().filter(m -> !m.healthy()).map(Member::name).toList();
+    List<String> unhealthy = voters.stream().filter(m -> !m.healthy()).map(MemberUsage::name).toList();
     if (!unhealthy.isEmpty()) {
       return Optional.of(new Step.Hold(MEMBERS_UNHEALTHY, "defragmentation waits until every voting member is "
           + "healthy; not healthy: " + String.join(", ", unhealthy)));
@@ -136,12 +123,12 @@ public final class DefragmentationPlanner {
     return Optional.empty();
   }
 
-  private static Step continueRun(Input in, Run run, List<Member> voters) {
+  private static Step continueRun(Input in, Run run, List<MemberUsage> voters) {
     Optional<Step> held = held(in, voters);
     if (held.isPresent()) {
       return held.get();
     }
-    List<Member> remaining = voters.stream()
+    List<MemberUsage> remaining = voters.stream()
         .filter(m -> run.members().contains(m.name()) && !run.done().contains(m.name())).toList();
     if (remaining.isEmpty()) {
       return new Step.Finish();
@@ -150,16 +137,10 @@ public final class DefragmentationPlanner {
     if (pauseEnds.isPresent()) {
       return new Step.Pause(pauseEnds.get());
     }
-    Member next = remaining.stream()
-        .min(Comparator.comparing((Member m) -> in.leaderId().map(l -> l == m.id()).orElse(false))
-            .thenComparing(Member::name)).orElseThrow();
-    if (in.leaderId().map(l -> l == next.id()).orElse(false) && voters.size() > 1) {
-      // A defragmenting leader stalls every write of the cluster; a follower stalls only its own clients.
-      Member transferee = voters.stream().filter(m -> m.id() != next.id())
-          .min(Comparator.comparing((Member m) -> !run.done().contains(m.name())).thenComparing(Member::name))
-          .orElseThrow();
-      return new Step.MoveLeader(next.name(), transferee.name(), transferee.id());
-    }
-    return new Step.Defragment(next.name());
+    return switch (LeaderLast.next(remaining, voters, in.leaderId(), run.done())) {
+      case LeaderLast.Turn.Go go -> new Step.Defragment(go.member().name());
+      case LeaderLast.Turn.HandOver handOver -> new Step.MoveLeader(handOver.from().name(), handOver.to().name(),
+          handOver.to().id());
+    };
   }
 }

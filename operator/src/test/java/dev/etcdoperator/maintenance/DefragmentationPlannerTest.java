@@ -3,7 +3,6 @@ package dev.etcdoperator.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.maintenance.DefragmentationPlanner.Input;
-import dev.etcdoperator.maintenance.DefragmentationPlanner.Member;
 import dev.etcdoperator.maintenance.DefragmentationPlanner.Policy;
 import dev.etcdoperator.maintenance.DefragmentationPlanner.Run;
 import dev.etcdoperator.maintenance.DefragmentationPlanner.Step;
@@ -24,11 +23,11 @@ class DefragmentationPlannerTest {
   private static final Policy NIGHTLY_IF_NEEDED = new Policy(NIGHTLY.schedule(), Optional.of(Threshold.DEFAULT));
 
   /** main-1 leads; main-2 is fragmented (300 of 400 MiB free), the others are not. */
-  private static List<Member> members(boolean allHealthy) {
-    return List.of(new Member("main-0", 10, false, true, 200 * MIB, 190 * MIB),
-        new Member("main-1", 11, false, allHealthy, 200 * MIB, 190 * MIB),
-        new Member("main-2", 12, false, true, 400 * MIB, 100 * MIB),
-        new Member("main-3", 13, true, false, 0, 0));
+  private static List<MemberUsage> members(boolean allHealthy) {
+    return List.of(new MemberUsage("main-0", 10, false, true, 200 * MIB, 190 * MIB),
+        new MemberUsage("main-1", 11, false, allHealthy, 200 * MIB, 190 * MIB),
+        new MemberUsage("main-2", 12, false, true, 400 * MIB, 100 * MIB),
+        new MemberUsage("main-3", 13, true, false, 0, 0));
   }
 
   private static Input input(Policy policy, Optional<String> busy, Optional<Run> run, boolean requested) {
