@@ -25,8 +25,8 @@ class PackageLayersTest {
       Map.entry("api", 0), Map.entry("support", 0),
       Map.entry("config", 1), Map.entry("resources", 1), Map.entry("pki", 1), Map.entry("etcd", 1),
       Map.entry("schedule", 1), Map.entry("objectstore", 1),
-      Map.entry("access", 2), Map.entry("restore", 2),
-      Map.entry("cluster", 3), Map.entry("backup", 3), Map.entry("maintenance", 3),
+      Map.entry("access", 2), Map.entry("restore", 2), Map.entry("maintenance", 2),
+      Map.entry("cluster", 3), Map.entry("backup", 3),
       Map.entry("", 4));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.etcdoperator\\.([a-z0-9]+)\\.",
       Pattern.MULTILINE);

@@ -1,9 +1,10 @@
 package dev.etcdoperator.cluster;
 
-import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.BackupScheduleSpec;
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
+import dev.etcdoperator.api.v1alpha1.MaintenanceSpec;
 import dev.etcdoperator.api.v1alpha1.ManagedEtcdFlags;
 import dev.etcdoperator.api.v1alpha1.RestoreSpec;
 import dev.etcdoperator.api.v1alpha1.StorageSpec;
@@ -67,6 +68,9 @@ public final class SpecProblems {
     checkTls(spec.getTls() == null ? new TlsSpec() : spec.getTls(), existing, problems);
     if (spec.getBackup() != null) {
       checkBackup(spec.getBackup(), problems);
+    }
+    if (spec.getMaintenance() != null) {
+      checkMaintenance(spec.getMaintenance(), spec.getEtcd(), problems);
     }
     boolean formed = cluster.getStatus() != null && cluster.getStatus().getClusterID() != null;
     if (!formed && spec.getBootstrap() != null && spec.getBootstrap().getRestore() != null) {
@@ -213,6 +217,22 @@ public final class SpecProblems {
     if (backup.getDestination() == null || backup.getDestination().getS3() == null
         || backup.getDestination().getS3().getBucket() == null) {
       problems.add("spec.backup.destination.s3.bucket is required");
+    }
+  }
+
+  private static void checkMaintenance(MaintenanceSpec maintenance, EtcdTuning tuning, List<String> problems) {
+    MaintenanceSpec.Compaction compaction = maintenance.getCompaction();
+    boolean tuned = tuning != null && (tuning.getAutoCompactionMode() != null
+        || tuning.getAutoCompactionRetention() != null);
+    if (compaction != null && tuned && !(compaction.getMode() == tuning.getAutoCompactionMode()
+        && Objects.equals(compaction.getRetention(), tuning.getAutoCompactionRetention()))) {
+      problems.add("spec.maintenance.compaction and spec.etcd.autoCompactionMode/autoCompactionRetention disagree: "
+          + "set compaction in spec.maintenance.compaction only (the spec.etcd fields are deprecated)");
+    }
+    if (compaction != null && compaction.getMode() == EtcdTuning.AutoCompactionMode.revision
+        && compaction.getRetention() != null && !compaction.getRetention().matches("[0-9]+")) {
+      problems.add("spec.maintenance.compaction.retention '" + compaction.getRetention() + "' is no revision count: "
+          + "mode revision keeps a number of revisions, e.g. 10000");
     }
   }
 }

@@ -71,7 +71,7 @@ public record ClusterBlueprint(
         version,
         image,
         MemberStorage.from(spec.getStorage()),
-        EtcdSettings.from(spec.getEtcd()),
+        EtcdSettings.from(spec.getEtcd(), spec.getMaintenance()),
         PodSettings.from(spec.getPodTemplate()),
         new MemberTls.Plain(),
         IpFamily.IPV4);

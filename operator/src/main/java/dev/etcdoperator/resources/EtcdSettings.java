@@ -3,6 +3,7 @@ package dev.etcdoperator.resources;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning.AutoCompactionMode;
 import dev.etcdoperator.api.v1alpha1.EtcdTuning.LogLevel;
+import dev.etcdoperator.api.v1alpha1.MaintenanceSpec;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +40,22 @@ public record EtcdSettings(
     extraArgs = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(extraArgs, "extraArgs")));
   }
 
-  static EtcdSettings from(EtcdTuning tuning) {
+  /**
+   * spec.etcd, with compaction from spec.maintenance.compaction where that is set: one source of truth for etcd's
+   * auto-compaction flags (the older spec.etcd.autoCompaction* fields still work alone; SpecProblems refuses the two
+   * set to different values).
+   */
+  static EtcdSettings from(EtcdTuning tuning, MaintenanceSpec maintenance) {
+    EtcdSettings settings = from(tuning);
+    Optional<MaintenanceSpec.Compaction> compaction = Optional.ofNullable(maintenance)
+        .map(MaintenanceSpec::getCompaction).filter(c -> c.getMode() != null && c.getRetention() != null);
+    return compaction.map(c -> new EtcdSettings(settings.quotaBackendBytes(), settings.heartbeatIntervalMillis(),
+        settings.electionTimeoutMillis(), settings.snapshotCount(), settings.maxRequestBytes(),
+        Optional.of(c.getMode()), Optional.of(c.getRetention()), settings.logLevel(), settings.extraArgs()))
+        .orElse(settings);
+  }
+
+  private static EtcdSettings from(EtcdTuning tuning) {
     if (tuning == null) {
       return DEFAULTS;
     }

@@ -87,6 +87,17 @@ public class EtcdClusterSpec {
   @JsonPropertyDescription("How the cluster starts: empty (default) or restored from a snapshot. Immutable.")
   private BootstrapSpec bootstrap;
 
+  @JsonPropertyDescription("Keeping the database small without a human: compaction of old revisions.")
+  private MaintenanceSpec maintenance;
+
+  public MaintenanceSpec getMaintenance() {
+    return maintenance;
+  }
+
+  public void setMaintenance(MaintenanceSpec maintenance) {
+    this.maintenance = maintenance;
+  }
+
   public BootstrapSpec getBootstrap() {
     return bootstrap;
   }

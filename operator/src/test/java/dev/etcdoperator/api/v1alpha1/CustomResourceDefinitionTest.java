@@ -192,6 +192,13 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
+  void revisionCompactionNeedsACount() {
+    JSONSchemaProps compaction = spec().getProperties().get("maintenance").getProperties().get("compaction");
+    assertThat(rules(compaction)).containsExactly("self.mode != 'revision' || self.retention.matches('^[0-9]+$')");
+    assertThat(compaction.getRequired()).containsExactlyInAnyOrder("mode", "retention");
+  }
+
+  @Test
   void storageRulesKeepClassImmutableAndSizeGrowOnly() {
     JSONSchemaProps storage = spec().getProperties().get("storage");
     assertThat(rules(storage.getProperties().get("storageClassName"))).containsExactly("self == oldSelf");
