@@ -229,6 +229,14 @@ public final class SpecProblems {
       problems.add("spec.maintenance.compaction and spec.etcd.autoCompactionMode/autoCompactionRetention disagree: "
           + "set compaction in spec.maintenance.compaction only (the spec.etcd fields are deprecated)");
     }
+    MaintenanceSpec.Defragmentation defragmentation = maintenance.getDefragmentation();
+    if (defragmentation != null && defragmentation.getSchedule() != null) {
+      try {
+        CronSchedule.parse(defragmentation.getSchedule());
+      } catch (CronSchedule.InvalidScheduleException e) {
+        problems.add("spec.maintenance.defragmentation: " + e.getMessage());
+      }
+    }
     if (compaction != null && compaction.getMode() == EtcdTuning.AutoCompactionMode.revision
         && compaction.getRetention() != null && !compaction.getRetention().matches("[0-9]+")) {
       problems.add("spec.maintenance.compaction.retention '" + compaction.getRetention() + "' is no revision count: "

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * spec.maintenance: compaction is etcd's own auto-compaction, from one place (spec.etcd's older fields still work
- * alone, and the two set differently are refused).
+ * alone, and the two set differently are refused); a defragmentation schedule that is no cron expression is named.
  */
 class MaintenanceSpecProblemsTest {
 
@@ -69,5 +69,16 @@ class MaintenanceSpecProblemsTest {
     assertThat(problems(s -> s.setMaintenance(compaction(EtcdTuning.AutoCompactionMode.revision, "1h"))))
         .containsExactly("spec.maintenance.compaction.retention '1h' is no revision count: mode revision keeps a "
             + "number of revisions, e.g. 10000");
+  }
+
+  @Test
+  void aDefragmentationScheduleThatIsNoCronExpressionIsNamed() {
+    MaintenanceSpec maintenance = new MaintenanceSpec();
+    MaintenanceSpec.Defragmentation defragmentation = new MaintenanceSpec.Defragmentation();
+    defragmentation.setSchedule("0 25 * * *");
+    maintenance.setDefragmentation(defragmentation);
+
+    assertThat(problems(s -> s.setMaintenance(maintenance))).singleElement().satisfies(p -> assertThat(p)
+        .startsWith("spec.maintenance.defragmentation: schedule \"0 25 * * *\" is not a valid cron expression"));
   }
 }

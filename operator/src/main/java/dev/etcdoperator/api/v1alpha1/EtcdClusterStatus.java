@@ -47,6 +47,9 @@ public class EtcdClusterStatus {
   @JsonPropertyDescription("Scheduled backups (spec.backup): last and next scheduled time, last success.")
   private BackupScheduleStatus backup;
 
+  @JsonPropertyDescription("Maintenance (spec.maintenance): the defragmentation under way and the last one.")
+  private MaintenanceStatus maintenance;
+
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Certificates the cluster uses, with expiry and renewal time.")
@@ -148,6 +151,14 @@ public class EtcdClusterStatus {
     this.conditions = conditions;
   }
 
+  public MaintenanceStatus getMaintenance() {
+    return maintenance;
+  }
+
+  public void setMaintenance(MaintenanceStatus maintenance) {
+    this.maintenance = maintenance;
+  }
+
   public List<CertificateStatus> getCertificates() {
     return certificates;
   }
@@ -164,7 +175,7 @@ public class EtcdClusterStatus {
         && Objects.equals(clusterID, s.clusterID) && Objects.equals(leader, s.leader)
         && Objects.equals(currentVersion, s.currentVersion) && Objects.equals(members, s.members)
         && Objects.equals(membershipChange, s.membershipChange) && Objects.equals(rollout, s.rollout)
-        && Objects.equals(backup, s.backup)
+        && Objects.equals(backup, s.backup) && Objects.equals(maintenance, s.maintenance)
         && Objects.equals(conditions, s.conditions) && Objects.equals(certificates, s.certificates);
   }
 

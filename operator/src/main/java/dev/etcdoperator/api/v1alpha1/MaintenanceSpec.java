@@ -2,21 +2,28 @@ package dev.etcdoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/**
- * Keeping the members' databases small without a human. Compaction for now; defragmentation and NOSPACE recovery
- * join it once the operator carries them out (their planners exist, see the maintenance package).
- */
+/** Keeping the members' databases small without a human: compaction and defragmentation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MaintenanceSpec {
+  /** Set to "now" on an EtcdCluster to start a defragmentation of every member; the operator removes it. */
+  public static final String DEFRAGMENT_ANNOTATION = "etcdoperator.dev/defragment";
 
   @JsonPropertyDescription("Compaction of old revisions, by etcd itself (its auto-compaction flags), so it goes on "
       + "while the operator is down. Replaces spec.etcd.autoCompactionMode/autoCompactionRetention.")
   private Compaction compaction;
+
+  @JsonPropertyDescription("Defragmentation of the members' database files, one member at a time, the leader last: "
+      + "on a schedule, when a member crosses a threshold, or both (then at the scheduled times, if needed). The "
+      + "annotation etcdoperator.dev/defragment=now starts a run over every member.")
+  private Defragmentation defragmentation;
 
   /** etcd's auto-compaction. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,6 +55,76 @@ public class MaintenanceSpec {
     public void setRetention(String retention) {
       this.retention = retention;
     }
+  }
+
+  /** When members are defragmented. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "has(self.schedule) || has(self.threshold)",
+      message = "defragmentation needs a schedule, a threshold, or both")
+  public static class Defragmentation {
+    @Size(max = SchemaLimits.CRON_SCHEDULE)
+    @Pattern("^\\S+( +\\S+){4}$")
+    @JsonPropertyDescription("When to defragment: a cron expression in five fields, in UTC, e.g. \"0 3 * * *\".")
+    private String schedule;
+
+    @JsonPropertyDescription("Defragment a member once this much of its file is free pages (both limits met).")
+    private Threshold threshold;
+
+    public String getSchedule() {
+      return schedule;
+    }
+
+    public void setSchedule(String schedule) {
+      this.schedule = schedule;
+    }
+
+    public Threshold getThreshold() {
+      return threshold;
+    }
+
+    public void setThreshold(Threshold threshold) {
+      this.threshold = threshold;
+    }
+  }
+
+  /** The free pages worth a defragmentation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Threshold {
+    @Default("45")
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Share of the database file, in percent, that is free pages (default 45).")
+    private Integer fragmentedPercent = 45;
+
+    @Default("104857600")
+    @Min(0)
+    @JsonPropertyDescription("Free bytes in the file at least (default 100 MiB), so that small databases are left "
+        + "alone.")
+    private Long reclaimableBytes = 104857600L;
+
+    public Integer getFragmentedPercent() {
+      return fragmentedPercent;
+    }
+
+    public void setFragmentedPercent(Integer fragmentedPercent) {
+      this.fragmentedPercent = fragmentedPercent;
+    }
+
+    public Long getReclaimableBytes() {
+      return reclaimableBytes;
+    }
+
+    public void setReclaimableBytes(Long reclaimableBytes) {
+      this.reclaimableBytes = reclaimableBytes;
+    }
+  }
+
+  public Defragmentation getDefragmentation() {
+    return defragmentation;
+  }
+
+  public void setDefragmentation(Defragmentation defragmentation) {
+    this.defragmentation = defragmentation;
   }
 
   public Compaction getCompaction() {

@@ -199,6 +199,17 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
+  void defragmentationNeedsAScheduleOrAThresholdAndBoundsThem() {
+    JSONSchemaProps defragmentation = spec().getProperties().get("maintenance").getProperties()
+        .get("defragmentation");
+    assertThat(rules(defragmentation)).containsExactly("has(self.schedule) || has(self.threshold)");
+    JSONSchemaProps threshold = defragmentation.getProperties().get("threshold");
+    assertThat(threshold.getProperties().get("fragmentedPercent").getMinimum()).isEqualTo(1.0);
+    assertThat(threshold.getProperties().get("fragmentedPercent").getMaximum()).isEqualTo(100.0);
+    assertThat(defragmentation.getProperties().get("schedule").getMaxLength()).isEqualTo(128L);
+  }
+
+  @Test
   void storageRulesKeepClassImmutableAndSizeGrowOnly() {
     JSONSchemaProps storage = spec().getProperties().get("storage");
     assertThat(rules(storage.getProperties().get("storageClassName"))).containsExactly("self == oldSelf");
