@@ -3,8 +3,6 @@ package dev.etcdoperator.cluster;
 import dev.etcdoperator.api.v1alpha1.DefragmentationReport;
 import dev.etcdoperator.api.v1alpha1.DefragmentationRun;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
-import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.MaintenanceSpec;
 import dev.etcdoperator.api.v1alpha1.MaintenanceStatus;
 import dev.etcdoperator.api.v1alpha1.MemberDefragmentation;
@@ -20,7 +18,6 @@ import dev.etcdoperator.maintenance.DefragmentationPlanner.Step;
 import dev.etcdoperator.maintenance.MemberUsage;
 import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.schedule.ScheduledRuns;
-import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -58,33 +55,27 @@ final class ClusterDefragmentation {
     this.clock = clock;
   }
 
-  /**
-   * What this reconcile did: the maintenance status to write, how Progressing shows a run under way, and when to
-   * look again.
-   */
-  record Outcome(MaintenanceStatus status, Optional<String> progressingReason, Optional<String> progressingMessage,
-      Optional<Duration> wakeUp) {
-    static Outcome unchanged(MaintenanceStatus status) {
-      return new Outcome(status, Optional.empty(), Optional.empty(), Optional.empty());
-    }
+  /** What this reconcile did: how Progressing shows a run under way, and when to look again. */
+  record Outcome(Optional<String> progressingReason, Optional<String> progressingMessage, Optional<Duration> wakeUp) {
+    static final Outcome NONE = new Outcome(Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  Outcome run(EtcdCluster cluster, ClusterStep step, EtcdView etcd, MaintenanceStatus previous) {
-    MaintenanceStatus status = copy(previous);
+  /** Takes the next step, recording it in {@code status} (the maintenance status being written). */
+  Outcome run(EtcdCluster cluster, ClusterStep step, EtcdView etcd, MaintenanceStatus status) {
     Optional<MaintenanceSpec.Defragmentation> spec = Optional.ofNullable(cluster.getSpec().getMaintenance())
         .map(MaintenanceSpec::getDefragmentation);
     boolean requested = "now".equals(Optional.ofNullable(cluster.getMetadata().getAnnotations())
         .map(a -> a.get(MaintenanceSpec.DEFRAGMENT_ANNOTATION)).orElse(null));
     if ((spec.isEmpty() && !requested && status.getDefragmentationRun() == null)
         || !(etcd instanceof EtcdView.Reached reached)) {
-      return Outcome.unchanged(status);
+      return Outcome.NONE;
     }
     Instant now = clock.instant();
     Optional<CronSchedule> schedule;
     try {
       schedule = spec.map(MaintenanceSpec.Defragmentation::getSchedule).map(CronSchedule::parse);
     } catch (CronSchedule.InvalidScheduleException e) {
-      return Outcome.unchanged(status); // reported as InvalidSpec by SpecProblems
+      return Outcome.NONE; // reported as InvalidSpec by SpecProblems
     }
     Instant since = Optional.ofNullable(status.getLastScheduledDefragmentation()).map(Instant::parse)
         .orElseGet(() -> Instant.parse(cluster.getMetadata().getCreationTimestamp()));
@@ -99,12 +90,12 @@ final class ClusterDefragmentation {
       status.setLastScheduledDefragmentation(slot.get().toString());
     }
     return switch (next) {
-      case Step.Idle idle -> new Outcome(status, Optional.empty(), Optional.empty(),
+      case Step.Idle idle -> new Outcome(Optional.empty(), Optional.empty(),
           schedule.flatMap(s -> s.nextAfter(now)).map(t -> Duration.between(now, t).plusSeconds(1)));
       // A run waiting for another change leaves Progressing to that change; one waiting for health says so.
       case Step.Hold hold -> status.getDefragmentationRun() == null || !(step instanceof ClusterStep.Done)
-          ? Outcome.unchanged(status)
-          : new Outcome(status, Optional.of(hold.reason()), Optional.of(hold.message()), Optional.of(POLL));
+          ? Outcome.NONE
+          : new Outcome(Optional.of(hold.reason()), Optional.of(hold.message()), Optional.of(POLL));
       case Step.Start start -> start(cluster, status, start, requested, now);
       case Step.Pause pause -> progress(status, "waiting for the member defragmented last to catch up",
           Duration.between(now, pause.until()));
@@ -188,18 +179,18 @@ final class ClusterDefragmentation {
     long after = run.getDone().stream().mapToLong(MemberDefragmentation::getBytesAfter).sum();
     events.record(cluster, EventRecorder.Type.Normal, FINISHED, "defragmented " + run.getDone().size()
         + " members: " + before + " -> " + after + " bytes in all");
-    return new Outcome(status, Optional.empty(), Optional.empty(), Optional.empty());
+    return new Outcome(Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   private Outcome failed(EtcdCluster cluster, MaintenanceStatus status, String message) {
     events.record(cluster, EventRecorder.Type.Warning, FAILED, message + " (will retry)");
-    return new Outcome(status, Optional.of(FAILED), Optional.of(message + " (will retry)"),
+    return new Outcome(Optional.of(FAILED), Optional.of(message + " (will retry)"),
         Optional.of(AFTER_FAILURE));
   }
 
   private static Outcome progress(MaintenanceStatus status, String message, Duration wakeUp) {
     DefragmentationRun run = status.getDefragmentationRun();
-    return new Outcome(status, Optional.of(DEFRAGMENTING), Optional.of("defragmentation (" + run.getTrigger()
+    return new Outcome(Optional.of(DEFRAGMENTING), Optional.of("defragmentation (" + run.getTrigger()
         + "), " + run.getDone().size() + " of " + run.getMembers().size() + " members done: " + message),
         Optional.of(wakeUp.isNegative() ? POLL : wakeUp));
   }
@@ -218,7 +209,7 @@ final class ClusterDefragmentation {
     };
   }
 
-  private static List<MemberUsage> usage(ClusterObservation observed) {
+  static List<MemberUsage> usage(ClusterObservation observed) {
     Map<Long, MemberProbe> probes = new HashMap<>();
     observed.probes().values().forEach(p -> p.memberId().ifPresent(id -> probes.put(id, p)));
     List<MemberUsage> members = new ArrayList<>();
@@ -236,34 +227,5 @@ final class ClusterDefragmentation {
     return new DefragmentationPlanner.Run(Instant.parse(run.getStartedAt()), run.getTrigger(), run.getMembers(),
         run.getDone().stream().map(MemberDefragmentation::getMember).toList(),
         run.getDone().stream().map(MemberDefragmentation::getFinishedAt).reduce((a, b) -> b).map(Instant::parse));
-  }
-
-  /** A copy whose run may change without changing {@code previous}, which the reconciler compares against. */
-  private static MaintenanceStatus copy(MaintenanceStatus previous) {
-    MaintenanceStatus status = new MaintenanceStatus();
-    if (previous != null) {
-      Optional.ofNullable(previous.getDefragmentationRun()).ifPresent(old -> {
-        DefragmentationRun run = new DefragmentationRun();
-        run.setStartedAt(old.getStartedAt());
-        run.setTrigger(old.getTrigger());
-        run.setMembers(List.copyOf(old.getMembers()));
-        run.setDone(List.copyOf(old.getDone()));
-        status.setDefragmentationRun(run);
-      });
-      status.setLastDefragmentation(previous.getLastDefragmentation());
-      status.setLastScheduledDefragmentation(previous.getLastScheduledDefragmentation());
-    }
-    return status;
-  }
-
-  /** Writes the outcome into the status being computed: the maintenance record, and Progressing during a run. */
-  void report(Outcome outcome, EtcdClusterStatus status) {
-    MaintenanceStatus maintenance = outcome.status();
-    boolean empty = maintenance.getDefragmentationRun() == null && maintenance.getLastDefragmentation() == null
-        && maintenance.getLastScheduledDefragmentation() == null;
-    status.setMaintenance(empty ? null : maintenance);
-    outcome.progressingReason().ifPresent(reason -> status.setConditions(new ConditionSet(status.getConditions(),
-        Optional.ofNullable(status.getObservedGeneration()).orElse(0L), clock)
-        .set(EtcdClusterConditions.PROGRESSING, true, reason, outcome.progressingMessage().orElse(reason)).build()));
   }
 }

@@ -98,7 +98,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final MembershipActions membershipActions;
   private final MemberRestarts memberRestarts;
   private final BackupScheduler backupScheduler;
-  private final ClusterDefragmentation defragmentation;
+  private final ClusterMaintenance maintenance;
   private final MemberRestores memberRestores;
   private final ClusterLease lease;
   private final UserSecrets userSecrets;
@@ -116,7 +116,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.membershipActions = new MembershipActions(client, events, clock, faults, NAME);
     this.memberRestarts = new MemberRestarts(client, events, clock);
     this.backupScheduler = new BackupScheduler(client, events, clock);
-    this.defragmentation = new ClusterDefragmentation(client, events, clock);
+    this.maintenance = new ClusterMaintenance(client, events, clock);
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
     this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
@@ -235,9 +235,9 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         ? backupScheduler.run(cluster, context.getSecondaryResources(EtcdBackup.class).stream().toList())
         : Optional.empty();
     schedule.ifPresent(p -> backupScheduler.report(p, cluster, previous, status));
-    ClusterDefragmentation.Outcome maintenance = defragmentation.run(cluster, step, etcd,
+    ClusterMaintenance.Outcome maintained = maintenance.run(cluster, step, etcd,
         previous == null ? null : previous.getMaintenance());
-    defragmentation.report(maintenance, status);
+    maintenance.report(maintained, status, previous == null ? List.of() : previous.getConditions());
     new StatusEvents(events).record(cluster, previous, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
@@ -256,7 +256,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     }
     control = reschedule(control, step, status);
     // Wake up for the next scheduled backup or maintenance step when nothing else would sooner.
-    for (Optional<Duration> wakeUp : List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintenance.wakeUp())) {
+    for (Optional<Duration> wakeUp : List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintained.wakeUp())) {
       if (wakeUp.isPresent() && control.getScheduleDelay().map(d -> d > wakeUp.get().toMillis()).orElse(true)) {
         control = control.rescheduleAfter(wakeUp.get());
       }

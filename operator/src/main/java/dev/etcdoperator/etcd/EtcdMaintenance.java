@@ -13,6 +13,8 @@ import java.util.List;
  * alarm. Obtained from {@link EtcdClient#maintenance()}; shares its connection.
  */
 public final class EtcdMaintenance {
+  /** etcd's answer to a compaction at or below the revision compacted last (mvcc.ErrCompacted). */
+  private static final String ALREADY_COMPACTED = "required revision has been compacted";
   private final Client client;
   private final Duration timeout;
   private final List<URI> endpoints;
@@ -45,8 +47,15 @@ public final class EtcdMaintenance {
    * fail) and waits until every member has applied it to its database.
    */
   public void compact(long revision) {
-    Failures.await(client.getKVClient().compact(revision, CompactOption.newBuilder().withCompactPhysical(true)
-        .build()), System.nanoTime() + timeout.toNanos(), "compact to revision " + revision, endpoints, timeout);
+    try {
+      Failures.await(client.getKVClient().compact(revision, CompactOption.newBuilder().withCompactPhysical(true)
+          .build()), System.nanoTime() + timeout.toNanos(), "compact to revision " + revision, endpoints, timeout);
+    } catch (EtcdClientException e) {
+      // Compacted to that revision already (nothing written since the last compaction): the state asked for.
+      if (!e.getMessage().contains(ALREADY_COMPACTED)) {
+        throw e;
+      }
+    }
   }
 
   /** The cluster's current revision, as the member at {@code endpoint} knows it. */

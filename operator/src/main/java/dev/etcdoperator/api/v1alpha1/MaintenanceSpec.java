@@ -10,7 +10,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Keeping the members' databases small without a human: compaction and defragmentation. */
+/** Keeping the members' databases small without a human: compaction, defragmentation, NOSPACE recovery. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MaintenanceSpec {
   /** Set to "now" on an EtcdCluster to start a defragmentation of every member; the operator removes it. */
@@ -24,6 +24,9 @@ public class MaintenanceSpec {
       + "on a schedule, when a member crosses a threshold, or both (then at the scheduled times, if needed). The "
       + "annotation etcdoperator.dev/defragment=now starts a run over every member.")
   private Defragmentation defragmentation;
+
+  @JsonPropertyDescription("What the operator does when etcd raises NOSPACE (a member's database reached its quota).")
+  private NoSpace noSpace;
 
   /** etcd's auto-compaction. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -117,6 +120,44 @@ public class MaintenanceSpec {
     public void setReclaimableBytes(Long reclaimableBytes) {
       this.reclaimableBytes = reclaimableBytes;
     }
+  }
+
+  /** NOSPACE recovery. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class NoSpace {
+    @Default("true")
+    @JsonPropertyDescription("Compact, defragment and disarm by itself (default true); false leaves the alarm to you.")
+    private Boolean recover = true;
+
+    @Default("80")
+    @Min(10)
+    @Max(95)
+    @JsonPropertyDescription("Disarm only once every member's file is below this share of the quota (default 80).")
+    private Integer disarmBelowPercent = 80;
+
+    public Boolean getRecover() {
+      return recover;
+    }
+
+    public void setRecover(Boolean recover) {
+      this.recover = recover;
+    }
+
+    public Integer getDisarmBelowPercent() {
+      return disarmBelowPercent;
+    }
+
+    public void setDisarmBelowPercent(Integer disarmBelowPercent) {
+      this.disarmBelowPercent = disarmBelowPercent;
+    }
+  }
+
+  public NoSpace getNoSpace() {
+    return noSpace;
+  }
+
+  public void setNoSpace(NoSpace noSpace) {
+    this.noSpace = noSpace;
   }
 
   public Defragmentation getDefragmentation() {

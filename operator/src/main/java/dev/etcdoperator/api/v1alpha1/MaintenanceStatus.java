@@ -17,6 +17,40 @@ public class MaintenanceStatus {
       + "was fragmented).")
   private String lastScheduledDefragmentation;
 
+  @JsonPropertyDescription("The NOSPACE recovery under way, if one is.")
+  private NoSpaceRecoveryStatus noSpaceRecovery;
+
+  @JsonPropertyDescription("When the last NOSPACE recovery attempt ended (attempts are at least 10 minutes apart).")
+  private String lastNoSpaceRecoveryEnded;
+
+  @JsonPropertyDescription("The backend quota the last NOSPACE recovery attempt worked with: a raised quota is tried "
+      + "at once.")
+  private Long lastNoSpaceRecoveryQuota;
+
+  public Long getLastNoSpaceRecoveryQuota() {
+    return lastNoSpaceRecoveryQuota;
+  }
+
+  public void setLastNoSpaceRecoveryQuota(Long lastNoSpaceRecoveryQuota) {
+    this.lastNoSpaceRecoveryQuota = lastNoSpaceRecoveryQuota;
+  }
+
+  public NoSpaceRecoveryStatus getNoSpaceRecovery() {
+    return noSpaceRecovery;
+  }
+
+  public void setNoSpaceRecovery(NoSpaceRecoveryStatus noSpaceRecovery) {
+    this.noSpaceRecovery = noSpaceRecovery;
+  }
+
+  public String getLastNoSpaceRecoveryEnded() {
+    return lastNoSpaceRecoveryEnded;
+  }
+
+  public void setLastNoSpaceRecoveryEnded(String lastNoSpaceRecoveryEnded) {
+    this.lastNoSpaceRecoveryEnded = lastNoSpaceRecoveryEnded;
+  }
+
   public DefragmentationRun getDefragmentationRun() {
     return defragmentationRun;
   }
@@ -45,11 +79,15 @@ public class MaintenanceStatus {
   public boolean equals(Object other) {
     return other instanceof MaintenanceStatus o && Objects.equals(defragmentationRun, o.defragmentationRun)
         && Objects.equals(lastDefragmentation, o.lastDefragmentation)
-        && Objects.equals(lastScheduledDefragmentation, o.lastScheduledDefragmentation);
+        && Objects.equals(lastScheduledDefragmentation, o.lastScheduledDefragmentation)
+        && Objects.equals(noSpaceRecovery, o.noSpaceRecovery)
+        && Objects.equals(lastNoSpaceRecoveryEnded, o.lastNoSpaceRecoveryEnded)
+        && Objects.equals(lastNoSpaceRecoveryQuota, o.lastNoSpaceRecoveryQuota);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(defragmentationRun, lastDefragmentation, lastScheduledDefragmentation);
+    return Objects.hash(defragmentationRun, lastDefragmentation, lastScheduledDefragmentation, noSpaceRecovery,
+        lastNoSpaceRecoveryEnded, lastNoSpaceRecoveryQuota);
   }
 }
