@@ -16,6 +16,7 @@ import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.testing.EtcdProcessCluster;
+import dev.etcdoperator.testing.OperatorPerClass;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -23,9 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,48 +36,41 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterDefragmentationTest {
   private static final String NS = "defrag-test";
   private static final String VALUE = "x".repeat(100_000);
-  private static OperatorTestEnvironment env;
+  @RegisterExtension
+  static final OperatorPerClass OPERATOR = new OperatorPerClass(NS);
 
-  @BeforeAll
-  static void startOperator() {
-    env = new OperatorTestEnvironment(NS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (env != null) {
-      env.close();
-    }
+  private static OperatorTestEnvironment env() {
+    return OPERATOR.env();
   }
 
   @Test
   void aRequestedDefragmentationShrinksEveryMemberOneAtATimeTheLeaderLast(@TempDir Path dir) {
-    env.etcd().put("frag", EtcdProcessCluster.builder(dir).members(3).namePrefix("frag").start());
-    env.create("frag", c -> c.getSpec().setTls(tls(TlsSpec.Mode.Disabled)));
-    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, "frag") != null);
+    env().etcd().put("frag", EtcdProcessCluster.builder(dir).members(3).namePrefix("frag").start());
+    env().create("frag", c -> c.getSpec().setTls(tls(TlsSpec.Mode.Disabled)));
+    await().atMost(WAIT).until(() -> env().get(StatefulSet.class, "frag") != null);
     for (int i = 0; i < 3; i++) {
-      env.runReadyPod("frag", i);
+      env().runReadyPod("frag", i);
     }
-    await().atMost(WAIT).until(() -> "True".equals(condition(env.status("frag"), READY).getStatus()));
-    try (EtcdClient etcd = EtcdClient.connect(EtcdConnection.plain(env.etcd().get("frag").clientUrls(),
+    await().atMost(WAIT).until(() -> "True".equals(condition(env().status("frag"), READY).getStatus()));
+    try (EtcdClient etcd = EtcdClient.connect(EtcdConnection.plain(env().etcd().get("frag").clientUrls(),
         Duration.ofSeconds(5)))) {
       for (int i = 0; i < 200; i++) {
         etcd.put("/history", VALUE + i); // 20 MB of history over one key
       }
-      etcd.maintenance().compact(etcd.maintenance().revision(env.etcd().get("frag").clientUrl(0)));
+      etcd.maintenance().compact(etcd.maintenance().revision(env().etcd().get("frag").clientUrl(0)));
     }
-    String leader = env.status("frag").getLeader();
+    String leader = env().status("frag").getLeader();
 
-    env.resource("frag").edit(c -> {
+    env().resource("frag").edit(c -> {
       c.getMetadata().setAnnotations(Map.of(MaintenanceSpec.DEFRAGMENT_ANNOTATION, "now"));
       return c;
     });
-    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env.status("frag"), PROGRESSING).getReason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env().status("frag"), PROGRESSING).getReason())
         .isEqualTo("Defragmenting"));
-    await().atMost(Duration.ofSeconds(120)).until(() -> env.status("frag").getMaintenance() != null
-        && env.status("frag").getMaintenance().getLastDefragmentation() != null);
+    await().atMost(Duration.ofSeconds(120)).until(() -> env().status("frag").getMaintenance() != null
+        && env().status("frag").getMaintenance().getLastDefragmentation() != null);
 
-    DefragmentationReport report = env.status("frag").getMaintenance().getLastDefragmentation();
+    DefragmentationReport report = env().status("frag").getMaintenance().getLastDefragmentation();
     assertThat(report.getTrigger()).isEqualTo("requested by annotation");
     assertThat(report.getMembers()).extracting(MemberDefragmentation::getMember).hasSize(3).endsWith(leader)
         .containsExactlyInAnyOrder("frag-0", "frag-1", "frag-2");
@@ -85,18 +78,18 @@ class ClusterDefragmentationTest {
       assertThat(m.getBytesBefore()).isGreaterThan(10_000_000L);
       assertThat(m.getBytesAfter()).isLessThan(m.getBytesBefore() / 4);
     });
-    assertThat(env.status("frag").getMaintenance().getDefragmentationRun()).isNull();
-    assertThat(env.resource("frag").get().getMetadata().getAnnotations())
+    assertThat(env().status("frag").getMaintenance().getDefragmentationRun()).isNull();
+    assertThat(env().resource("frag").get().getMetadata().getAnnotations())
         .doesNotContainKey(MaintenanceSpec.DEFRAGMENT_ANNOTATION);
-    List<String> reasons = env.eventsAbout("frag").stream().map(Event::getReason).toList();
+    List<String> reasons = env().eventsAbout("frag").stream().map(Event::getReason).toList();
     assertThat(reasons).contains("DefragmentationStarted", "MemberDefragmented", "LeaderMoved",
         "DefragmentationFinished");
-    assertThat(env.status("frag").getLeader()).as("leadership moved away first").isNotEqualTo(leader);
-    try (EtcdClient etcd = EtcdClient.connect(EtcdConnection.plain(env.etcd().get("frag").clientUrls(),
+    assertThat(env().status("frag").getLeader()).as("leadership moved away first").isNotEqualTo(leader);
+    try (EtcdClient etcd = EtcdClient.connect(EtcdConnection.plain(env().etcd().get("frag").clientUrls(),
         Duration.ofSeconds(5)))) {
       assertThat(etcd.get("/history")).contains(VALUE + 199);
     }
-    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env.status("frag"), PROGRESSING).getReason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env().status("frag"), PROGRESSING).getReason())
         .isEqualTo("Reconciled"));
   }
 }

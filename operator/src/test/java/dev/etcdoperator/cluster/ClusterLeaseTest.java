@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.resources.OperatorLeaseBuilder;
 import dev.etcdoperator.testing.MutableClock;
+import dev.etcdoperator.testing.OperatorPerClass;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import dev.etcdoperator.testing.TestClusters;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -15,9 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two operator installations on one Kubernetes cluster (review finding 15b): each etcd cluster is changed by the one
@@ -26,20 +26,13 @@ import org.junit.jupiter.api.Test;
 class ClusterLeaseTest {
   private static final String NS = "leases";
   /** The installation the test environment's operator is: leader election off, identity "test-operator". */
-  private static final String OPERATOR = "unelected/test-operator";
+  private static final String INSTALLATION = "unelected/test-operator";
   private static final Duration DURATION = Duration.ofSeconds(30);
-  private static OperatorTestEnvironment env;
+  @RegisterExtension
+  static final OperatorPerClass OPERATOR = new OperatorPerClass(NS);
 
-  @BeforeAll
-  static void start() {
-    env = new OperatorTestEnvironment(NS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (env != null) {
-      env.close();
-    }
+  private static OperatorTestEnvironment env() {
+    return OPERATOR.env();
   }
 
   @Test
@@ -48,8 +41,8 @@ class ClusterLeaseTest {
     EtcdCluster cluster = TestClusters.cluster(spec -> {});
     cluster.getMetadata().setNamespace(NS);
     cluster.getMetadata().setName("unreconciled"); // never created: the test environment's operator leaves it alone
-    ClusterLease blue = new ClusterLease(env.client(), "ops/blue", DURATION, clock);
-    ClusterLease green = new ClusterLease(env.client(), "ops/green", DURATION, clock);
+    ClusterLease blue = new ClusterLease(env().client(), "ops/blue", DURATION, clock);
+    ClusterLease green = new ClusterLease(env().client(), "ops/green", DURATION, clock);
 
     assertThat(blue.claim(cluster)).as("free: taken").isEmpty();
     assertThat(green.claim(cluster)).contains(new ClusterLease.HeldElsewhere("ops/blue",
@@ -63,7 +56,7 @@ class ClusterLeaseTest {
 
     clock.advance(Duration.ofSeconds(11)); // blue has stopped (a paused or removed installation)
     assertThat(green.claim(cluster)).as("run out: taken over").isEmpty();
-    Lease lease = env.client().leases().inNamespace(NS).withName("unreconciled-operator").get();
+    Lease lease = env().client().leases().inNamespace(NS).withName("unreconciled-operator").get();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("ops/green");
     assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
     assertThat(lease.getMetadata().getOwnerReferences()).singleElement()
@@ -80,19 +73,19 @@ class ClusterLeaseTest {
     EtcdCluster placeholder = TestClusters.cluster(spec -> {});
     placeholder.getMetadata().setNamespace(NS);
     placeholder.getMetadata().setName("held");
-    env.client().resource(OperatorLeaseBuilder.build(placeholder, "ops/blue", DURATION, renewed, renewed, 0))
+    env().client().resource(OperatorLeaseBuilder.build(placeholder, "ops/blue", DURATION, renewed, renewed, 0))
         .create();
     Instant until = renewed.plus(DURATION);
 
-    env.create("held", c -> c.getSpec().setReplicas(1));
+    env().create("held", c -> c.getSpec().setReplicas(1));
 
     await("the members' StatefulSet, once the other installation's Lease has run out").atMost(WAIT)
-        .until(() -> env.get(StatefulSet.class, "held") != null);
-    Instant created = Instant.parse(env.get(StatefulSet.class, "held").getMetadata().getCreationTimestamp());
+        .until(() -> env().get(StatefulSet.class, "held") != null);
+    Instant created = Instant.parse(env().get(StatefulSet.class, "held").getMetadata().getCreationTimestamp());
     assertThat(created).as("nothing made while blue held the cluster")
         .isAfterOrEqualTo(until.truncatedTo(ChronoUnit.SECONDS));
-    Lease lease = env.client().leases().inNamespace(NS).withName("held-operator").get();
-    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(OPERATOR);
+    Lease lease = env().client().leases().inNamespace(NS).withName("held-operator").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(INSTALLATION);
     assertThat(Optional.ofNullable(lease.getSpec().getLeaseTransitions())).contains(1);
   }
 }

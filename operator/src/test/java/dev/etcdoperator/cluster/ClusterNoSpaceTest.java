@@ -14,15 +14,15 @@ import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.testing.EtcdProcessCluster;
+import dev.etcdoperator.testing.OperatorPerClass;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,18 +34,11 @@ class ClusterNoSpaceTest {
   private static final String NS = "nospace-test";
   private static final long QUOTA = 4L * 1024 * 1024;
   private static final String VALUE = "x".repeat(100_000);
-  private static OperatorTestEnvironment env;
+  @RegisterExtension
+  static final OperatorPerClass OPERATOR = new OperatorPerClass(NS);
 
-  @BeforeAll
-  static void startOperator() {
-    env = new OperatorTestEnvironment(NS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (env != null) {
-      env.close();
-    }
+  private static OperatorTestEnvironment env() {
+    return OPERATOR.env();
   }
 
   @Test
@@ -58,14 +51,14 @@ class ClusterNoSpaceTest {
         }
       }).hasMessageContaining("database space exceeded");
 
-      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(env.eventsAbout("hist"))
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(env().eventsAbout("hist"))
           .extracting(Event::getReason).contains("NoSpaceRecoveryStarted", "NoSpaceDisarmed"));
       await().atMost(WAIT).untilAsserted(() -> etcd.put("/after", "recovered"));
       assertThat(etcd.get("/after")).contains("recovered");
       await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(condition(env.status("hist"), READY).getStatus()).isEqualTo("True");
-        assertThat(env.status("hist").getMaintenance().getLastNoSpaceRecoveryEnded()).isNotNull();
-        assertThat(env.status("hist").getMaintenance().getNoSpaceRecovery()).isNull();
+        assertThat(condition(env().status("hist"), READY).getStatus()).isEqualTo("True");
+        assertThat(env().status("hist").getMaintenance().getLastNoSpaceRecoveryEnded()).isNotNull();
+        assertThat(env().status("hist").getMaintenance().getNoSpaceRecovery()).isNull();
       });
     }
   }
@@ -81,13 +74,13 @@ class ClusterNoSpaceTest {
       }).hasMessageContaining("database space exceeded");
 
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-        Condition degraded = condition(env.status("live"), DEGRADED);
+        Condition degraded = condition(env().status("live"), DEGRADED);
         assertThat(degraded.getReason()).isEqualTo("NoSpace");
         assertThat(degraded.getMessage()).startsWith("NOSPACE stays: after compaction and defragmentation the "
             + "database is still at or over 80% of the 4194304-byte quota").contains("the live data fills it. Raise "
             + "spec.etcd.quotaBackendBytes");
       });
-      assertThat(env.eventsAbout("live")).extracting(Event::getReason).contains("NoSpaceDataFillsQuota")
+      assertThat(env().eventsAbout("live")).extracting(Event::getReason).contains("NoSpaceDataFillsQuota")
           .doesNotContain("NoSpaceDisarmed");
       assertThatThrownBy(() -> etcd.put("/still", "full")).hasMessageContaining("database space exceeded");
     }
@@ -95,19 +88,19 @@ class ClusterNoSpaceTest {
 
   /** Three real members with a small quota, the EtcdCluster that owns them, Ready; a plain client of them. */
   private static EtcdClient startCluster(String name, Path dir) {
-    env.etcd().put(name, EtcdProcessCluster.builder(dir).members(3).namePrefix(name)
+    env().etcd().put(name, EtcdProcessCluster.builder(dir).members(3).namePrefix(name)
         .extraArgs("--quota-backend-bytes=" + QUOTA).start());
-    env.create(name, c -> {
+    env().create(name, c -> {
       c.getSpec().setTls(tls(TlsSpec.Mode.Disabled));
       EtcdTuning tuning = new EtcdTuning();
       tuning.setQuotaBackendBytes(QUOTA);
       c.getSpec().setEtcd(tuning);
     });
-    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, name) != null);
+    await().atMost(WAIT).until(() -> env().get(StatefulSet.class, name) != null);
     for (int i = 0; i < 3; i++) {
-      env.runReadyPod(name, i);
+      env().runReadyPod(name, i);
     }
-    await().atMost(WAIT).until(() -> "True".equals(condition(env.status(name), READY).getStatus()));
-    return EtcdClient.connect(EtcdConnection.plain(env.etcd().get(name).clientUrls(), Duration.ofSeconds(5)));
+    await().atMost(WAIT).until(() -> "True".equals(condition(env().status(name), READY).getStatus()));
+    return EtcdClient.connect(EtcdConnection.plain(env().etcd().get(name).clientUrls(), Duration.ofSeconds(5)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.etcdoperator.cluster;
 
+import dev.etcdoperator.testing.OperatorPerClass;
 import dev.etcdoperator.testing.OperatorTestEnvironment;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.AVAILABLE;
 import static dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.CERTIFICATES_READY;
@@ -30,9 +31,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,18 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterTlsReconcilerTest {
   private static final String NS = "cluster-tls-test";
 
-  private static OperatorTestEnvironment env;
+  @RegisterExtension
+  static final OperatorPerClass OPERATOR = new OperatorPerClass(NS);
 
-  @BeforeAll
-  static void startOperator() {
-    env = new OperatorTestEnvironment(NS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (env != null) {
-      env.close();
-    }
+  private static OperatorTestEnvironment env() {
+    return OPERATOR.env();
   }
 
   @Test
@@ -64,44 +57,44 @@ class ClusterTlsReconcilerTest {
     external.getExternal().setServerSecretName("ext-server");
     external.getExternal().setPeerSecretName("ext-peer");
     external.getExternal().setOperatorClientSecretName("ext-operator");
-    env.create("ext", spec -> spec.getSpec().setTls(external));
+    env().create("ext", spec -> spec.getSpec().setTls(external));
 
     await().atMost(WAIT).untilAsserted(() -> {
-      Condition certificates = condition(env.status("ext"), CERTIFICATES_READY);
+      Condition certificates = condition(env().status("ext"), CERTIFICATES_READY);
       assertThat(certificates.getStatus()).isEqualTo("False");
       assertThat(certificates.getReason()).isEqualTo("InvalidCertificates");
       assertThat(certificates.getMessage()).contains("Secret ext-server (server) does not exist");
-      assertThat(condition(env.status("ext"), PROGRESSING).getReason()).isEqualTo("CertificatesNotReady");
+      assertThat(condition(env().status("ext"), PROGRESSING).getReason()).isEqualTo("CertificatesNotReady");
     });
-    assertThat(env.get(StatefulSet.class, "ext")).isNull();
+    assertThat(env().get(StatefulSet.class, "ext")).isNull();
 
     // Secrets as cert-manager would write them, from the user's own CA: accepted and mounted as they are.
     CertificateAuthority userCa = CertificateAuthority.create("user-ca", KeyAlgorithm.ECDSA_P256,
         Duration.ofDays(30), Clock.systemUTC());
     EtcdCertificateSet set = new EtcdCertificateSet("ext", NS, "cluster.local", KeyAlgorithm.ECDSA_P256,
         Duration.ofDays(30), Duration.ofDays(10));
-    env.userSecret("ext-server", userCa, userCa.issue(set.server()));
-    env.userSecret("ext-peer", userCa, userCa.issue(set.peer()));
-    env.userSecret("ext-operator", userCa, userCa.issue(set.operatorClient()));
+    env().userSecret("ext-server", userCa, userCa.issue(set.server()));
+    env().userSecret("ext-peer", userCa, userCa.issue(set.peer()));
+    env().userSecret("ext-operator", userCa, userCa.issue(set.operatorClient()));
 
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      assertThat(env.get(StatefulSet.class, "ext")).isNotNull();
-      assertThat(condition(env.status("ext"), CERTIFICATES_READY).getStatus()).isEqualTo("True");
+      assertThat(env().get(StatefulSet.class, "ext")).isNotNull();
+      assertThat(condition(env().status("ext"), CERTIFICATES_READY).getStatus()).isEqualTo("True");
     });
-    assertThat(env.get(StatefulSet.class, "ext").getSpec().getTemplate().getSpec().getVolumes())
+    assertThat(env().get(StatefulSet.class, "ext").getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getSecret().getSecretName()).containsExactlyInAnyOrder("ext-server", "ext-peer");
-    assertThat(env.get(Secret.class, "ext-ca")).as("no CA of our own in External mode").isNull();
+    assertThat(env().get(Secret.class, "ext-ca")).as("no CA of our own in External mode").isNull();
 
     // cert-manager replaces its CA: members read their trusted CAs only at start, so the pod template changes
     // (the StatefulSet's OnDelete rollout then restarts them one at a time).
-    String before = trustGeneration(env.get(StatefulSet.class, "ext"));
+    String before = trustGeneration(env().get(StatefulSet.class, "ext"));
     assertThat(before).isNotBlank();
     CertificateAuthority newCa = CertificateAuthority.create("user-ca-2", KeyAlgorithm.ECDSA_P256,
         Duration.ofDays(30), Clock.systemUTC());
-    env.userSecret("ext-server", newCa, newCa.issue(set.server()));
-    env.userSecret("ext-peer", newCa, newCa.issue(set.peer()));
-    env.userSecret("ext-operator", newCa, newCa.issue(set.operatorClient()));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(trustGeneration(env.get(StatefulSet.class, "ext")))
+    env().userSecret("ext-server", newCa, newCa.issue(set.server()));
+    env().userSecret("ext-peer", newCa, newCa.issue(set.peer()));
+    env().userSecret("ext-operator", newCa, newCa.issue(set.operatorClient()));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(trustGeneration(env().get(StatefulSet.class, "ext")))
         .isNotBlank().isNotEqualTo(before));
   }
 
@@ -111,22 +104,22 @@ class ClusterTlsReconcilerTest {
    */
   @Test
   void anUnreadableCaOnARunningClusterIsReportedNotThrown(@TempDir Path dir) {
-    env.create("broken-ca", spec -> {});
-    await().atMost(WAIT).until(() -> env.get(StatefulSet.class, "broken-ca") != null);
-    env.etcd().put("broken-ca", env.tlsMembers("broken-ca", 3, dir).start());
+    env().create("broken-ca", spec -> {});
+    await().atMost(WAIT).until(() -> env().get(StatefulSet.class, "broken-ca") != null);
+    env().etcd().put("broken-ca", env().tlsMembers("broken-ca", 3, dir).start());
     for (int i = 0; i < 3; i++) {
-      env.runReadyPod("broken-ca", i);
+      env().runReadyPod("broken-ca", i);
     }
-    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env.status("broken-ca"), READY).getStatus())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env().status("broken-ca"), READY).getStatus())
         .isEqualTo("True"));
 
-    Secret ca = env.get(Secret.class, "broken-ca-ca");
+    Secret ca = env().get(Secret.class, "broken-ca-ca");
     ca.setData(Map.of(TlsSecretBuilder.CA_CERT, base64("not a certificate"), TlsSecretBuilder.CA_KEY,
         base64("not a key")));
-    env.client().secrets().inNamespace(NS).resource(ca).update();
+    env().client().secrets().inNamespace(NS).resource(ca).update();
 
     await().atMost(WAIT).untilAsserted(() -> {
-      EtcdClusterStatus status = env.status("broken-ca");
+      EtcdClusterStatus status = env().status("broken-ca");
       Condition certificates = condition(status, CERTIFICATES_READY);
       assertThat(certificates.getStatus()).isEqualTo("False");
       assertThat(certificates.getReason()).isEqualTo("CAUnreadable");
@@ -137,7 +130,7 @@ class ClusterTlsReconcilerTest {
       assertThat(status.getMembers()).extracting(MemberStatus::getName)
           .containsExactly("broken-ca-0", "broken-ca-1", "broken-ca-2");
     });
-    assertThat(TlsSecretBuilder.text(env.get(Secret.class, "broken-ca-ca"), TlsSecretBuilder.CA_CERT))
+    assertThat(TlsSecretBuilder.text(env().get(Secret.class, "broken-ca-ca"), TlsSecretBuilder.CA_CERT))
         .as("no new CA is minted over an unreadable one").isEqualTo("not a certificate");
   }
 
@@ -156,15 +149,15 @@ class ClusterTlsReconcilerTest {
     TlsSpec.ClientCertificate billing = new TlsSpec.ClientCertificate();
     billing.setName("billing");
     withClients.setClientCertificates(List.of(billing));
-    env.create("apps", spec -> spec.getSpec().setTls(withClients));
+    env().create("apps", spec -> spec.getSpec().setTls(withClients));
 
-    await().atMost(WAIT).until(() -> env.get(Secret.class, "apps-client-billing") != null);
-    Secret secret = env.get(Secret.class, "apps-client-billing");
+    await().atMost(WAIT).until(() -> env().get(Secret.class, "apps-client-billing") != null);
+    Secret secret = env().get(Secret.class, "apps-client-billing");
     CertificateInfo certificate = CertificateInfo.parse(TlsSecretBuilder.text(secret, TlsSecretBuilder.TLS_CERT));
     assertThat(certificate.subjectCommonName()).isEqualTo("billing");
     assertThat(certificate.issuerCommonName()).isEqualTo("apps-ca");
     assertThat(TlsSecretBuilder.text(secret, TlsSecretBuilder.CA_CERT))
-        .isEqualTo(TlsSecretBuilder.text(env.get(Secret.class, "apps-ca"), TlsSecretBuilder.CA_CERT));
+        .isEqualTo(TlsSecretBuilder.text(env().get(Secret.class, "apps-ca"), TlsSecretBuilder.CA_CERT));
     assertThat(TlsSecretBuilder.text(secret, TlsSecretBuilder.TLS_KEY)).startsWith("-----BEGIN PRIVATE KEY-----");
   }
 }

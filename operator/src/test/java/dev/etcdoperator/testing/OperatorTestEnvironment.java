@@ -48,8 +48,8 @@ import java.util.function.UnaryOperator;
  * The real JOSDK operator against a Kubernetes API stand-in (Fabric8's mock server in CRUD mode, in its own
  * process), with real etcd processes behind the EtcdClient where a scenario needs a running cluster.
  *
- * <p>One instance per test class: create it in {@code @BeforeAll}, close it in {@code @AfterAll}. Each instance
- * has its own API server, operator and namespace, so test classes cannot see each other's objects.
+ * <p>One instance per test class, usually through {@link OperatorPerClass}. Each instance has its own API server,
+ * operator and namespace, so test classes cannot see each other's objects.
  */
 public final class OperatorTestEnvironment implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(30);
