@@ -43,7 +43,11 @@ final class ClusterMaintenance {
 
   Outcome run(EtcdCluster cluster, ClusterStep step, EtcdView etcd, MaintenanceStatus previous) {
     MaintenanceStatus status = copy(previous);
-    ClusterNoSpace.Outcome noSpaceOutcome = noSpace.run(cluster, etcd, status);
+    // Paused, or a spec in error: no change to the cluster, also none of maintenance's.
+    boolean handsOff = step instanceof ClusterStep.Halt halt
+        && (halt.reason().equals(Reason.PAUSED) || halt.reason().equals(Reason.INVALID_SPEC));
+    ClusterNoSpace.Outcome noSpaceOutcome = handsOff ? ClusterNoSpace.Outcome.NONE
+        : noSpace.run(cluster, etcd, status);
     ClusterStep forDefragmentation = noSpaceOutcome.active()
         ? new ClusterStep.Wait(Duration.ofSeconds(2), Reason.NO_SPACE, "the NOSPACE recovery is under way") : step;
     return new Outcome(status, noSpaceOutcome, defragmentation.run(cluster, forDefragmentation, etcd, status));

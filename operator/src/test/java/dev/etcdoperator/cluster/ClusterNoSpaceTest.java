@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * NOSPACE without a human, by the real operator on three real members with a 4 MiB quota: a database full of history
  * is compacted, defragmented and disarmed, and takes writes again; one full of live data keeps the alarm, and
- * Degraded says why and what to do.
+ * Degraded says why and what to do; a paused cluster is left as it is.
  */
 class ClusterNoSpaceTest {
   private static final String NS = "nospace-test";
@@ -82,6 +82,29 @@ class ClusterNoSpaceTest {
       });
       assertThat(env().eventsAbout("live")).extracting(Event::getReason).contains("NoSpaceDataFillsQuota")
           .doesNotContain("NoSpaceDisarmed");
+      assertThatThrownBy(() -> etcd.put("/still", "full")).hasMessageContaining("database space exceeded");
+    }
+  }
+
+  @Test
+  void aPausedClusterIsLeftAlone(@TempDir Path dir) {
+    EtcdClient etcd = startCluster("paused", dir);
+    try (etcd) {
+      env().editSpec("paused", c -> {
+        c.getSpec().setPaused(true);
+        return c;
+      });
+      assertThatThrownBy(() -> {
+        for (int i = 0; i < 100; i++) {
+          etcd.put("/same-key", VALUE + i);
+        }
+      }).hasMessageContaining("database space exceeded");
+
+      await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env().status("paused"), DEGRADED).getReason())
+          .isEqualTo("NoSpace"));
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(env().eventsAbout("paused")).extracting(Event::getReason)
+              .doesNotContain("NoSpaceRecoveryStarted"));
       assertThatThrownBy(() -> etcd.put("/still", "full")).hasMessageContaining("database space exceeded");
     }
   }
