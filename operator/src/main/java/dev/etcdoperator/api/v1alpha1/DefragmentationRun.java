@@ -17,7 +17,7 @@ public class DefragmentationRun {
   private String trigger;
 
   @Size(max = 9)
-  @JsonPropertyDescription("The voting members the run is for, in the order they go (the leader last).")
+  @JsonPropertyDescription("The voting members the run is for (followers go first, the leader last).")
   private List<String> members = new ArrayList<>();
 
   @Size(max = 9)
