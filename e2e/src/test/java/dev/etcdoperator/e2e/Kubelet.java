@@ -140,7 +140,11 @@ final class Kubelet implements StandIn {
         continue; // handled below like a pod that is gone; the object goes once the process is down
       }
       seen.add(key);
-      PodRuntime runtime = runtimes.computeIfAbsent(key, k -> admit(pod));
+      PodRuntime runtime;
+      // With the DNS removal of a stopped pod of the same name (below): a new pod's name is never unpublished.
+      synchronized (dns) {
+        runtime = runtimes.computeIfAbsent(key, k -> admit(pod));
+      }
       syncPod(pod, runtime);
     }
     for (PodRuntime runtime : List.copyOf(runtimes.values())) {
@@ -288,8 +292,10 @@ final class Kubelet implements StandIn {
     var stopped = CompletableFuture.allOf(runtime.containers.liveProcesses().stream()
         .map(p -> p.stop(Duration.ofSeconds(runtime.grace))).toArray(CompletableFuture[]::new));
     stopped.whenComplete((v, e) -> {
-      if (!hasRuntime(runtime.namespace, runtime.name)) {
-        dns.removePod(runtime.namespace, runtime.name);
+      synchronized (dns) {
+        if (!hasRuntime(runtime.namespace, runtime.name)) {
+          dns.removePod(runtime.namespace, runtime.name);
+        }
       }
       try {
         Pod live = client.pods().inNamespace(runtime.namespace).withName(runtime.name).get();
