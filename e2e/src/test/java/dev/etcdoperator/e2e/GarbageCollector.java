@@ -89,7 +89,14 @@ final class GarbageCollector implements StandIn {
 
   private void delete(HasMetadata object) {
     try {
-      client.resource(object).withGracePeriod(30).delete();
+      // Only the incarnation the cache saw without an owner, and once: a controller may have made a new object of
+      // the same name since (a StatefulSet re-created pods), which a delete by name would hit.
+      HasMetadata live = client.resource(object).get();
+      if (live == null || !object.getMetadata().getUid().equals(live.getMetadata().getUid())
+          || live.getMetadata().getDeletionTimestamp() != null) {
+        return;
+      }
+      client.resource(live).withGracePeriod(30).delete();
       LOG.info("garbage collected {} {}/{} (owner gone)", object.getKind(), object.getMetadata().getNamespace(),
           object.getMetadata().getName());
     } catch (KubernetesClientException e) {
