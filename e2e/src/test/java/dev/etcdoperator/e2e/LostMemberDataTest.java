@@ -55,6 +55,7 @@ class LostMemberDataTest {
     try (Client replaced = scenario.memberClient(NAME, 1)) {
       assertThat(writer.missing(replaced)).as("writes the replaced member lacks").isEmpty();
     }
+    assertRunsOnALiveClaim(scenario, NAME, VICTIM);
     List<String> reasons = scenario.eventReasons(NAME);
     assertThat(reasons).contains("MemberRemoved", "MemberRecreated", "MemberAdded", "MemberPromoted");
   }
@@ -94,6 +95,7 @@ class LostMemberDataTest {
               && replaced.isPresent() && !oldId.equals(replaced.get().getId())
               && Boolean.TRUE.equals(replaced.get().getHealthy());
         });
+    assertRunsOnALiveClaim(scenario, name, victim);
   }
 
   /**
@@ -129,6 +131,19 @@ class LostMemberDataTest {
       assertThat(writer.missing(replaced)).as("writes the replaced member lacks").isEmpty();
     }
     assertThat(scenario.eventReasons(name)).contains("MemberRemoved", "MemberAdded", "MemberPromoted");
+  }
+
+  /**
+   * The replaced member's pod runs on a claim that stays: not one on its way out, which would take the member's data
+   * with it at the pod's next restart (the pod on the stale claim must have been recreated, not reused).
+   */
+  private static void assertRunsOnALiveClaim(Scenario scenario, String cluster, String member) {
+    var claim = scenario.kube().persistentVolumeClaims().inNamespace(scenario.namespace()).withName("data-" + member)
+        .get();
+    assertThat(claim).as("claim of " + member).isNotNull();
+    assertThat(claim.getMetadata().getDeletionTimestamp()).as("claim of " + member + " being deleted at").isNull();
+    assertThat(member(scenario.get(cluster), member).orElseThrow().getVolumeClaimUID())
+        .as("claim of " + member + " the status records").isEqualTo(claim.getMetadata().getUid());
   }
 
   private static Optional<MemberStatus> member(EtcdCluster etcd, String name) {

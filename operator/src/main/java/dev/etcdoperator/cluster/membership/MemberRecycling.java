@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Deletes the old claim and pod of a member being replaced, so that the StatefulSet recreates them empty. Only the
  * incarnations recorded when the member was removed go: the plan was made from a cache, and the StatefulSet may have
- * recreated either since (then it is already new, and deleting it would only cost a restart).
+ * recreated either since (then it is already new, and deleting it would only cost a restart). The one exception: a
+ * pod on the stale claim goes whatever its UID, since it runs on the removed member's data.
  */
 final class MemberRecycling {
   private final KubernetesClient client;
@@ -26,18 +27,24 @@ final class MemberRecycling {
     Optional<MembershipChange> intent = Optional.ofNullable(cluster.getStatus())
         .map(EtcdClusterStatus::getMembershipChange);
     // Claim first: once the pod is gone the StatefulSet recreates it, and it must not find the old claim.
-    recycle.claim().ifPresent(claim -> deleteIf(client.persistentVolumeClaims().inNamespace(ns).withName(claim),
-        intent.map(MembershipChange::getStaleVolumeClaimUID)));
-    if (recycle.pod()) {
-      deleteIf(client.pods().inNamespace(ns).withName(recycle.member()), intent.map(MembershipChange::getStalePodUID));
-    }
+    boolean claimStale = recycle.claim().map(claim -> deleteIf(client.persistentVolumeClaims().inNamespace(ns)
+        .withName(claim), intent.map(MembershipChange::getStaleVolumeClaimUID))).orElse(false);
+    // Whatever pod runs on a stale claim runs on the removed member's data: it goes, whichever incarnation it is.
+    deleteIf(client.pods().inNamespace(ns).withName(recycle.member()),
+        claimStale ? Optional.empty() : intent.map(MembershipChange::getStalePodUID));
   }
 
-  /** Deletes the object if it is still the incarnation of that UID (or, with no UID recorded, whatever it is). */
-  private static <T extends HasMetadata> void deleteIf(Resource<T> resource, Optional<String> uid) {
+  /**
+   * Deletes the object if it is still the incarnation of that UID (or, with no UID recorded, whatever it is).
+   *
+   * @return whether it was (and is now being deleted)
+   */
+  private static <T extends HasMetadata> boolean deleteIf(Resource<T> resource, Optional<String> uid) {
     T live = resource.get();
     if (live != null && uid.map(u -> u.equals(live.getMetadata().getUid())).orElse(true)) {
       resource.delete();
+      return true;
     }
+    return false;
   }
 }

@@ -184,8 +184,9 @@ public final class MembershipPlanner {
     boolean staleClaim = claim != null && claim.uid().equals(change.getStaleVolumeClaimUID());
     boolean stalePod = change.getStalePodUID() != null && change.getStalePodUID().equals(facts.pods().get(ordinal));
     if (staleClaim || stalePod) {
+      // A pod on the stale claim runs on the removed member's data, also one the cache had not shown at the removal.
       return new ClusterStep.ChangeMembership(new MembershipAction.Recycle(name,
-          staleClaim ? Optional.of(claim.name()) : Optional.empty(), stalePod), Reason.REPLACING_MEMBER,
+          staleClaim ? Optional.of(claim.name()) : Optional.empty()), Reason.REPLACING_MEMBER,
           "recreating " + (staleClaim ? "the volume claim and pod" : "the pod") + " of " + name + " empty");
     }
     URI peerUrl = URI.create(facts.names().peerUrl(ordinal, scheme));

@@ -34,8 +34,8 @@ public sealed interface MembershipAction {
   record ClearOrdinal(String member, java.util.Optional<String> staleClaimUid,
       java.util.Optional<String> stalePodUid) implements MembershipAction {}
 
-  /** Delete the old claim and/or pod of a member being replaced; the StatefulSet recreates both, empty. */
-  record Recycle(String member, java.util.Optional<String> claim, boolean pod) implements MembershipAction {}
+  /** Delete the old pod of a member being replaced, and its old claim if it has one; the StatefulSet recreates both. */
+  record Recycle(String member, java.util.Optional<String> claim) implements MembershipAction {}
 
   /** Remove the member from etcd; its pod goes when the StatefulSet follows. */
   record Remove(String member, long id) implements MembershipAction {}

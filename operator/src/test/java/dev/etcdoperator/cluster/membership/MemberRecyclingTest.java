@@ -33,15 +33,34 @@ class MemberRecyclingTest {
     MemberRecycling recycling = new MemberRecycling(client);
 
     recycling.recycle(replacing(staleClaim.getMetadata().getUid(), stalePod.getMetadata().getUid()),
-        new MembershipAction.Recycle("main-1", Optional.of("data-main-1"), true));
+        new MembershipAction.Recycle("main-1", Optional.of("data-main-1")));
     recycling.recycle(replacing(null, staleOfOther.getMetadata().getUid()),
-        new MembershipAction.Recycle("main-2", Optional.empty(), true));
+        new MembershipAction.Recycle("main-2", Optional.empty()));
 
     assertThat(client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).withName("data-main-1").get())
         .isNull();
     assertThat(client.pods().inNamespace(TestClusters.NAMESPACE).withName("main-1").get()).isNull();
     assertThat(client.pods().inNamespace(TestClusters.NAMESPACE).withName("main-2").get().getMetadata().getUid())
         .as("made anew since: kept").isEqualTo(recreated.getMetadata().getUid());
+  }
+
+  /**
+   * The pod on a stale claim runs on the removed member's data whatever its UID (the cache may not have shown it when
+   * the member was removed): it goes with the claim, or it would rejoin under the removed member's ID.
+   */
+  @Test
+  void aPodOnTheStaleClaimGoesWithItWhateverItsUid() {
+    PersistentVolumeClaim staleClaim = client.resource(claim("data-main-0")).create();
+    Pod unseen = client.resource(pod("main-0")).create();
+    MemberRecycling recycling = new MemberRecycling(client);
+
+    recycling.recycle(replacing(staleClaim.getMetadata().getUid(), "uid-of-an-older-pod"),
+        new MembershipAction.Recycle("main-0", Optional.of("data-main-0")));
+
+    assertThat(client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).withName("data-main-0").get())
+        .isNull();
+    assertThat(client.pods().inNamespace(TestClusters.NAMESPACE).withName("main-0").get())
+        .as("pod %s on the stale claim", unseen.getMetadata().getUid()).isNull();
   }
 
   private static EtcdCluster replacing(String claimUid, String podUid) {

@@ -273,7 +273,7 @@ class MembershipPlannerTest {
         // A gap in the ordinals: a replacement overtaken by a lower spec.replicas, a member removed by hand.
         Arguments.of("a pending replacement is finished before any scale in",
             Observed.voters(5).withoutMember(1).replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
-            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1"), true),
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1")),
                 Reason.REPLACING_MEMBER, "recreating the volume claim and pod of main-1 empty"))),
         Arguments.of("a member removed behind the operator's back is cleared when its ordinal joins again",
             Observed.voters(3).withoutMember(1), 3, false,
@@ -288,11 +288,17 @@ class MembershipPlannerTest {
                 + "reused: delete the claim to let main-1 join"))),
         Arguments.of("the removed member's old claim and pod are recreated",
             Observed.voters(3).withoutMember(1).replacing(1, "claim-uid-1", "pod-uid-1"), 3, false,
-            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1"), true),
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1")),
+                Reason.REPLACING_MEMBER, "recreating the volume claim and pod of main-1 empty"))),
+        // The pod informer had not seen the pod the StatefulSet had just made when the member was removed: that pod
+        // runs on the stale claim all the same, and must go with it.
+        Arguments.of("a pod unseen at the removal goes with the stale claim",
+            Observed.voters(3).withoutMember(1).replacing(1, "claim-uid-1", null), 3, false,
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.of("data-main-1")),
                 Reason.REPLACING_MEMBER, "recreating the volume claim and pod of main-1 empty"))),
         Arguments.of("without a claim (emptyDir), the old pod alone is recreated",
             Observed.voters(3).withoutMember(1).replacing(1, null, "pod-uid-1"), 3, false,
-            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.empty(), true),
+            Optional.of(change(new MembershipAction.Recycle("main-1", Optional.empty()),
                 Reason.REPLACING_MEMBER, "recreating the pod of main-1 empty"))),
         Arguments.of("on a fresh claim and pod the member is added back",
             Observed.voters(3).withoutMember(1).claimRecreated(1).podRecreated(1)
