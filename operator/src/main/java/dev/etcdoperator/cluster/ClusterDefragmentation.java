@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /**
  * Carries out {@link DefragmentationPlanner} for one cluster, one step per reconcile, and keeps its record in
@@ -42,17 +43,23 @@ final class ClusterDefragmentation {
   static final String DEFRAGMENTING = "Defragmenting";
   private static final Duration POLL = Duration.ofSeconds(2);
   private static final Duration AFTER_FAILURE = Duration.ofSeconds(30);
-  /** How long one member may take: etcd rewrites its whole file, some seconds per gigabyte. */
-  private static final Duration MEMBER_DEADLINE = Duration.ofMinutes(10);
+  /**
+   * How long one member may take: etcd rewrites its whole file, some seconds per gigabyte on a fast disk; a minute
+   * plus the file at 20 MiB/s (7 minutes for etcd's 8 GiB limit) lets a slow disk finish and a hung call give up.
+   */
+  private static final Duration MEMBER_DEADLINE_BASE = Duration.ofMinutes(1);
+  private static final long SLOWEST_BYTES_PER_SECOND = 20L * 1024 * 1024;
 
   private final KubernetesClient client;
   private final EventRecorder events;
   private final Clock clock;
+  private final DefragmentationCalls calls;
 
-  ClusterDefragmentation(KubernetesClient client, EventRecorder events, Clock clock) {
+  ClusterDefragmentation(KubernetesClient client, EventRecorder events, Clock clock, DefragmentationCalls calls) {
     this.client = client;
     this.events = events;
     this.clock = clock;
+    this.calls = calls;
   }
 
   /** What this reconcile did: how Progressing shows a run under way, and when to look again. */
@@ -66,6 +73,11 @@ final class ClusterDefragmentation {
         .map(MaintenanceSpec::getDefragmentation);
     boolean requested = "now".equals(Optional.ofNullable(cluster.getMetadata().getAnnotations())
         .map(a -> a.get(MaintenanceSpec.DEFRAGMENT_ANNOTATION)).orElse(null));
+    Optional<DefragmentationCalls.Call> call = calls.of(EtcdClusterReconciler.key(cluster));
+    if (call.isPresent()) {
+      // Whatever else the cluster does meanwhile: one member at a time, so the next step waits for this one.
+      return collect(cluster, status, call.get());
+    }
     if ((spec.isEmpty() && !requested && status.getDefragmentationRun() == null)
         || !(etcd instanceof EtcdView.Reached reached)) {
       return Outcome.NONE;
@@ -100,7 +112,7 @@ final class ClusterDefragmentation {
       case Step.Pause pause -> progress(status, "waiting for the member defragmented last to catch up",
           Duration.between(now, pause.until()));
       case Step.MoveLeader move -> moveLeader(cluster, status, move, reached);
-      case Step.Defragment defragment -> defragment(cluster, status, defragment.member(), reached, now);
+      case Step.Defragment defragment -> defragment(cluster, status, defragment.member(), reached);
       case Step.Finish finish -> finish(cluster, status, now);
     };
   }
@@ -140,30 +152,61 @@ final class ClusterDefragmentation {
     return progress(status, "moved leadership from " + move.from() + " to " + move.to(), POLL);
   }
 
-  private Outcome defragment(EtcdCluster cluster, MaintenanceStatus status, String member, EtcdView.Reached reached,
-      Instant now) {
+  /** Starts the member's defragmentation on a thread of its own; {@link #collect} records how it ended. */
+  private Outcome defragment(EtcdCluster cluster, MaintenanceStatus status, String member,
+      EtcdView.Reached reached) {
     Optional<URI> endpoint = Optional.ofNullable(reached.endpointsByPod().get(member));
     if (endpoint.isEmpty()) {
       return progress(status, "waiting to reach " + member, POLL);
     }
+    long size = usage(reached.observation()).stream().filter(m -> m.name().equals(member))
+        .mapToLong(MemberUsage::dbSizeBytes).findFirst().orElse(0L);
+    Duration deadline = MEMBER_DEADLINE_BASE.plusSeconds(size / SLOWEST_BYTES_PER_SECOND);
+    calls.start(EtcdClusterReconciler.key(cluster), status.getDefragmentationRun().getStartedAt(), member,
+        () -> reached.client().maintenance().defragment(endpoint.get(), deadline));
+    return progress(status, "defragmenting " + member, POLL);
+  }
+
+  /** A defragmentation started earlier: still running, or done and recorded now. */
+  private Outcome collect(EtcdCluster cluster, MaintenanceStatus status, DefragmentationCalls.Call call) {
+    DefragmentationRun run = status.getDefragmentationRun();
+    boolean ofThisRun = run != null && call.runStartedAt().equals(run.getStartedAt());
+    if (call.running()) {
+      return ofThisRun ? progress(status, "defragmenting " + call.member(), POLL)
+          : new Outcome(Optional.empty(), Optional.empty(), Optional.of(POLL));
+    }
+    calls.forget(EtcdClusterReconciler.key(cluster));
+    if (!ofThisRun) {
+      return Outcome.NONE;
+    }
     EtcdMaintenance.Defragmented result;
     try {
-      result = reached.client().maintenance().defragment(endpoint.get(), MEMBER_DEADLINE);
-    } catch (EtcdClientException e) {
-      return failed(cluster, status, "defragmenting " + member + " failed: " + e.getMessage());
+      result = call.result().join();
+    } catch (CompletionException e) {
+      String why = e.getCause() instanceof EtcdClientException etcd ? etcd.getMessage() : String.valueOf(e.getCause());
+      return failed(cluster, status, "defragmenting " + call.member() + " failed: " + why);
     }
     MemberDefragmentation done = new MemberDefragmentation();
-    done.setMember(member);
+    done.setMember(call.member());
     done.setBytesBefore(result.bytesBefore());
     done.setBytesAfter(result.bytesAfter());
     done.setDurationMillis(result.took().toMillis());
     done.setFinishedAt(clock.instant().toString());
-    List<MemberDefragmentation> doneSoFar = new ArrayList<>(status.getDefragmentationRun().getDone());
+    List<MemberDefragmentation> doneSoFar = new ArrayList<>(run.getDone());
     doneSoFar.add(done);
-    status.getDefragmentationRun().setDone(doneSoFar);
-    events.record(cluster, EventRecorder.Type.Normal, MEMBER_DEFRAGMENTED, "defragmented " + member + ": "
+    run.setDone(doneSoFar);
+    events.record(cluster, EventRecorder.Type.Normal, MEMBER_DEFRAGMENTED, "defragmented " + call.member() + ": "
         + result.bytesBefore() + " -> " + result.bytesAfter() + " bytes in " + result.took().toMillis() + " ms");
-    return progress(status, "defragmented " + member, DefragmentationPlanner.PAUSE);
+    return progress(status, "defragmented " + call.member(), DefragmentationPlanner.PAUSE);
+  }
+
+  void forget(EtcdCluster cluster) {
+    calls.forget(EtcdClusterReconciler.key(cluster));
+  }
+
+  /** The member whose defragmentation is running now, if one is: other changes to the cluster wait for it. */
+  Optional<String> defragmenting(EtcdCluster cluster) {
+    return calls.running(EtcdClusterReconciler.key(cluster));
   }
 
   private Outcome finish(EtcdCluster cluster, MaintenanceStatus status, Instant now) {

@@ -24,14 +24,45 @@ import java.util.stream.Stream;
  * defragmentation; both record their progress in {@code status.maintenance}.
  */
 final class ClusterMaintenance {
+  private static final Duration DEFRAGMENTATION_POLL = Duration.ofSeconds(2);
   private final ClusterNoSpace noSpace;
   private final ClusterDefragmentation defragmentation;
   private final Clock clock;
 
   ClusterMaintenance(KubernetesClient client, EventRecorder events, Clock clock) {
+    this(client, events, clock, new DefragmentationCalls());
+  }
+
+  ClusterMaintenance(KubernetesClient client, EventRecorder events, Clock clock, DefragmentationCalls calls) {
     this.noSpace = new ClusterNoSpace(events, clock);
-    this.defragmentation = new ClusterDefragmentation(client, events, clock);
+    this.defragmentation = new ClusterDefragmentation(client, events, clock, calls);
     this.clock = clock;
+  }
+
+  /**
+   * While a member is being defragmented, the cluster's own changes wait: that member answers nothing meanwhile, so
+   * a restart or membership change elsewhere would leave the cluster with one member fewer than it counts on.
+   */
+  ClusterStep holdWhileDefragmenting(EtcdCluster cluster, ClusterStep step) {
+    Optional<String> member = defragmentation.defragmenting(cluster);
+    if (member.isEmpty()) {
+      return step;
+    }
+    String waits = "waits until the defragmentation of " + member.get() + " is done: ";
+    return switch (step) {
+      case ClusterStep.ChangeMembership change -> new ClusterStep.Wait(DEFRAGMENTATION_POLL, change.reason(),
+          waits + change.message());
+      case ClusterStep.RestartMember restart -> new ClusterStep.Wait(DEFRAGMENTATION_POLL, restart.reason(),
+          waits + restart.message());
+      case ClusterStep.ExpandStorage grow -> new ClusterStep.Wait(DEFRAGMENTATION_POLL, Reason.EXPANDING_STORAGE,
+          waits + "expanding member volumes to " + grow.size());
+      default -> step;
+    };
+  }
+
+  /** Drops what is kept in memory for a cluster that is gone. */
+  void forget(EtcdCluster cluster) {
+    defragmentation.forget(cluster);
   }
 
   /** The maintenance status to write, what the conditions should say of it, and when to look again. */

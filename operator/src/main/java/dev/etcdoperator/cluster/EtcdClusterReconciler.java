@@ -220,6 +220,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         certificateProblem, membership, retainsClaims(cluster),
         tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore,
         members.isEmpty()));
+    step = maintenance.holdWhileDefragmenting(cluster, step);
 
     step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), restoreMembers -> memberRestores.start(
         cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()), restoreMembers));
@@ -271,6 +272,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   @Override
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
+    maintenance.forget(cluster);
     List<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
         .inNamespace(cluster.getMetadata().getNamespace())
         .withLabels(new ClusterLabels(cluster.getMetadata().getName()).selector()).list().getItems();
