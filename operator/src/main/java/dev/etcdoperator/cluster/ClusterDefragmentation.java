@@ -3,6 +3,7 @@ package dev.etcdoperator.cluster;
 import dev.etcdoperator.api.v1alpha1.DefragmentationReport;
 import dev.etcdoperator.api.v1alpha1.DefragmentationRun;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.MaintenanceSpec;
 import dev.etcdoperator.api.v1alpha1.MaintenanceStatus;
 import dev.etcdoperator.api.v1alpha1.MemberDefragmentation;
@@ -13,6 +14,7 @@ import dev.etcdoperator.etcd.EtcdClientException;
 import dev.etcdoperator.etcd.EtcdMaintenance;
 import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;
+import dev.etcdoperator.maintenance.DefragmentationOutlook;
 import dev.etcdoperator.maintenance.DefragmentationPlanner;
 import dev.etcdoperator.maintenance.DefragmentationPlanner.Step;
 import dev.etcdoperator.maintenance.MemberUsage;
@@ -39,8 +41,8 @@ final class ClusterDefragmentation {
   static final String STARTED = "DefragmentationStarted";
   static final String MEMBER_DEFRAGMENTED = "MemberDefragmented";
   static final String FINISHED = "DefragmentationFinished";
-  static final String FAILED = "DefragmentationFailed";
-  static final String DEFRAGMENTING = "Defragmenting";
+  static final String FAILED = Reason.DEFRAGMENTATION_FAILED;
+  static final String DEFRAGMENTING = Reason.DEFRAGMENTING;
   private static final Duration POLL = Duration.ofSeconds(2);
   private static final Duration AFTER_FAILURE = Duration.ofSeconds(30);
   /**
@@ -62,9 +64,21 @@ final class ClusterDefragmentation {
     this.calls = calls;
   }
 
-  /** What this reconcile did: how Progressing shows a run under way, and when to look again. */
-  record Outcome(Optional<String> progressingReason, Optional<String> progressingMessage, Optional<Duration> wakeUp) {
-    static final Outcome NONE = new Outcome(Optional.empty(), Optional.empty(), Optional.empty());
+  /** What the Defragmenting condition says: whether a run is under way, and why it is where it is. */
+  record State(boolean running, String reason, String message) {}
+
+  /**
+   * What this reconcile did: how Progressing shows a run under way (when it does), the Defragmenting condition
+   * (empty: none, defragmentation is not in use), and when to look again.
+   */
+  record Outcome(Optional<String> progressingReason, Optional<String> progressingMessage, Optional<Duration> wakeUp,
+      Optional<State> state) {
+    static final Outcome NONE = new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+    /** Shown in the Defragmenting condition only: Progressing stays with what the cluster does. */
+    static Outcome conditionOnly(State state, Optional<Duration> wakeUp) {
+      return new Outcome(Optional.empty(), Optional.empty(), wakeUp, Optional.of(state));
+    }
   }
 
   /** Takes the next step, recording it in {@code status} (the maintenance status being written). */
@@ -78,9 +92,13 @@ final class ClusterDefragmentation {
       // Whatever else the cluster does meanwhile: one member at a time, so the next step waits for this one.
       return collect(cluster, status, call.get());
     }
-    if ((spec.isEmpty() && !requested && status.getDefragmentationRun() == null)
-        || !(etcd instanceof EtcdView.Reached reached)) {
+    if (spec.isEmpty() && !requested && status.getDefragmentationRun() == null
+        && status.getLastDefragmentation() == null) {
       return Outcome.NONE;
+    }
+    if (!(etcd instanceof EtcdView.Reached reached)) {
+      return Outcome.conditionOnly(new State(status.getDefragmentationRun() != null, Reason.ETCD_UNREACHABLE,
+          "defragmentation waits until the operator reaches etcd"), Optional.empty());
     }
     Instant now = clock.instant();
     Optional<CronSchedule> schedule;
@@ -91,10 +109,12 @@ final class ClusterDefragmentation {
     }
     Instant since = Optional.ofNullable(status.getLastScheduledDefragmentation()).map(Instant::parse)
         .orElseGet(() -> Instant.parse(cluster.getMetadata().getCreationTimestamp()));
-    DefragmentationPlanner.Input input = new DefragmentationPlanner.Input(
-        new DefragmentationPlanner.Policy(schedule, spec.map(MaintenanceSpec.Defragmentation::getThreshold)
-            .map(t -> new DefragmentationPlanner.Threshold(t.getFragmentedPercent(), t.getReclaimableBytes()))),
-        usage(reached.observation()), reached.observation().leaderId(), busy(step),
+    DefragmentationPlanner.Policy policy = new DefragmentationPlanner.Policy(schedule,
+        spec.map(MaintenanceSpec.Defragmentation::getThreshold)
+            .map(t -> new DefragmentationPlanner.Threshold(t.getFragmentedPercent(), t.getReclaimableBytes())));
+    List<MemberUsage> usage = usage(reached.observation());
+    DefragmentationPlanner.Input input = new DefragmentationPlanner.Input(policy, usage,
+        reached.observation().leaderId(), busy(step),
         Optional.ofNullable(status.getDefragmentationRun()).map(ClusterDefragmentation::run), since, requested, now);
     Step next = DefragmentationPlanner.next(input);
     Optional<Instant> slot = schedule.flatMap(s -> ScheduledRuns.due(s, since, now));
@@ -102,19 +122,32 @@ final class ClusterDefragmentation {
       status.setLastScheduledDefragmentation(slot.get().toString());
     }
     return switch (next) {
-      case Step.Idle idle -> new Outcome(Optional.empty(), Optional.empty(),
+      case Step.Idle idle -> Outcome.conditionOnly(idle(policy, usage, status, now),
           schedule.flatMap(s -> s.nextAfter(now)).map(t -> Duration.between(now, t).plusSeconds(1)));
       // A run waiting for another change leaves Progressing to that change; one waiting for health says so.
       case Step.Hold hold -> status.getDefragmentationRun() == null || !(step instanceof ClusterStep.Done)
-          ? Outcome.NONE
-          : new Outcome(Optional.of(hold.reason()), Optional.of(hold.message()), Optional.of(POLL));
+          ? Outcome.conditionOnly(new State(status.getDefragmentationRun() != null, hold.reason(), hold.message()),
+              Optional.of(POLL))
+          : new Outcome(Optional.of(hold.reason()), Optional.of(hold.message()), Optional.of(POLL),
+              Optional.of(new State(true, hold.reason(), hold.message())));
       case Step.Start start -> start(cluster, status, start, requested, now);
       case Step.Pause pause -> progress(status, "waiting for the member defragmented last to catch up",
           Duration.between(now, pause.until()));
       case Step.MoveLeader move -> moveLeader(cluster, status, move, reached);
       case Step.Defragment defragment -> defragment(cluster, status, defragment.member(), reached);
-      case Step.Finish finish -> finish(cluster, status, now);
+      case Step.Finish finish -> {
+        finish(cluster, status, now);
+        yield Outcome.conditionOnly(idle(policy, usage, status, now), Optional.empty());
+      }
     };
+  }
+
+  private static State idle(DefragmentationPlanner.Policy policy, List<MemberUsage> usage, MaintenanceStatus status,
+      Instant now) {
+    DefragmentationOutlook.Idle idle = DefragmentationOutlook.idle(policy, usage,
+        Optional.ofNullable(status.getLastScheduledDefragmentation()).map(Instant::parse),
+        Optional.ofNullable(status.getLastDefragmentation()).map(DefragmentationReport::getTrigger), now);
+    return new State(false, idle.reason(), idle.message());
   }
 
   private Outcome start(EtcdCluster cluster, MaintenanceStatus status, Step.Start start, boolean requested,
@@ -173,7 +206,7 @@ final class ClusterDefragmentation {
     boolean ofThisRun = run != null && call.runStartedAt().equals(run.getStartedAt());
     if (call.running()) {
       return ofThisRun ? progress(status, "defragmenting " + call.member(), POLL)
-          : new Outcome(Optional.empty(), Optional.empty(), Optional.of(POLL));
+          : new Outcome(Optional.empty(), Optional.empty(), Optional.of(POLL), Optional.empty());
     }
     calls.forget(EtcdClusterReconciler.key(cluster));
     if (!ofThisRun) {
@@ -209,7 +242,7 @@ final class ClusterDefragmentation {
     return calls.running(EtcdClusterReconciler.key(cluster));
   }
 
-  private Outcome finish(EtcdCluster cluster, MaintenanceStatus status, Instant now) {
+  private void finish(EtcdCluster cluster, MaintenanceStatus status, Instant now) {
     DefragmentationRun run = status.getDefragmentationRun();
     DefragmentationReport report = new DefragmentationReport();
     report.setStartedAt(run.getStartedAt());
@@ -222,20 +255,20 @@ final class ClusterDefragmentation {
     long after = run.getDone().stream().mapToLong(MemberDefragmentation::getBytesAfter).sum();
     events.record(cluster, EventRecorder.Type.Normal, FINISHED, "defragmented " + run.getDone().size()
         + " members: " + before + " -> " + after + " bytes in all");
-    return new Outcome(Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   private Outcome failed(EtcdCluster cluster, MaintenanceStatus status, String message) {
     events.record(cluster, EventRecorder.Type.Warning, FAILED, message + " (will retry)");
     return new Outcome(Optional.of(FAILED), Optional.of(message + " (will retry)"),
-        Optional.of(AFTER_FAILURE));
+        Optional.of(AFTER_FAILURE), Optional.of(new State(true, FAILED, message + " (will retry)")));
   }
 
   private static Outcome progress(MaintenanceStatus status, String message, Duration wakeUp) {
     DefragmentationRun run = status.getDefragmentationRun();
-    return new Outcome(Optional.of(DEFRAGMENTING), Optional.of("defragmentation (" + run.getTrigger()
-        + "), " + run.getDone().size() + " of " + run.getMembers().size() + " members done: " + message),
-        Optional.of(wakeUp.isNegative() ? POLL : wakeUp));
+    String text = "defragmentation (" + run.getTrigger() + "), " + run.getDone().size() + " of "
+        + run.getMembers().size() + " members done: " + message;
+    return new Outcome(Optional.of(DEFRAGMENTING), Optional.of(text), Optional.of(wakeUp.isNegative() ? POLL : wakeUp),
+        Optional.of(new State(true, DEFRAGMENTING, text)));
   }
 
   /** What else changes the cluster now: a defragmentation waits for it. */

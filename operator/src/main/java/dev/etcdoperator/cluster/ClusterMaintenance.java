@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,15 +28,19 @@ final class ClusterMaintenance {
   private static final Duration DEFRAGMENTATION_POLL = Duration.ofSeconds(2);
   private final ClusterNoSpace noSpace;
   private final ClusterDefragmentation defragmentation;
+  private final CompactedRevisionCheck compaction;
   private final Clock clock;
 
-  ClusterMaintenance(KubernetesClient client, EventRecorder events, Clock clock) {
-    this(client, events, clock, new DefragmentationCalls());
+  /** @param lookInterval how often the compacted revision is looked up */
+  ClusterMaintenance(KubernetesClient client, EventRecorder events, Clock clock, Duration lookInterval) {
+    this(client, events, clock, lookInterval, new DefragmentationCalls());
   }
 
-  ClusterMaintenance(KubernetesClient client, EventRecorder events, Clock clock, DefragmentationCalls calls) {
+  ClusterMaintenance(KubernetesClient client, EventRecorder events, Clock clock, Duration lookInterval,
+      DefragmentationCalls calls) {
     this.noSpace = new ClusterNoSpace(events, clock);
     this.defragmentation = new ClusterDefragmentation(client, events, clock, calls);
+    this.compaction = new CompactedRevisionCheck(clock, lookInterval);
     this.clock = clock;
   }
 
@@ -63,6 +68,7 @@ final class ClusterMaintenance {
   /** Drops what is kept in memory for a cluster that is gone. */
   void forget(EtcdCluster cluster) {
     defragmentation.forget(cluster);
+    compaction.forget(cluster);
   }
 
   /** The maintenance status to write, what the conditions should say of it, and when to look again. */
@@ -74,6 +80,8 @@ final class ClusterMaintenance {
 
   Outcome run(EtcdCluster cluster, ClusterStep step, EtcdView etcd, MaintenanceStatus previous) {
     MaintenanceStatus status = copy(previous);
+    status.setCompactedRevision(compaction.refresh(cluster, etcd, Optional.ofNullable(status.getCompactedRevision()))
+        .orElse(null));
     // Paused, or a spec in error: no change to the cluster, also none of maintenance's.
     boolean handsOff = step instanceof ClusterStep.Halt halt
         && (halt.reason().equals(Reason.PAUSED) || halt.reason().equals(Reason.INVALID_SPEC));
@@ -94,6 +102,12 @@ final class ClusterMaintenance {
     status.setMaintenance(maintenance.equals(new MaintenanceStatus()) ? null : maintenance);
     outcome.defrag().progressingReason().ifPresent(reason -> override(status, before, EtcdClusterConditions.PROGRESSING,
         reason, outcome.defrag().progressingMessage().orElse(reason)));
+    outcome.defrag().state().ifPresent(state -> {
+      List<Condition> conditions = new ArrayList<>(status.getConditions());
+      conditions.addAll(new ConditionSet(before, Optional.ofNullable(status.getObservedGeneration()).orElse(0L), clock)
+          .set(EtcdClusterConditions.DEFRAGMENTING, state.running(), state.reason(), state.message()).build());
+      status.setConditions(conditions);
+    });
     outcome.noSpace().degradedMessage().filter(m -> ConditionSet.find(status.getConditions(),
         EtcdClusterConditions.DEGRADED).map(c -> Reason.NO_SPACE.equals(c.getReason())).orElse(false))
         .ifPresent(message -> override(status, before, EtcdClusterConditions.DEGRADED, Reason.NO_SPACE, message));
@@ -133,6 +147,7 @@ final class ClusterMaintenance {
     status.setLastScheduledDefragmentation(previous.getLastScheduledDefragmentation());
     status.setLastNoSpaceRecoveryEnded(previous.getLastNoSpaceRecoveryEnded());
     status.setLastNoSpaceRecoveryQuota(previous.getLastNoSpaceRecoveryQuota());
+    status.setCompactedRevision(previous.getCompactedRevision());
     return status;
   }
 }

@@ -116,7 +116,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.membershipActions = new MembershipActions(client, events, clock, faults, NAME);
     this.memberRestarts = new MemberRestarts(client, events, clock);
     this.backupScheduler = new BackupScheduler(client, events, clock);
-    this.maintenance = new ClusterMaintenance(client, events, clock);
+    this.maintenance = new ClusterMaintenance(client, events, clock, settings.resyncInterval());
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
     this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);

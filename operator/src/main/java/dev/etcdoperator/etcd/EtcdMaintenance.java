@@ -1,12 +1,18 @@
 package dev.etcdoperator.etcd;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.maintenance.AlarmMember;
 import io.etcd.jetcd.maintenance.AlarmType;
 import io.etcd.jetcd.options.CompactOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The maintenance calls of the {@link EtcdClient} facade: compaction, defragmentation of one member, disarming an
@@ -55,6 +61,35 @@ public final class EtcdMaintenance {
       if (!e.getMessage().contains(ALREADY_COMPACTED)) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * The revision the key space was compacted to last (0: never): revisions below it are gone. etcd reports it only
+   * to a watch that starts below it, so a read at revision 1 comes first: it succeeds while nothing was compacted.
+   */
+  public long compactedRevision() {
+    ByteSequence anyKey = ByteSequence.from(new byte[] {0});
+    try {
+      Failures.await(client.getKVClient().get(anyKey, GetOption.builder().withRevision(1).withCountOnly(true)
+          .build()), System.nanoTime() + timeout.toNanos(), "read at revision 1", endpoints, timeout);
+      return 0;
+    } catch (EtcdClientException e) {
+      if (!e.getMessage().contains(ALREADY_COMPACTED)) {
+        throw e;
+      }
+    }
+    CompletableFuture<Long> compacted = new CompletableFuture<>();
+    try (Watch.Watcher watcher = client.getWatchClient().watch(anyKey, WatchOption.builder().withRevision(1).build(),
+        Watch.listener(response -> { }, failure -> {
+          if (failure instanceof CompactedException c) {
+            compacted.complete(c.getCompactedRevision());
+          } else {
+            compacted.completeExceptionally(failure);
+          }
+        }))) {
+      return Failures.await(compacted, System.nanoTime() + timeout.toNanos(), "watch from revision 1", endpoints,
+          timeout);
     }
   }
 

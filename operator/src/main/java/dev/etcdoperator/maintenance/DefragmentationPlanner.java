@@ -1,5 +1,6 @@
 package dev.etcdoperator.maintenance;
 
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.schedule.CronSchedule;
 import dev.etcdoperator.schedule.ScheduledRuns;
 import java.time.Duration;
@@ -68,8 +69,8 @@ public final class DefragmentationPlanner {
   }
 
   /** Reasons a run is held, for the condition users see. */
-  public static final String CLUSTER_BUSY = "DefragmentationWaitsForChange";
-  public static final String MEMBERS_UNHEALTHY = "DefragmentationWaitsForHealth";
+  public static final String CLUSTER_BUSY = Reason.DEFRAGMENTATION_WAITS_FOR_CHANGE;
+  public static final String MEMBERS_UNHEALTHY = Reason.DEFRAGMENTATION_WAITS_FOR_HEALTH;
 
   private DefragmentationPlanner() {}
 

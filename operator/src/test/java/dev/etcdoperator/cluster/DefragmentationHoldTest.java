@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class DefragmentationHoldTest {
   private final DefragmentationCalls calls = new DefragmentationCalls();
-  private final ClusterMaintenance maintenance = new ClusterMaintenance(null, null, Clock.systemUTC(), calls);
+  private final ClusterMaintenance maintenance = new ClusterMaintenance(null, null, Clock.systemUTC(),
+      Duration.ofMinutes(1), calls);
   private final EtcdCluster cluster = TestClusters.cluster(spec -> {});
   private final ClusterStep restart = new ClusterStep.RestartMember("main-2", "uid-2", Reason.ROLLING_OUT,
       "restarting main-2 with the new template");

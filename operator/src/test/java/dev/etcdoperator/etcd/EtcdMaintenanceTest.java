@@ -30,9 +30,11 @@ class EtcdMaintenanceTest {
         client.put("/same-key", VALUE + i); // 20 MB of history for one live key
       }
       EtcdMaintenance maintenance = client.maintenance();
+      assertThat(maintenance.compactedRevision()).as("never compacted").isZero();
       long revision = maintenance.revision(etcd.clientUrl(0));
       maintenance.compact(revision);
       maintenance.compact(revision); // again, as a retried step would: etcd says it is compacted already
+      assertThat(maintenance.compactedRevision()).isEqualTo(revision);
 
       for (URI member : etcd.clientUrls()) {
         EtcdMaintenance.Defragmented result = maintenance.defragment(member, Duration.ofSeconds(30));

@@ -16,6 +16,13 @@ public final class EtcdClusterConditions {
    * with reason OutOfSupport or SecurityFixMissing (the operator's VersionAdvisories), and a Warning Event.
    */
   public static final String VERSION_SUPPORTED = "VersionSupported";
+  /**
+   * Present with spec.maintenance.defragmentation (or a run asked for by annotation): True while a run is under way
+   * (reason Defragmenting, or DefragmentationFailed while a failed member is retried, or a Defragmentation-WaitsFor
+   * reason while it is held); False between runs, with reason NotDue (when the next comes) or NothingToReclaim (the
+   * last scheduled run was skipped), or a DefragmentationWaitsFor reason when a due run is held before it starts.
+   */
+  public static final String DEFRAGMENTING = "Defragmenting";
   /** Present with spec.backup once a scheduled backup has finished: whether the newest finished one succeeded. */
   public static final String BACKUP_READY = "BackupReady";
 
@@ -58,6 +65,12 @@ public final class EtcdClusterConditions {
     public static final String SCHEDULE_FAILED = "ScheduleFailed";
     /** etcd raised NOSPACE: the backend reached its quota; reads work, writes are refused. */
     public static final String NO_SPACE = "NoSpace";
+    public static final String DEFRAGMENTING = "Defragmenting";
+    public static final String DEFRAGMENTATION_FAILED = "DefragmentationFailed";
+    public static final String DEFRAGMENTATION_WAITS_FOR_CHANGE = "DefragmentationWaitsForChange";
+    public static final String DEFRAGMENTATION_WAITS_FOR_HEALTH = "DefragmentationWaitsForHealth";
+    public static final String NOT_DUE = "NotDue";
+    public static final String NOTHING_TO_RECLAIM = "NothingToReclaim";
     /** etcd raised CORRUPT: a member's data differs from the others'. */
     public static final String CORRUPT = "Corrupt";
     public static final String RESTORING = "Restoring";

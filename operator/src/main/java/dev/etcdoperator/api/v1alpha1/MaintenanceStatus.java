@@ -27,6 +27,18 @@ public class MaintenanceStatus {
       + "at once.")
   private Long lastNoSpaceRecoveryQuota;
 
+  @JsonPropertyDescription("The revision etcd compacted the key space to last, as the operator saw it (looked at "
+      + "every few minutes; 0: never compacted). Reads and watches below it fail.")
+  private Long compactedRevision;
+
+  public Long getCompactedRevision() {
+    return compactedRevision;
+  }
+
+  public void setCompactedRevision(Long compactedRevision) {
+    this.compactedRevision = compactedRevision;
+  }
+
   public Long getLastNoSpaceRecoveryQuota() {
     return lastNoSpaceRecoveryQuota;
   }
@@ -82,12 +94,13 @@ public class MaintenanceStatus {
         && Objects.equals(lastScheduledDefragmentation, o.lastScheduledDefragmentation)
         && Objects.equals(noSpaceRecovery, o.noSpaceRecovery)
         && Objects.equals(lastNoSpaceRecoveryEnded, o.lastNoSpaceRecoveryEnded)
-        && Objects.equals(lastNoSpaceRecoveryQuota, o.lastNoSpaceRecoveryQuota);
+        && Objects.equals(lastNoSpaceRecoveryQuota, o.lastNoSpaceRecoveryQuota)
+        && Objects.equals(compactedRevision, o.compactedRevision);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(defragmentationRun, lastDefragmentation, lastScheduledDefragmentation, noSpaceRecovery,
-        lastNoSpaceRecoveryEnded, lastNoSpaceRecoveryQuota);
+        lastNoSpaceRecoveryEnded, lastNoSpaceRecoveryQuota, compactedRevision);
   }
 }
