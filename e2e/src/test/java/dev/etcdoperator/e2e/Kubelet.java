@@ -137,6 +137,9 @@ final class Kubelet implements StandIn {
     for (Pod pod : pods.getStore().list()) {
       String key = pod.getMetadata().getUid();
       if (pod.getMetadata().getDeletionTimestamp() != null) {
+        if (!runtimes.containsKey(key)) {
+          release(pod); // deleted before it was admitted: no process to stop
+        }
         continue; // handled below like a pod that is gone; the object goes once the process is down
       }
       seen.add(key);
@@ -282,6 +285,28 @@ final class Kubelet implements StandIn {
       runtime.written = status;
     } catch (KubernetesClientException e) {
       LOG.debug("pod {}/{}: status write failed, retrying: {}", runtime.namespace, runtime.name, e.getMessage());
+    }
+  }
+
+  /** Confirms the deletion of a pod this kubelet never ran, as a real one does for a pod it has not started. */
+  private void release(Pod pod) {
+    if (!Optional.ofNullable(pod.getMetadata().getFinalizers()).orElse(List.of())
+        .contains(GRACEFUL_DELETION_FINALIZER)) {
+      return;
+    }
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
+        if (pod.getMetadata().getUid().equals(p.getMetadata().getUid())) { // not a newer pod of the same name
+          p.getMetadata().setFinalizers(Optional.ofNullable(p.getMetadata().getFinalizers()).orElse(List.of())
+              .stream().filter(f -> !f.equals(GRACEFUL_DELETION_FINALIZER)).toList());
+        }
+        return p;
+      });
+      LOG.info("pod {}/{}: deleted before it was admitted", pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      LOG.debug("pod {}/{}: not released yet: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+          e.getMessage());
     }
   }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DefragmentationBenchmark {
   private static final int MEGABYTES = 128;
+  private static final int LIVE_MEGABYTES = 512;
+  private static final long MIB = 1024 * 1024;
   private static final String VALUE = "x".repeat(1024 * 1024);
 
   private DefragmentationBenchmark() {}
@@ -31,34 +33,47 @@ public final class DefragmentationBenchmark {
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("defrag-benchmark");
     try (EtcdProcessCluster etcd = EtcdProcessCluster.builder(dir).members(3).namePrefix("defrag")
-        .extraArgs("--quota-backend-bytes=" + 4L * MEGABYTES * 1024 * 1024).start();
+        .extraArgs("--quota-backend-bytes=" + 4L * 1024 * 1024 * 1024).start();
         EtcdClient client = EtcdClient.connect(EtcdConnection.plain(etcd.clientUrls(), Duration.ofSeconds(30)))) {
       List<String> rows = new ArrayList<>();
-      for (int member = 0; member < 2; member++) {
-        URI endpoint = etcd.clientUrl(member);
-        fragment(client);
-        long before = client.status(endpoint).dbSizeBytes();
-        Stall stall = Stall.measure(endpoint);
-        long start = System.nanoTime();
-        String how;
-        if (member == 0) {
-          client.maintenance().defragment(endpoint, Duration.ofMinutes(5));
-          how = "operator (EtcdMaintenance.defragment)";
-        } else {
-          etcdctlDefrag(endpoint);
-          how = "etcdctl defrag";
+      // Little live data, then a lot: a defragmentation rewrites the live data, so its time grows with that.
+      for (int live : new int[] {0, LIVE_MEGABYTES}) {
+        keepLive(client, live);
+        for (int member = 0; member < 2; member++) {
+          URI endpoint = etcd.clientUrl(member);
+          fragment(client);
+          long before = client.status(endpoint).dbSizeBytes();
+          long inUse = client.status(endpoint).dbSizeInUseBytes();
+          Stall stall = Stall.measure(endpoint);
+          long start = System.nanoTime();
+          String how;
+          if (member == 0) {
+            client.maintenance().defragment(endpoint, Duration.ofMinutes(5));
+            how = "operator (EtcdMaintenance.defragment)";
+          } else {
+            etcdctlDefrag(endpoint);
+            how = "etcdctl defrag";
+          }
+          long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          long longest = stall.stop();
+          long after = client.status(endpoint).dbSizeBytes();
+          rows.add(String.format("| %s | %d | %d | %d | %d | %d | %s |", how, before / MIB, inUse / MIB,
+              after / MIB, millis, longest, inUse < 64 * MIB ? "-" : String.valueOf(millis * 1024 * MIB / inUse)));
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        long longest = stall.stop();
-        long after = client.status(endpoint).dbSizeBytes();
-        rows.add(String.format("| %s | %d | %d | %d | %d |", how, before / (1024 * 1024), after / (1024 * 1024),
-            millis, longest));
       }
       System.out.println("Defragmentation of one member of three (etcd " + client.status(etcd.clientUrl(0)).version()
           + ", " + Runtime.getRuntime().availableProcessors() + " CPUs), a writer on that member:");
-      System.out.println("| how | file before (MiB) | file after (MiB) | took (ms) | longest write stall (ms) |");
-      System.out.println("|---|---|---|---|---|");
+      System.out.println("| how | file before (MiB) | live data (MiB) | file after (MiB) | took (ms) "
+          + "| longest write stall (ms) | ms per GiB of live data |");
+      System.out.println("|---|---|---|---|---|---|---|");
       rows.forEach(System.out::println);
+    }
+  }
+
+  /** {@code megabytes} distinct keys of 1 MiB: data a defragmentation must copy. */
+  private static void keepLive(EtcdClient client, int megabytes) {
+    for (int i = 0; i < megabytes; i++) {
+      client.put("/bench/live/" + i, VALUE + i);
     }
   }
 
