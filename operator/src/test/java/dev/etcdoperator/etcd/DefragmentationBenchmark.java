@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,7 +45,6 @@ public final class DefragmentationBenchmark {
           URI endpoint = etcd.clientUrl(member);
           fragment(client);
           long before = client.status(endpoint).dbSizeBytes();
-          long inUse = client.status(endpoint).dbSizeInUseBytes();
           Stall stall = Stall.measure(endpoint);
           long start = System.nanoTime();
           String how;
@@ -55,17 +56,18 @@ public final class DefragmentationBenchmark {
             how = "etcdctl defrag";
           }
           long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          long longest = stall.stop();
+          String longest = stall.stop();
           long after = client.status(endpoint).dbSizeBytes();
-          rows.add(String.format("| %s | %d | %d | %d | %d | %d | %s |", how, before / MIB, inUse / MIB,
-              after / MIB, millis, longest, inUse < 64 * MIB ? "-" : String.valueOf(millis * 1024 * MIB / inUse)));
+          // What is left after a defragmentation is the live data it had to copy.
+          rows.add(String.format("| %s | %d | %d | %d | %s | %s |", how, before / MIB, after / MIB, millis, longest,
+              after < 64 * MIB ? "-" : String.valueOf(millis * 1024 * MIB / after)));
         }
       }
       System.out.println("Defragmentation of one member of three (etcd " + client.status(etcd.clientUrl(0)).version()
           + ", " + Runtime.getRuntime().availableProcessors() + " CPUs), a writer on that member:");
-      System.out.println("| how | file before (MiB) | live data (MiB) | file after (MiB) | took (ms) "
+      System.out.println("| how | file before (MiB) | file after = live data (MiB) | took (ms) "
           + "| longest write stall (ms) | ms per GiB of live data |");
-      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.println("|---|---|---|---|---|---|");
       rows.forEach(System.out::println);
     }
   }
@@ -98,6 +100,7 @@ public final class DefragmentationBenchmark {
   private static final class Stall {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong longest = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private final CountDownLatch warm = new CountDownLatch(1);
     private final Thread thread;
 
@@ -106,7 +109,12 @@ public final class DefragmentationBenchmark {
         try (Client writer = Client.builder().endpoints(endpoint).build()) {
           long last = System.nanoTime();
           for (int i = 0; running.get(); i++) {
-            writer.getKVClient().put(bytes("/bench/writer"), bytes("v" + i)).get(60, TimeUnit.SECONDS);
+            try {
+              writer.getKVClient().put(bytes("/bench/writer"), bytes("v" + i)).get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+              failed.incrementAndGet(); // e.g. etcd's "request timed out" while the member rewrites its file
+              continue;
+            }
             long now = System.nanoTime();
             if (i > 0) { // the first write opens the connection: not the stall being measured
               longest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - last), Math::max);
@@ -114,8 +122,8 @@ public final class DefragmentationBenchmark {
             last = now;
             warm.countDown();
           }
-        } catch (Exception e) {
-          longest.set(-1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }, "stall-writer");
     }
@@ -127,10 +135,11 @@ public final class DefragmentationBenchmark {
       return stall;
     }
 
-    long stop() throws InterruptedException {
+    /** @return the longest gap between two acknowledged writes (ms), and how many writes failed meanwhile */
+    String stop() throws InterruptedException {
       running.set(false);
       thread.join();
-      return longest.get();
+      return longest.get() + (failed.get() == 0 ? "" : " (" + failed.get() + " writes failed)");
     }
   }
 
