@@ -37,7 +37,11 @@ final class RenderedChart {
 
   /** Renders with these values (nested maps, as in a values file) over the chart's values.yaml. */
   static RenderedChart render(Map<String, Object> values) {
-    String yaml = new Helm(CHART).template().withName(RELEASE).withNamespace(OPERATOR_NAMESPACE)
+    return render(CHART, values);
+  }
+
+  static RenderedChart render(Path chart, Map<String, Object> values) {
+    String yaml = new Helm(chart).template().withName(RELEASE).withNamespace(OPERATOR_NAMESPACE)
         .withKubeVersion(KUBE_VERSION).withValuesFile(valuesFile(values)).call();
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : DOCUMENT_SEPARATOR.split(yaml)) {

@@ -49,6 +49,8 @@ class CustomResourceDefinitionTest {
     if (Boolean.getBoolean("crds.update")) {
       for (String file : FILES) {
         Files.copy(GENERATED.resolve(file), committedDir().resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        // The Helm chart installs the same CRDs from its own copy (ChartCrdsTest checks it is identical).
+        Files.copy(GENERATED.resolve(file), chartCrdsDir().resolve(file), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     crd = Serialization.unmarshal(Files.readString(GENERATED.resolve(ETCD_CLUSTER_FILE)),
@@ -72,6 +74,10 @@ class CustomResourceDefinitionTest {
 
   private static Path committedDir() {
     return Path.of(System.getProperty("crds.dir", "../crds"));
+  }
+
+  private static Path chartCrdsDir() {
+    return committedDir().resolveSibling("helm").resolve("etcd-operator").resolve("files").resolve("crds");
   }
 
   @Test
