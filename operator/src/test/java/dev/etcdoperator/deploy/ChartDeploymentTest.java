@@ -19,10 +19,16 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The operator Deployment the chart renders: replicas and leader election, lock-down, probes, image, settings. */
@@ -152,6 +158,27 @@ class ChartDeploymentTest {
         .containsEntry("ETCD_MEMBER_ACCESS", "auto");
     assertThat(chart.one(Role.class, NAME + "-leader-election").getRules())
         .anySatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("etcd-operator-blue"));
+  }
+
+  /** A setting added to OperatorConfig without a way to set it through the chart fails here. */
+  @Test
+  void everyVariableTheOperatorReadsCanBeSetThroughTheChart() throws IOException {
+    String source = Files.readString(Path.of("src", "main", "java", "dev", "etcdoperator",
+        "config", "OperatorConfig.java"));
+    Matcher read = Pattern.compile("(?:s\\.(?:text|parse)|env\\.get)\\(\"([A-Z_]+)\"")
+        .matcher(source);
+    Set<String> variables = new TreeSet<>();
+    while (read.find()) {
+      variables.add(read.group(1));
+    }
+    // HOSTNAME is only POD_NAME's fallback, which the chart sets from the downward API.
+    variables.remove("HOSTNAME");
+    assertThat(variables).hasSizeGreaterThan(10);
+    RenderedChart chart = RenderedChart.render(Map.of("watchNamespaces", List.of("a"), "operator", Map.of(
+        "etcdDefaultVersion", "3.5.30", "etcdImageRepository", "mirror.example/etcd", "etcdRequestTimeoutMillis", 7000,
+        "resyncIntervalSeconds", 30, "replaceFailingMemberAfterSeconds", 900, "clusterDomain", "cluster.example",
+        "podIpFamily", "IPv6")));
+    assertThat(env(container(chart)).keySet()).containsAll(variables);
   }
 
   @Test
