@@ -31,6 +31,15 @@ class ChartValuesSchemaTest {
   }
 
   @Test
+  void lintFailsOnValuesTheSchemaRefusesAndSaysWhichKey() {
+    LintResult result = new Helm(ChartCopy.of(RenderedChart.CHART).withValues(Map.of("replicas", 3,
+        "crds", Map.of("install", "yes"))).dir).lint().strict().call();
+    assertThat(result.isFailed()).isTrue();
+    assertThat(String.join("\n", result.getMessages())).contains("additional properties 'replicas' not allowed")
+        .contains("at '/crds/install': got string, want boolean");
+  }
+
+  @Test
   void anUnknownKeyIsRefusedByName() {
     assertRefused(Map.of("replicas", 3), "at '': additional properties 'replicas' not allowed");
     assertRefused(Map.of("image", Map.of("repo", "example.com/op")),
