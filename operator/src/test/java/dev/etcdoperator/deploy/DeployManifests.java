@@ -79,7 +79,12 @@ final class DeployManifests {
 
   /** What the operator reads from the Deployment's environment (in-cluster defaults switched off, so they show). */
   static OperatorConfig deployedConfig() {
-    Map<String, String> env = new HashMap<>(env(operatorContainer()));
+    return configOf(operatorContainer());
+  }
+
+  /** What the operator reads from this container's environment (downward API values filled in as a pod would). */
+  static OperatorConfig configOf(Container container) {
+    Map<String, String> env = new HashMap<>(env(container));
     env.replaceAll((name, value) -> switch (value) {
       case "<metadata.namespace>" -> OPERATOR_NAMESPACE;
       case "<metadata.name>" -> "etcd-operator-5d8f7c9b6-x2x7q";

@@ -4,15 +4,18 @@ import static dev.etcdoperator.deploy.DeployManifests.OPERATOR_NAMESPACE;
 import static dev.etcdoperator.deploy.DeployManifests.SERIALIZATION;
 import static dev.etcdoperator.deploy.DeployManifests.deployedConfig;
 import static dev.etcdoperator.deploy.DeployManifests.load;
+import static dev.etcdoperator.deploy.OperatorPermissions.assertGrantsAtLeast;
+import static dev.etcdoperator.deploy.OperatorPermissions.assertGrantsAtMost;
+import static dev.etcdoperator.deploy.OperatorPermissions.granted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.config.OperatorConfig;
+import dev.etcdoperator.deploy.OperatorPermissions.Target;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
@@ -24,72 +27,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The RBAC manifests in deploy/operator: what a reviewer of an operator install checks. The permission tables below
- * are the operator's whole API footprint; granting anything more (or less) needs a deliberate change here.
+ * The RBAC manifests in deploy/operator: what a reviewer of an operator install checks. The permission tables
+ * ({@link OperatorPermissions}, shared with the Helm chart's tests) are the operator's whole API footprint; granting
+ * anything more (or less) needs a deliberate change there.
  */
 class RbacManifestsTest {
   private static final Path CRD_DIR = Path.of("..", "crds");
 
-  /** One RBAC target: API group, resource (or resource/subresource), and the object names it is narrowed to. */
-  record Target(String apiGroup, String resource, Set<String> resourceNames) {
-    static Target of(String apiGroup, String resource, String... resourceNames) {
-      return new Target(apiGroup, resource, new TreeSet<>(List.of(resourceNames)));
-    }
-  }
-
-  private static Set<String> verbs(String spaceSeparated) {
-    return new TreeSet<>(List.of(spaceSeparated.split(" ")));
-  }
-
-  /** Owned objects: server-side apply (a PATCH, create when new), never update; the garbage collector deletes them. */
-  private static final String OWNED = "get list watch create patch";
-
-  /** The ClusterRole: everything the operator does in the namespaces it watches. */
-  private static final Map<Target, Set<String>> CLUSTER_PERMISSIONS = Map.ofEntries(
-      Map.entry(Target.of("etcdoperator.dev", "etcdclusters"), verbs("get list watch patch update")),
-      // JOSDK patches status with server-side apply on the status subresource.
-      Map.entry(Target.of("etcdoperator.dev", "etcdclusters/status"), verbs("get patch update")),
-      // Owner references with blockOwnerDeletion=true (OwnerReferencesPermissionEnforcement admission plugin).
-      Map.entry(Target.of("etcdoperator.dev", "etcdclusters/finalizers"), verbs("update")),
-      // Backups: JOSDK adds and removes its finalizer (the reconciler is a Cleaner); status by server-side apply;
-      // schedules create one per run and retention deletes them.
-      Map.entry(Target.of("etcdoperator.dev", "etcdbackups"), verbs("get list watch create patch update delete")),
-      Map.entry(Target.of("etcdoperator.dev", "etcdbackups/status"), verbs("get patch update")),
-      Map.entry(Target.of("etcdoperator.dev", "etcdbackups/finalizers"), verbs("update")),
-      // Storage growth deletes the StatefulSet (orphaning its pods) to re-create it with larger claim templates.
-      Map.entry(Target.of("apps", "statefulsets"), verbs(OWNED + " delete")),
-      Map.entry(Target.of("", "services"), verbs(OWNED)),
-      Map.entry(Target.of("", "configmaps"), verbs(OWNED)),
-      Map.entry(Target.of("policy", "poddisruptionbudgets"), verbs(OWNED)),
-      // Certificate Secrets: issued, renewed and read; removed only by garbage collection with the cluster.
-      Map.entry(Target.of("", "secrets"), verbs(OWNED)),
-      // Members deleted for replacement; restore pods created and deleted. No pods/portforward (only for
-      // ETCD_MEMBER_ACCESS=port-forward, outside the cluster).
-      Map.entry(Target.of("", "pods"), verbs("get list watch create delete")),
-      // Members evicted for restarts, through the PodDisruptionBudget as node drains are.
-      Map.entry(Target.of("", "pods/eviction"), verbs("create")),
-      // Expanded, deleted with removed members, created ahead of the StatefulSet for a restore.
-      Map.entry(Target.of("", "persistentvolumeclaims"), verbs("get list watch create patch delete")),
-      // A snapshot under deletionPolicy Delete stays when its namespace is being deleted: the namespace is read.
-      Map.entry(Target.of("", "namespaces"), verbs("get")),
-      Map.entry(Target.of("", "events"), verbs("create patch")),
-      // Each cluster's Lease, fencing it to one operator installation.
-      Map.entry(Target.of("coordination.k8s.io", "leases"), verbs("get create update")),
-      Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev",
-          "etcdbackups.etcdoperator.dev"), verbs("get")));
-
-  /**
-   * The Role in the operator's namespace: leader election. Fabric8's lease lock gets, creates and PATCHes the Lease;
-   * JOSDK refuses to start unless get, create and update are granted. Create cannot be narrowed to a name.
-   */
-  private static final Map<Target, Set<String>> LEADER_ELECTION_PERMISSIONS = Map.of(
-      Target.of("coordination.k8s.io", "leases"), verbs("create"),
-      Target.of("coordination.k8s.io", "leases", "etcd-operator-leader"), verbs("get update patch"));
+  private static final Map<Target, Set<String>> CLUSTER_PERMISSIONS = OperatorPermissions.CLUSTER;
+  private static final Map<Target, Set<String>> LEADER_ELECTION_PERMISSIONS =
+      OperatorPermissions.leaderElection("etcd-operator-leader");
 
   @Test
   void bindingsGiveTheOperatorServiceAccountTheRolesDefinedHere() {
@@ -113,26 +64,20 @@ class RbacManifestsTest {
   void noRuleUsesWildcards() {
     ClusterRole clusterRole = load("clusterrole.yaml", ClusterRole.class);
     assertThat(clusterRole.getAggregationRule()).isNull();
-    Stream.concat(clusterRole.getRules().stream(), load("role.yaml", Role.class).getRules().stream())
-        .forEach(rule -> {
-          assertThat(rule.getApiGroups()).isNotEmpty().doesNotContain("*");
-          assertThat(rule.getResources()).isNotEmpty().noneMatch(r -> r.contains("*"));
-          assertThat(rule.getVerbs()).isNotEmpty().doesNotContain("*");
-          assertThat(rule.getResourceNames()).doesNotContain("*");
-          assertThat(rule.getNonResourceURLs()).isEmpty();
-        });
+    OperatorPermissions.assertNoWildcards(clusterRole.getRules());
+    OperatorPermissions.assertNoWildcards(load("role.yaml", Role.class).getRules());
   }
 
   @Test
   void grantsEveryPermissionTheOperatorUses() {
-    assertGrantsAtLeast(permissions(load("clusterrole.yaml", ClusterRole.class).getRules()), CLUSTER_PERMISSIONS);
-    assertGrantsAtLeast(permissions(load("role.yaml", Role.class).getRules()), LEADER_ELECTION_PERMISSIONS);
+    assertGrantsAtLeast(granted(load("clusterrole.yaml", ClusterRole.class).getRules()), CLUSTER_PERMISSIONS);
+    assertGrantsAtLeast(granted(load("role.yaml", Role.class).getRules()), LEADER_ELECTION_PERMISSIONS);
   }
 
   @Test
   void grantsNothingBeyondThePermissionTables() {
-    assertGrantsAtMost(permissions(load("clusterrole.yaml", ClusterRole.class).getRules()), CLUSTER_PERMISSIONS);
-    assertGrantsAtMost(permissions(load("role.yaml", Role.class).getRules()), LEADER_ELECTION_PERMISSIONS);
+    assertGrantsAtMost(granted(load("clusterrole.yaml", ClusterRole.class).getRules()), CLUSTER_PERMISSIONS);
+    assertGrantsAtMost(granted(load("role.yaml", Role.class).getRules()), LEADER_ELECTION_PERMISSIONS);
   }
 
   @Test
@@ -167,13 +112,14 @@ class RbacManifestsTest {
     Path dir = Path.of("..", "deploy", "operator-namespaced");
     Role watched = load(dir, "watched-role.yaml", Role.class);
     ClusterRole reader = load(dir, "cluster-reader-clusterrole.yaml", ClusterRole.class);
-    Map<Target, Set<String>> split = new HashMap<>(permissions(watched.getRules()));
-    permissions(reader.getRules()).forEach((target, verbs) -> assertThat(split.put(target, verbs))
+    Map<Target, Set<String>> split = new HashMap<>(granted(watched.getRules()));
+    granted(reader.getRules()).forEach((target, verbs) -> assertThat(split.put(target, verbs))
         .as("%s granted once", target).isNull());
-    assertThat(split).isEqualTo(permissions(load("clusterrole.yaml", ClusterRole.class).getRules()));
-    assertThat(permissions(reader.getRules()).keySet()).extracting(Target::resource)
+    assertThat(split).isEqualTo(granted(load("clusterrole.yaml", ClusterRole.class).getRules()));
+    assertThat(granted(watched.getRules())).isEqualTo(OperatorPermissions.namespaced());
+    assertThat(granted(reader.getRules()).keySet()).extracting(Target::resource)
         .containsExactlyInAnyOrder("namespaces", "customresourcedefinitions");
-    assertThat(permissions(reader.getRules()).values()).allSatisfy(verbs -> assertThat(verbs).containsExactly("get"));
+    assertThat(granted(reader.getRules()).values()).allSatisfy(verbs -> assertThat(verbs).containsExactly("get"));
 
     ServiceAccount account = load("serviceaccount.yaml", ServiceAccount.class);
     Subject operator = new Subject(null, "ServiceAccount", account.getMetadata().getName(),
@@ -204,7 +150,7 @@ class RbacManifestsTest {
 
   @Test
   void theCustomResourceRulesMatchTheCommittedCrds() throws IOException {
-    Map<Target, Set<String>> granted = permissions(load("clusterrole.yaml", ClusterRole.class).getRules());
+    Map<Target, Set<String>> granted = granted(load("clusterrole.yaml", ClusterRole.class).getRules());
     Set<String> checkable = granted.keySet().stream()
         .filter(t -> t.apiGroup().equals("apiextensions.k8s.io")).flatMap(t -> t.resourceNames().stream())
         .collect(java.util.stream.Collectors.toSet());
@@ -229,30 +175,5 @@ class RbacManifestsTest {
     assertThat(ref.getApiGroup()).isEqualTo("rbac.authorization.k8s.io");
     assertThat(ref.getKind()).isEqualTo(kind);
     assertThat(ref.getName()).isEqualTo(name);
-  }
-
-  /** The rules flattened into one verb set per (group, resource, names). */
-  private static Map<Target, Set<String>> permissions(List<PolicyRule> rules) {
-    Map<Target, Set<String>> granted = new HashMap<>();
-    for (PolicyRule rule : rules) {
-      for (String group : rule.getApiGroups()) {
-        for (String resource : rule.getResources()) {
-          granted.computeIfAbsent(new Target(group, resource, new TreeSet<>(rule.getResourceNames())),
-              t -> new TreeSet<>()).addAll(rule.getVerbs());
-        }
-      }
-    }
-    return granted;
-  }
-
-  private static void assertGrantsAtLeast(Map<Target, Set<String>> granted, Map<Target, Set<String>> needed) {
-    needed.forEach((target, verbs) -> assertThat(granted.getOrDefault(target, Set.of()))
-        .as("verbs granted on %s", target).containsAll(verbs));
-  }
-
-  private static void assertGrantsAtMost(Map<Target, Set<String>> granted, Map<Target, Set<String>> table) {
-    assertThat(table).as("targets in the permission table").containsKeys(granted.keySet().toArray(Target[]::new));
-    granted.forEach((target, verbs) -> assertThat(verbs).as("verbs granted on %s", target)
-        .isSubsetOf(table.get(target)));
   }
 }
