@@ -27,6 +27,7 @@ import dev.etcdoperator.cluster.rollout.StorageGrowth;
 import dev.etcdoperator.cluster.tls.ClusterTls;
 import dev.etcdoperator.cluster.tls.TlsReasons;
 import dev.etcdoperator.cluster.tls.TlsState;
+import dev.etcdoperator.metrics.ReconcilerMetrics;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.resources.ClusterNames;
@@ -102,11 +103,13 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final MemberRestores memberRestores;
   private final ClusterLease lease;
   private final UserSecrets userSecrets;
+  private final ReconcilerMetrics metrics;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
-      Settings settings, Clock clock, FaultPoints faults) {
+      Settings settings, Clock clock, FaultPoints faults, ReconcilerMetrics metrics) {
     this.client = client;
-    this.events = new EventRecorder(client, clock);
+    this.metrics = metrics;
+    this.events = new EventRecorder(client, clock, metrics.events());
     this.drift = new ObjectDrift(client.getKubernetesSerialization());
     this.settings = settings;
     this.clock = clock;
@@ -240,6 +243,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         previous == null ? null : previous.getMaintenance());
     maintenance.report(maintained, status, previous == null ? List.of() : previous.getConditions());
     new StatusEvents(events).record(cluster, previous, status);
+    metrics.clusters().observed(cluster, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
           "certificates written: " + String.join(", ", tls.get().issued()));
@@ -273,6 +277,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
     maintenance.forget(cluster);
+    metrics.clusters().deleted(cluster);
     List<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
         .inNamespace(cluster.getMetadata().getNamespace())
         .withLabels(new ClusterLabels(cluster.getMetadata().getName()).selector()).list().getItems();
