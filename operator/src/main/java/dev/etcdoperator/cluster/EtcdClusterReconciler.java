@@ -35,6 +35,7 @@ import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import dev.etcdoperator.support.IpFamily;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -104,6 +105,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final ClusterLease lease;
   private final UserSecrets userSecrets;
   private final ReconcilerMetrics metrics;
+  private final ClusterMonitoring monitoring;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults, ReconcilerMetrics metrics) {
@@ -123,6 +125,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
     this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
+    this.monitoring = new ClusterMonitoring(client, clock);
   }
 
   @Override
@@ -241,7 +244,9 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     schedule.ifPresent(p -> backupScheduler.report(p, cluster, previous, status));
     ClusterMaintenance.Outcome maintained = maintenance.run(cluster, step, etcd,
         previous == null ? null : previous.getMaintenance());
-    maintenance.report(maintained, status, previous == null ? List.of() : previous.getConditions());
+    List<Condition> before = previous == null ? List.of() : previous.getConditions();
+    maintenance.report(maintained, status, before);
+    monitoring.report(monitoring.run(cluster, previous), status, before);
     new StatusEvents(events).record(cluster, previous, status);
     metrics.clusters().observed(cluster, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
