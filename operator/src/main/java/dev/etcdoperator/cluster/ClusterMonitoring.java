@@ -9,11 +9,12 @@ import dev.etcdoperator.resources.PodMonitorBuilder;
 import dev.etcdoperator.support.ConditionSet;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +102,10 @@ final class ClusterMonitoring {
 
   private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
       Resource<GenericKubernetesResource>> podMonitors(EtcdCluster cluster) {
-    return client.genericKubernetesResources(PodMonitorBuilder.API_VERSION, PodMonitorBuilder.KIND)
+    // Named in full, so that no API discovery is needed to find the plural.
+    return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+        .withGroup(PodMonitorBuilder.GROUP).withVersion(PodMonitorBuilder.VERSION).withKind(PodMonitorBuilder.KIND)
+        .withPlural(PodMonitorBuilder.PLURAL).withNamespaced(true).build())
         .inNamespace(cluster.getMetadata().getNamespace());
   }
 

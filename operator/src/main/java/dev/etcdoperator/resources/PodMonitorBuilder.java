@@ -13,10 +13,13 @@ import java.util.Map;
  * A generic object: Fabric8 has no model of monitoring.coreos.com, and the operator needs none beyond this.
  */
 public final class PodMonitorBuilder {
-  public static final String API_VERSION = "monitoring.coreos.com/v1";
+  public static final String GROUP = "monitoring.coreos.com";
+  public static final String VERSION = "v1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
   public static final String KIND = "PodMonitor";
+  public static final String PLURAL = "podmonitors";
   /** The CRD whose presence tells that the API server serves PodMonitors. */
-  public static final String CRD_NAME = "podmonitors.monitoring.coreos.com";
+  public static final String CRD_NAME = PLURAL + "." + GROUP;
   public static final String JOB = "etcd";
 
   private PodMonitorBuilder() {}
