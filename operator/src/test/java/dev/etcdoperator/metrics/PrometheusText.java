@@ -10,27 +10,27 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A strict parser of Prometheus' text exposition format (version 0.0.4), for tests: no Java parser of the format
- * resolves from the Maven mirror here (the Prometheus Java client ships writers only). It refuses what Prometheus
- * would refuse or what hides a mistake: a malformed name, label or value, an escape other than {@code \\ \" \n},
- * a second HELP or TYPE for a family, a TYPE after the family's samples, a family whose samples are not together,
- * a sample name that does not belong to its family's type, a histogram bucket without {@code le}, a duplicate
- * series, and a body without a final newline.
+ * A strict parser of Prometheus' text exposition format (version 0.0.4), for tests (the e2e module's too): no Java
+ * parser of the format resolves from the Maven mirror here (the Prometheus Java client ships writers only). It
+ * refuses what Prometheus would refuse or what hides a mistake: a malformed name, label or value, an escape other
+ * than {@code \\ \" \n}, a second HELP or TYPE for a family, a TYPE after the family's samples, a family whose
+ * samples are not together, a sample name that does not belong to its family's type, a histogram bucket without
+ * {@code le}, a duplicate series, and a body without a final newline.
  */
-final class PrometheusText {
+public final class PrometheusText {
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Pattern FLOAT = Pattern.compile(
       "[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|Inf|inf|NaN)");
   private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  record Family(String name, String type, String help, List<Sample> samples) {}
+  public record Family(String name, String type, String help, List<Sample> samples) {}
 
   private PrometheusText() {}
 
-  static Map<String, Family> parse(String body) {
+  public static Map<String, Family> parse(String body) {
     if (!body.isEmpty() && !body.endsWith("\n")) {
       throw new IllegalArgumentException("the exposition does not end with a newline");
     }
@@ -192,7 +192,7 @@ final class PrometheusText {
   }
 
   /** The one sample of {@code name} whose labels include {@code labels}, if there is one (fails on several). */
-  static Optional<Sample> find(Map<String, Family> families, String name, Map<String, String> labels) {
+  public static Optional<Sample> find(Map<String, Family> families, String name, Map<String, String> labels) {
     List<Sample> matching = families.values().stream().flatMap(f -> f.samples().stream())
         .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet())).toList();
     if (matching.size() > 1) {
@@ -202,7 +202,7 @@ final class PrometheusText {
   }
 
   /** Every sample name in the exposition (histogram buckets, counters' _total...). */
-  static Set<String> sampleNames(Map<String, Family> families) {
+  public static Set<String> sampleNames(Map<String, Family> families) {
     Set<String> names = new HashSet<>();
     families.values().forEach(f -> f.samples().forEach(s -> names.add(s.name())));
     return names;
