@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.etcdoperator.resources.PodMonitorBuilder;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import dev.etcdoperator.testing.OperatorPerClass;
 import java.io.IOException;
@@ -145,6 +146,42 @@ class MonitoringManifestsTest {
       }
     }
     assertThat(missing).as("series no target serves").isEmpty();
+  }
+
+  @Test
+  void theOperatorsScrapeObjectsReachItsPortWithTheJobTheAlertsUse() throws IOException {
+    JsonNode deployment = YAML.readTree(Path.of("..", "deploy", "operator", "deployment.yaml").toFile());
+    JsonNode podLabels = deployment.path("spec").path("template").path("metadata").path("labels");
+    JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    JsonNode service = YAML.readTree(MONITORING.resolve("operator-metrics-service.yaml").toFile());
+    JsonNode monitor = YAML.readTree(MONITORING.resolve("operator-servicemonitor.yaml").toFile());
+
+    assertThat(service.path("metadata").path("namespace").asText())
+        .isEqualTo(deployment.path("metadata").path("namespace").asText())
+        .isEqualTo(monitor.path("metadata").path("namespace").asText());
+    service.path("spec").path("selector").fields().forEachRemaining(label ->
+        assertThat(podLabels.path(label.getKey()).asText()).as(label.getKey()).isEqualTo(label.getValue().asText()));
+    JsonNode servicePort = service.path("spec").path("ports").get(0);
+    List<String> containerPorts = new ArrayList<>();
+    container.path("ports").forEach(p -> containerPorts.add(p.path("name").asText()));
+    assertThat(containerPorts).contains(servicePort.path("targetPort").asText());
+    container.path("env").forEach(env -> {
+      if (env.path("name").asText().equals("HEALTH_PORT")) {
+        assertThat(servicePort.path("port").asInt()).isEqualTo(Integer.parseInt(env.path("value").asText()));
+      }
+    });
+
+    monitor.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(label ->
+        assertThat(service.path("metadata").path("labels").path(label.getKey()).asText()).as(label.getKey())
+            .isEqualTo(label.getValue().asText()));
+    JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
+    assertThat(endpoint.path("port").asText()).isEqualTo(servicePort.path("name").asText());
+    assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
+    assertThat(endpoint.path("honorLabels").asBoolean()).as("cluster series keep their own namespace label").isTrue();
+    assertThat(endpoint.path("relabelings").toString()).contains("\"targetLabel\":\"job\"",
+        "\"replacement\":\"etcd-operator\"");
+    assertThat(Files.readString(MONITORING.resolve("prometheusrule.yaml"))).contains("up{job=\"etcd-operator\"}")
+        .contains("{job=\"" + PodMonitorBuilder.JOB + "\"}");
   }
 
   @Test
