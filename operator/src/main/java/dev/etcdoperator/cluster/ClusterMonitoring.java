@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * spec.monitoring.podMonitor: the members' PodMonitor, made only where the API server serves PodMonitors (the
- * Prometheus Operator's CRD). Whether it does is asked once and again at most every {@link #RECHECK_CRD}, not on
- * each reconcile; without it the cluster's MonitoringReady condition says so, and nothing fails.
+ * Prometheus Operator's CRD). Whether it does is asked when a cluster first wants one and again at most every
+ * {@link #RECHECK_CRD}, not on each reconcile; without it the cluster's MonitoringReady condition says so, and
+ * nothing fails. A paused cluster's PodMonitor is left alone, as its other objects are.
  */
 final class ClusterMonitoring {
   static final Duration RECHECK_CRD = Duration.ofMinutes(10);
@@ -54,8 +55,13 @@ final class ClusterMonitoring {
         .orElse(false);
     String name = PodMonitorBuilder.name(cluster.getMetadata().getName());
     String where = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-    boolean hadOne = previous != null && ConditionSet.isTrue(previous.getConditions(),
-        EtcdClusterConditions.MONITORING_READY);
+    Optional<Condition> before = Optional.ofNullable(previous)
+        .flatMap(p -> ConditionSet.find(p.getConditions(), EtcdClusterConditions.MONITORING_READY));
+    if (EtcdClusterReconciler.isPaused(cluster)) {
+      // A paused cluster's objects stay as they are; so does what the condition says about them.
+      return before.map(c -> new Outcome("True".equals(c.getStatus()), c.getReason(), c.getMessage()));
+    }
+    boolean hadOne = before.map(c -> "True".equals(c.getStatus())).orElse(false);
     try {
       if (!wanted) {
         if (hadOne) {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * spec.monitoring.podMonitor against the API stand-in: with the Prometheus Operator's CRD the operator keeps a
  * PodMonitor that selects the member pods by their metrics port and labels series as the alert rules expect, owned
- * by the cluster, and deletes it when the field is turned off; without the CRD it makes none and says why in
- * MonitoringReady while the cluster is reconciled as usual.
+ * by the cluster, and deletes it when the field is turned off (not while the cluster is paused); without the CRD it
+ * makes none and says why in MonitoringReady while the cluster is reconciled as usual.
  */
 class ClusterMonitoringTest {
   private static final String WITH_CRD = "podmonitor-test";
@@ -71,8 +71,19 @@ class ClusterMonitoringTest {
                   "targetLabel", "cluster"));
       assertThat(spec).containsOnlyKeys("selector", "podMetricsEndpoints");
 
+      // Paused, the cluster's objects stay as they are: turning the field off waits for the pause to end.
       env.editSpec("scraped", c -> {
+        c.getSpec().setPaused(true);
         c.getSpec().setMonitoring(podMonitor(false));
+        return c;
+      });
+      await().atMost(WAIT).until(() -> env.resource("scraped").get().getMetadata().getGeneration()
+          .equals(env.status("scraped").getObservedGeneration()));
+      assertThat(podMonitor(env, WITH_CRD, "scraped-members")).as("kept while paused").isNotNull();
+      assertThat(condition(env.status("scraped"), MONITORING_READY).getStatus()).isEqualTo("True");
+
+      env.editSpec("scraped", c -> {
+        c.getSpec().setPaused(false);
         return c;
       });
       await().atMost(WAIT).untilAsserted(() -> {
