@@ -63,7 +63,12 @@ class MonitoringManifestsTest {
     // A cluster with no member behind it still gets its gauges; JOSDK's meters appear with its reconciles.
     OPERATOR.env().create("names", c -> {});
     await().atMost(WAIT).untilAsserted(() -> assertThat(PrometheusText.sampleNames(scrape(OPERATOR.env()
-        .metricsUrl()))).contains(ClusterGauge.MEMBERS.prometheusName(), "operator_sdk_reconciliations_started_total"));
+        .metricsUrl()))).contains(ClusterGauge.MEMBERS.prometheusName(), "operator_sdk_reconciliations_started_total",
+        "operator_sdk_reconciliations_success_total", "operator_sdk_controllers_execution_reconcile_seconds_bucket"));
+    // The GC pause timer appears with the first collection, as in any operator that has run a while.
+    System.gc();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(PrometheusText.sampleNames(scrape(OPERATOR.env()
+        .metricsUrl()))).contains("jvm_gc_pause_seconds_count"));
     OPERATOR_SERIES.addAll(PrometheusText.sampleNames(scrape(OPERATOR.env().metricsUrl())));
     try (EtcdProcessCluster etcd = EtcdProcessCluster.builder(dir).members(3).namePrefix("names").start()) {
       for (int i = 0; i < 3; i++) {

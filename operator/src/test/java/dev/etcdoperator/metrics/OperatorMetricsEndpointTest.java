@@ -99,6 +99,7 @@ class OperatorMetricsEndpointTest {
           && status.getMaintenance() != null && status.getMaintenance().getLastDefragmentation() != null;
     });
 
+    System.gc(); // the GC pause timer appears with the first collection
     await().atMost(WAIT).untilAsserted(() -> {
       Map<String, Family> scrape = scrape();
       EtcdClusterStatus status = env().status(CLUSTER);
