@@ -81,8 +81,10 @@ final class ClusterGauges {
     readings.add(GaugeReading.of(ROLLOUT_STALLED, hasReason(status, EtcdClusterConditions.PROGRESSING,
         Reason.ROLLOUT_STALLED)));
     readings.add(GaugeReading.of(MEMBERSHIP_CHANGE_IN_PROGRESS, status.getMembershipChange() != null));
-    readings.add(GaugeReading.of(NOSPACE_ALARM, hasReason(status, EtcdClusterConditions.DEGRADED, Reason.NO_SPACE)
-        && "True".equals(condition(status, EtcdClusterConditions.DEGRADED).map(Condition::getStatus).orElse(null))));
+    // While etcd's NOSPACE alarm is raised, Available (serving) or Degraded, and Progressing during the recovery,
+    // carry the reason NoSpace; which of them does depends on what else is wrong, so any one tells.
+    readings.add(GaugeReading.of(NOSPACE_ALARM, Objects.requireNonNullElse(status.getConditions(),
+        List.<Condition>of()).stream().anyMatch(c -> Reason.NO_SPACE.equals(c.getReason()))));
     for (Condition condition : Objects.requireNonNullElse(status.getConditions(), List.<Condition>of())) {
       readings.add(new GaugeReading(CONDITION, condition.getType(),
           new GaugeReading.Fixed("True".equals(condition.getStatus()) ? 1 : 0)));

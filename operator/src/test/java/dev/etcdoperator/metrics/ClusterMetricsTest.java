@@ -61,6 +61,28 @@ class ClusterMetricsTest {
   }
 
   @Test
+  void theNoSpaceAlarmAndAStalledRolloutAreReadFromTheConditionsReasons() {
+    EtcdCluster cluster = cluster("d");
+    EtcdClusterStatus alarmed = status(member("d-0", "1", true, false));
+    alarmed.setConditions(List.of(
+        new ConditionBuilder().withType("Available").withStatus("False").withReason("NoSpace").build(),
+        new ConditionBuilder().withType("Progressing").withStatus("False").withReason("RolloutStalled").build()));
+    metrics.observed(cluster, alarmed);
+    assertThat(value(ClusterGauge.NOSPACE_ALARM, Map.of())).isEqualTo(1);
+    assertThat(value(ClusterGauge.ROLLOUT_STALLED, Map.of())).isEqualTo(1);
+    assertThat(value(ClusterGauge.CONDITION, Map.of("type", "Available"))).isZero();
+
+    EtcdClusterStatus recovered = status(member("d-0", "1", true, false));
+    recovered.setConditions(List.of(
+        new ConditionBuilder().withType("Available").withStatus("True").withReason("QuorumHealthy").build(),
+        new ConditionBuilder().withType("Progressing").withStatus("False").withReason("Reconciled").build()));
+    metrics.observed(cluster, recovered);
+    assertThat(value(ClusterGauge.NOSPACE_ALARM, Map.of())).isZero();
+    assertThat(value(ClusterGauge.ROLLOUT_STALLED, Map.of())).isZero();
+    assertThat(value(ClusterGauge.CONDITION, Map.of("type", "Available"))).isEqualTo(1);
+  }
+
+  @Test
   void aMemberOrConditionThatIsGoneTakesItsSeriesWithIt() {
     EtcdCluster cluster = cluster("b");
     metrics.observed(cluster, status(member("b-0", "1", true, false), member("b-1", "2", false, false)));
