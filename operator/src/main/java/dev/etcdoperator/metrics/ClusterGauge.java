@@ -36,7 +36,7 @@ public enum ClusterGauge {
   MEMBERSHIP_CHANGE_IN_PROGRESS("etcdoperator_cluster_membership_change_in_progress",
       "1 while a member is being added, promoted or removed, else 0.", null),
   NOSPACE_ALARM("etcdoperator_cluster_nospace_alarm",
-      "1 while etcd's NOSPACE alarm is raised (Degraded NoSpace): writes are refused.", null),
+      "1 while etcd's NOSPACE alarm is raised (a condition with reason NoSpace): writes are refused.", null),
   CONDITION("etcdoperator_cluster_condition", "A status condition of the cluster: 1 when True, 0 otherwise.",
       "type");
 
