@@ -74,17 +74,20 @@ public final class EtcdOperator implements AutoCloseable {
   /** As the other constructor, with fault points where tests make the operator die midway (see FaultPoints). */
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onFatalStop, FaultPoints faults) {
-    this(client, config, memberEndpoints, clock, onFatalStop, faults, null);
+    // Meters on a registry of its own, which nothing reads: for callers that serve no /metrics.
+    this(client, config, memberEndpoints, clock, onFatalStop, faults, new OperatorMeters(new SimpleMeterRegistry(),
+        clock), true);
   }
 
-  /**
-   * As the other constructors, with the meters to report to (their registry is what /metrics serves); with
-   * {@code meters} null the operator keeps its meters on a registry of its own that nothing reads.
-   */
+  /** As the other constructors, with the meters to report to (their registry is what /metrics serves). */
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onFatalStop, FaultPoints faults, OperatorMeters meters) {
-    this.ownMeters = meters == null ? new OperatorMeters(new SimpleMeterRegistry(), clock) : null;
-    OperatorMeters reportTo = meters == null ? ownMeters : meters;
+    this(client, config, memberEndpoints, clock, onFatalStop, faults, meters, false);
+  }
+
+  private EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
+      Runnable onFatalStop, FaultPoints faults, OperatorMeters reportTo, boolean ownsMeters) {
+    this.ownMeters = ownsMeters ? reportTo : null;
     this.memberEndpoints = memberEndpoints;
     this.watchdog = new ReconcileWatchdog(clock, STUCK_AFTER,
         MicrometerMetrics.withoutPerResourceMetrics(reportTo.registry()));
