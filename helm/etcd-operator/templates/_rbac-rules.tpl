@@ -46,6 +46,9 @@ API call of the operator needs each verb; OperatorPermissions (the tests' table)
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
   verbs: ["get", "create", "update"]
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["podmonitors"]
+  verbs: ["get", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
@@ -59,6 +62,7 @@ API call of the operator needs each verb; OperatorPermissions (the tests' table)
   verbs: ["get"]
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
-  resourceNames: ["etcdclusters.etcdoperator.dev", "etcdbackups.etcdoperator.dev"]
+  resourceNames: ["etcdclusters.etcdoperator.dev", "etcdbackups.etcdoperator.dev",
+    "podmonitors.monitoring.coreos.com"]
   verbs: ["get"]
 {{- end }}

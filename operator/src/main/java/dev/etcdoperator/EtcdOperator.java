@@ -7,6 +7,9 @@ import dev.etcdoperator.backup.EtcdBackupReconciler;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
 import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
+import dev.etcdoperator.metrics.OperatorMeters;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -53,6 +56,8 @@ public final class EtcdOperator implements AutoCloseable {
   private final Operator operator;
   private final MemberEndpoints memberEndpoints;
   private final EtcdClients etcdClients;
+  /** Meters this operator made for itself (when given none), closed with it; null when they were given. */
+  private final OperatorMeters ownMeters;
   /** Where the operator's client certificates are written for jetcd; this process's own, removed on close. */
   private final Path clientCertificateDir;
 
@@ -69,8 +74,23 @@ public final class EtcdOperator implements AutoCloseable {
   /** As the other constructor, with fault points where tests make the operator die midway (see FaultPoints). */
   public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onFatalStop, FaultPoints faults) {
+    // Meters on a registry of its own, which nothing reads: for callers that serve no /metrics.
+    this(client, config, memberEndpoints, clock, onFatalStop, faults, new OperatorMeters(new SimpleMeterRegistry(),
+        clock), true);
+  }
+
+  /** As the other constructors, with the meters to report to (their registry is what /metrics serves). */
+  public EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
+      Runnable onFatalStop, FaultPoints faults, OperatorMeters meters) {
+    this(client, config, memberEndpoints, clock, onFatalStop, faults, meters, false);
+  }
+
+  private EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
+      Runnable onFatalStop, FaultPoints faults, OperatorMeters reportTo, boolean ownsMeters) {
+    this.ownMeters = ownsMeters ? reportTo : null;
     this.memberEndpoints = memberEndpoints;
-    this.watchdog = new ReconcileWatchdog(clock, STUCK_AFTER);
+    this.watchdog = new ReconcileWatchdog(clock, STUCK_AFTER,
+        MicrometerMetrics.withoutPerResourceMetrics(reportTo.registry()));
     this.etcdClients = new EtcdClients(clock);
     this.clientCertificateDir = privateTempDir();
     this.operator = new Operator(o -> {
@@ -104,11 +124,11 @@ public final class EtcdOperator implements AutoCloseable {
             config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir,
             config.operatorImage(), config.replaceFailingMemberAfter(), config.podIpFamily(), config.installation(),
             config.clusterLeaseDuration()),
-        clock, faults);
+        clock, faults, reportTo.reconcilers());
     var backups = new EtcdBackupReconciler(client, memberEndpoints, new EtcdBackupReconciler.Settings(
         BACKUP_PART_SIZE, SNAPSHOT_DEADLINE, config.etcdRequestTimeout(), clientCertificateDir.resolve("backups"),
         MAX_CONCURRENT_BACKUPS),
-        clock);
+        clock, reportTo.reconcilers().events());
     Set<String> namespaces = config.watchNamespaces();
     operator.register(reconciler, o -> {
       if (!namespaces.isEmpty()) {
@@ -140,6 +160,9 @@ public final class EtcdOperator implements AutoCloseable {
     operator.stop();
     etcdClients.close();
     memberEndpoints.close();
+    if (ownMeters != null) {
+      ownMeters.close();
+    }
     deleteRecursively(clientCertificateDir);
   }
 

@@ -3,11 +3,15 @@ package dev.etcdoperator;
 import dev.etcdoperator.access.DirectMemberEndpoints;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.access.PortForwardMemberEndpoints;
+import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
+import dev.etcdoperator.metrics.OperatorMeters;
 import dev.etcdoperator.restore.RestoreStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,18 +64,22 @@ public final class EtcdOperatorMain {
     };
     AtomicBoolean started = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OperatorMeters meters = new OperatorMeters(registry, Clock.systemUTC());
     EtcdOperator operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC(),
-        () -> System.exit(1));
-    HealthEndpoint health = new HealthEndpoint(config.healthPort(), operator::isLive, started::get);
+        () -> System.exit(1), FaultPoints.NONE, meters);
+    HealthEndpoint health = new HealthEndpoint(config.healthPort(), operator::isLive, started::get,
+        registry::scrape);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
       operator.close();
       health.close();
+      meters.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
 
-    LOG.info("etcd-operator starting: API server {}, namespaces {}, member access {}, health on :{}",
+    LOG.info("etcd-operator starting: API server {}, namespaces {}, member access {}, health and /metrics on :{}",
         client.getMasterUrl(), config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
         config.memberAccess(), health.port());
     operator.start();

@@ -24,7 +24,7 @@ class PackageLayersTest {
   private static final Map<String, Integer> LAYER = Map.ofEntries(
       Map.entry("api", 0), Map.entry("support", 0),
       Map.entry("config", 1), Map.entry("resources", 1), Map.entry("pki", 1), Map.entry("etcd", 1),
-      Map.entry("schedule", 1), Map.entry("objectstore", 1),
+      Map.entry("schedule", 1), Map.entry("objectstore", 1), Map.entry("metrics", 1),
       Map.entry("access", 2), Map.entry("restore", 2), Map.entry("maintenance", 2),
       Map.entry("cluster", 3), Map.entry("backup", 3),
       Map.entry("", 4));

@@ -2,6 +2,7 @@ package dev.etcdoperator.e2e;
 
 import dev.etcdoperator.cluster.model.FaultPoints;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,9 @@ interface Backend extends AutoCloseable {
   void signalMember(String pod, String signal);
 
   void stopOperator();
+
+  /** Where the running operator serves its meters (Prometheus text), as the entry point does on HEALTH_PORT. */
+  URI operatorMetricsUrl();
 
   default void startOperator() {
     startOperator(FaultPoints.NONE);

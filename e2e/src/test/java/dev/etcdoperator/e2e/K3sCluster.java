@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,10 +152,10 @@ final class K3sCluster implements Backend {
           Duration.ofSeconds(5), 0, false, "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN,
           OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
-      operator = new InProcessOperator((onFatalStop, faults) -> {
+      operator = new InProcessOperator((onFatalStop, faults, meters) -> {
         KubernetesClient operatorClient = newClient();
         return new EtcdOperator(operatorClient, config, new PortForwardMemberEndpoints(operatorClient,
-            Clock.systemUTC()), Clock.systemUTC(), onFatalStop, faults);
+            Clock.systemUTC()), Clock.systemUTC(), onFatalStop, faults, meters);
       });
       startOperator();
     } catch (RuntimeException | Error e) {
@@ -201,6 +202,11 @@ final class K3sCluster implements Backend {
   @Override
   public void startOperator(FaultPoints faults) {
     operator.start(faults);
+  }
+
+  @Override
+  public URI operatorMetricsUrl() {
+    return operator.metricsUrl();
   }
 
   /** Stops the running operator (as a pod being killed would: nothing of its in-memory state survives). */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,8 +81,8 @@ final class LocalCluster implements Backend {
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
-      operator = new InProcessOperator((onFatalStop, faults) -> new EtcdOperator(apiServer.newClient(), config,
-          new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults));
+      operator = new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(apiServer.newClient(),
+          config, new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults, meters));
       startOperator();
     } catch (RuntimeException | Error e) {
       close();
@@ -93,6 +94,11 @@ final class LocalCluster implements Backend {
   @Override
   public void startOperator(FaultPoints faults) {
     operator.start(faults);
+  }
+
+  @Override
+  public URI operatorMetricsUrl() {
+    return operator.metricsUrl();
   }
 
   /** Stops the running operator (as a pod being killed would: nothing of its in-memory state survives). */

@@ -62,10 +62,12 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
   /** Clusters with a backup running in this operator ({@code namespace/name}). */
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-  public EtcdBackupReconciler(KubernetesClient client, MemberEndpoints endpoints, Settings settings, Clock clock) {
+  /** @param eventListener hears the Events recorded (the metrics count backups by them) */
+  public EtcdBackupReconciler(KubernetesClient client, MemberEndpoints endpoints, Settings settings, Clock clock,
+      EventRecorder.Listener eventListener) {
     this.client = client;
     this.clock = clock;
-    this.events = new EventRecorder(client, clock);
+    this.events = new EventRecorder(client, clock, eventListener);
     this.runner = new BackupRunner(settings.maxConcurrent());
     this.attempt = new BackupAttempt(client, endpoints, new OperatorClientFiles(settings.clientCertificateDir()),
         new SnapshotStreaming(settings.partSize(), settings.snapshotDeadline()), settings.etcdRequestTimeout(),

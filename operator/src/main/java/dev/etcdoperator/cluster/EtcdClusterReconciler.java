@@ -27,6 +27,7 @@ import dev.etcdoperator.cluster.rollout.StorageGrowth;
 import dev.etcdoperator.cluster.tls.ClusterTls;
 import dev.etcdoperator.cluster.tls.TlsReasons;
 import dev.etcdoperator.cluster.tls.TlsState;
+import dev.etcdoperator.metrics.ReconcilerMetrics;
 import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.resources.ClusterNames;
@@ -34,6 +35,7 @@ import dev.etcdoperator.resources.MemberTls;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import dev.etcdoperator.support.IpFamily;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -102,11 +104,14 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final MemberRestores memberRestores;
   private final ClusterLease lease;
   private final UserSecrets userSecrets;
+  private final ReconcilerMetrics metrics;
+  private final ClusterMonitoring monitoring;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
-      Settings settings, Clock clock, FaultPoints faults) {
+      Settings settings, Clock clock, FaultPoints faults, ReconcilerMetrics metrics) {
     this.client = client;
-    this.events = new EventRecorder(client, clock);
+    this.metrics = metrics;
+    this.events = new EventRecorder(client, clock, metrics.events());
     this.drift = new ObjectDrift(client.getKubernetesSerialization());
     this.settings = settings;
     this.clock = clock;
@@ -120,6 +125,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.memberRestores = new MemberRestores(client, events, settings.operatorImage());
     this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
+    this.monitoring = new ClusterMonitoring(client, clock);
   }
 
   @Override
@@ -238,8 +244,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     schedule.ifPresent(p -> backupScheduler.report(p, cluster, previous, status));
     ClusterMaintenance.Outcome maintained = maintenance.run(cluster, step, etcd,
         previous == null ? null : previous.getMaintenance());
-    maintenance.report(maintained, status, previous == null ? List.of() : previous.getConditions());
+    List<Condition> before = previous == null ? List.of() : previous.getConditions();
+    maintenance.report(maintained, status, before);
+    monitoring.report(monitoring.run(cluster, previous), status, before);
     new StatusEvents(events).record(cluster, previous, status);
+    metrics.clusters().observed(cluster, status);
     if (step instanceof ClusterStep.ApplyObjects && tls.isPresent() && !tls.get().issued().isEmpty()) {
       events.record(cluster, EventRecorder.Type.Normal, TlsReasons.CERTIFICATES_ISSUED,
           "certificates written: " + String.join(", ", tls.get().issued()));
@@ -273,6 +282,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
     maintenance.forget(cluster);
+    metrics.clusters().deleted(cluster);
     List<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
         .inNamespace(cluster.getMetadata().getNamespace())
         .withLabels(new ClusterLabels(cluster.getMetadata().getName()).selector()).list().getItems();

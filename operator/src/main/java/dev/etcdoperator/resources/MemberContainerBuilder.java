@@ -20,6 +20,8 @@ public final class MemberContainerBuilder {
   public static final String ETCD_BINARY = "/usr/local/bin/etcd";
   public static final String DEFAULT_CPU_REQUEST = "100m";
   public static final String DEFAULT_MEMORY_REQUEST = "256Mi";
+  /** The plain-HTTP metrics and health port's name: probes and the PodMonitor refer to it. */
+  public static final String METRICS_PORT_NAME = "metrics";
 
   private MemberContainerBuilder() {}
 
@@ -34,7 +36,7 @@ public final class MemberContainerBuilder {
         .withPorts(
             port("client", ClusterNames.CLIENT_PORT),
             port("peer", ClusterNames.PEER_PORT),
-            port("metrics", ClusterNames.METRICS_PORT))
+            port(METRICS_PORT_NAME, ClusterNames.METRICS_PORT))
         .withResources(blueprint.pod().resources().orElseGet(MemberContainerBuilder::defaultResources))
         .withVolumeMounts(volumeMounts(blueprint))
         .withStartupProbe(EtcdProbes.startup(blueprint.version()))

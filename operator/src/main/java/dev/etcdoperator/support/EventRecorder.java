@@ -41,8 +41,20 @@ public final class EventRecorder {
   /** An Event written: its name, how many times it happened, and since when. */
   private record Written(String name, int count, Instant first) {}
 
+  /**
+   * Hears every Event recorded, each occurrence (also the ones aggregated into an Event already written): the
+   * operator's metrics count them by reason. Called before the API server is asked, so a refused write still counts.
+   */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (about, type, reason) -> { };
+
+    void recorded(HasMetadata about, Type type, String reason);
+  }
+
   private final KubernetesClient client;
   private final Clock clock;
+  private final Listener listener;
   private final Map<Key, Written> written = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Key, Written> eldest) {
@@ -51,11 +63,17 @@ public final class EventRecorder {
   };
 
   public EventRecorder(KubernetesClient client, Clock clock) {
+    this(client, clock, Listener.NONE);
+  }
+
+  public EventRecorder(KubernetesClient client, Clock clock, Listener listener) {
     this.client = client;
     this.clock = clock;
+    this.listener = listener;
   }
 
   public void record(HasMetadata about, Type type, String reason, String message) {
+    listener.recorded(about, type, reason);
     Instant now = clock.instant();
     String namespace = about.getMetadata().getNamespace();
     Key key = new Key(namespace, about.getKind() + "/" + about.getMetadata().getName() + "/"

@@ -63,6 +63,15 @@ final class ChartCopy {
     }
   }
 
+  ChartCopy withoutFile(String relativePath) {
+    try {
+      Files.delete(dir.resolve(relativePath));
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static void merge(Map<String, Object> into, Map<String, Object> overrides) {
     overrides.forEach((key, value) -> {

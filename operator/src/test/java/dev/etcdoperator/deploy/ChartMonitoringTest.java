@@ -32,8 +32,7 @@ class ChartMonitoringTest {
 
   @Test
   void onTheyScrapeTheMetricsServiceAndShipTheRulesAndDashboard() {
-    ChartCopy chart = MonitoringFixtures.withMonitoringFiles(ChartCopy.of(RenderedChart.CHART));
-    RenderedChart rendered = RenderedChart.render(chart.dir, MonitoringFixtures.ALL_ON);
+    RenderedChart rendered = RenderedChart.render(MonitoringFixtures.ALL_ON);
 
     Service service = rendered.one(Service.class, NAME + "-metrics");
     GenericKubernetesResource monitor = generic(rendered, "ServiceMonitor");
@@ -47,18 +46,18 @@ class ChartMonitoringTest {
     assertThat(endpoint).containsEntry("port", service.getSpec().getPorts().get(0).getName())
         .containsEntry("path", "/metrics");
 
-    assertThat(SERIALIZATION.asYaml(spec(generic(rendered, "PrometheusRule"))))
-        .isEqualTo(SERIALIZATION.asYaml(SERIALIZATION.unmarshal(MonitoringFixtures.RULES, Map.class)));
-    assertThat(rendered.one(ConfigMap.class, NAME + "-dashboard").getData().get("etcd-operator.json"))
-        .isEqualTo(MonitoringFixtures.DASHBOARD.strip());
+    assertThat(spec(generic(rendered, "PrometheusRule"))).isEqualTo(ChartMonitoringFiles.deployRuleSpec());
+    assertThat(SERIALIZATION.unmarshal(rendered.one(ConfigMap.class, NAME + "-dashboard").getData()
+        .get("etcd-operator.json"), Map.class))
+        .isEqualTo(SERIALIZATION.unmarshal(ChartMonitoringFiles.read(ChartMonitoringFiles.DEPLOY_DASHBOARD),
+            Map.class));
     assertThat(rendered.one(ConfigMap.class, NAME + "-dashboard").getMetadata().getLabels())
         .containsEntry("grafana_dashboard", "1");
   }
 
   @Test
   void networkPolicyLetsInOnlyTheHttpPortAndOutOnlyWhatTheOperatorTalksTo() {
-    ChartCopy chart = MonitoringFixtures.withMonitoringFiles(ChartCopy.of(RenderedChart.CHART));
-    RenderedChart rendered = RenderedChart.render(chart.dir, MonitoringFixtures.ALL_ON);
+    RenderedChart rendered = RenderedChart.render(MonitoringFixtures.ALL_ON);
     NetworkPolicy policy = rendered.one(NetworkPolicy.class, NAME);
     assertThat(rendered.one(Deployment.class, NAME).getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
@@ -80,10 +79,12 @@ class ChartMonitoringTest {
 
   @Test
   void switchedOnWithoutTheAssetsTheChartSaysWhichFileIsMissing() {
-    assertThatThrownBy(() -> RenderedChart.render(Map.of("metrics", Map.of("prometheusRule", Map.of("enabled",
-        true))))).hasMessageContaining("files/monitoring/prometheus-rules.yaml");
-    assertThatThrownBy(() -> RenderedChart.render(Map.of("metrics", Map.of("dashboard", Map.of("enabled", true)))))
-        .hasMessageContaining("files/monitoring/dashboard.json");
+    ChartCopy withoutAssets = ChartCopy.of(RenderedChart.CHART).withoutFile("files/monitoring/prometheus-rules.yaml")
+        .withoutFile("files/monitoring/dashboard.json");
+    assertThatThrownBy(() -> RenderedChart.render(withoutAssets.dir, Map.of("metrics", Map.of("prometheusRule",
+        Map.of("enabled", true))))).hasMessageContaining("files/monitoring/prometheus-rules.yaml");
+    assertThatThrownBy(() -> RenderedChart.render(withoutAssets.dir, Map.of("metrics", Map.of("dashboard",
+        Map.of("enabled", true))))).hasMessageContaining("files/monitoring/dashboard.json");
     assertThatThrownBy(() -> RenderedChart.render(Map.of("metrics", Map.of("service", Map.of("enabled", false),
         "serviceMonitor", Map.of("enabled", true))))).hasMessageContaining("metrics.service.enabled");
   }

@@ -25,7 +25,7 @@ class ChartValuesSchemaTest {
         "rbac", Map.of("scope", "namespaces"), "watchNamespaces", List.of("etcd", "apps")));
     assertLintsStrictly(new Helm(namespaced.dir).lint().strict().call());
 
-    ChartCopy monitored = MonitoringFixtures.withMonitoringFiles(ChartCopy.of(RenderedChart.CHART))
+    ChartCopy monitored = ChartCopy.of(RenderedChart.CHART)
         .withValues(MonitoringFixtures.ALL_ON);
     assertLintsStrictly(new Helm(monitored.dir).lint().strict().call());
   }

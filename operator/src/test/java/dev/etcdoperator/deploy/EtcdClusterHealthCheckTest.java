@@ -105,7 +105,12 @@ class EtcdClusterHealthCheckTest {
     // Events): they leave a healthy cluster Healthy; alerts, not Argo CD, are where they belong.
     for (String reason : List.of(Reason.NODE_LOSS_TOLERATED, Reason.MEMBERS_SHARE_A_NODE, Reason.LAST_BACKUP_SUCCEEDED,
         Reason.LAST_BACKUP_FAILED, Reason.SCHEDULE_FAILED, Reason.CLUSTER_FORMED, VersionAdvisories.OUT_OF_SUPPORT,
-        VersionAdvisories.SECURITY_FIX_MISSING)) {
+        VersionAdvisories.SECURITY_FIX_MISSING,
+        // the Defragmenting condition (maintenance: a failed member is retried; alerts watch the database size)
+        Reason.DEFRAGMENTATION_FAILED, Reason.DEFRAGMENTATION_WAITS_FOR_CHANGE,
+        Reason.DEFRAGMENTATION_WAITS_FOR_HEALTH, Reason.NOT_DUE, Reason.NOTHING_TO_RECLAIM,
+        // the MonitoringReady condition (scrape objects)
+        Reason.POD_MONITOR_CRD_MISSING, Reason.POD_MONITOR_CREATED, Reason.POD_MONITOR_REJECTED)) {
       s.put(reason, new Sample(() -> withExtraCondition(status(new ClusterStep.Done(), healthy(), 3), reason),
           HEALTHY));
     }

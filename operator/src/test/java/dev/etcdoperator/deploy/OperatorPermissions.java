@@ -62,8 +62,10 @@ final class OperatorPermissions {
       Map.entry(Target.of("", "events"), verbs("create patch")),
       // Each cluster's Lease, fencing it to one operator installation.
       Map.entry(Target.of("coordination.k8s.io", "leases"), verbs("get create update")),
+      // spec.monitoring.podMonitor: the members' PodMonitor, applied and deleted when the field is turned off.
+      Map.entry(Target.of("monitoring.coreos.com", "podmonitors"), verbs("get create patch delete")),
       Map.entry(Target.of("apiextensions.k8s.io", "customresourcedefinitions", "etcdclusters.etcdoperator.dev",
-          "etcdbackups.etcdoperator.dev"), verbs("get")));
+          "etcdbackups.etcdoperator.dev", "podmonitors.monitoring.coreos.com"), verbs("get")));
 
   /** Of {@link #CLUSTER}, the two cluster-scoped reads a Role cannot grant: its CRDs, and namespaces. */
   static final Set<String> CLUSTER_SCOPED_RESOURCES = Set.of("namespaces", "customresourcedefinitions");

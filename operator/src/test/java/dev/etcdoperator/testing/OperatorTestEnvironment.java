@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.EtcdOperator;
+import dev.etcdoperator.HealthEndpoint;
+import dev.etcdoperator.cluster.model.FaultPoints;
+import dev.etcdoperator.metrics.OperatorMeters;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
@@ -32,6 +35,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +67,9 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   private final TestApiServer apiServer;
   private final KubernetesClient client;
   private final EtcdOperator operator;
+  private final OperatorMeters meters;
+  /** The operator's HTTP port as the entry point serves it (probes and /metrics), on a free port. */
+  private final HealthEndpoint http;
 
   /** Starts an API server, installs the CRDs and starts the operator; objects are made in {@code namespace}. */
   public OperatorTestEnvironment(String namespace) {
@@ -84,20 +94,33 @@ public final class OperatorTestEnvironment implements AutoCloseable {
         }
         return urls;
       };
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      meters = new OperatorMeters(registry, Clock.systemUTC());
       operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC(), () -> {
         throw new AssertionError("leader election is off in this test");
-      });
+      }, FaultPoints.NONE, meters);
+      http = new HealthEndpoint(0, operator::isLive, () -> true, registry::scrape);
       operator.start();
+    } catch (IOException e) {
+      apiServer.close();
+      throw new UncheckedIOException(e);
     } catch (RuntimeException | Error e) {
       apiServer.close();
       throw e;
     }
   }
 
+  /** Where the operator serves its meters in Prometheus' text format, as the entry point does on HEALTH_PORT. */
+  public URI metricsUrl() {
+    return URI.create("http://127.0.0.1:" + http.port() + "/metrics");
+  }
+
   @Override
   public void close() {
     try {
+      http.close();
       operator.close();
+      meters.close();
     } finally {
       try {
         etcd.values().forEach(EtcdProcessCluster::close);

@@ -25,12 +25,18 @@ public final class EtcdClusterConditions {
   public static final String DEFRAGMENTING = "Defragmenting";
   /** Present with spec.backup once a scheduled backup has finished: whether the newest finished one succeeded. */
   public static final String BACKUP_READY = "BackupReady";
+  /** Present with spec.monitoring.podMonitor: whether the PodMonitor of the members exists. */
+  public static final String MONITORING_READY = "MonitoringReady";
 
   /** Reasons, CamelCase as Kubernetes conventions ask. */
   public static final class Reason {
     private Reason() {}
 
     public static final String ALL_MEMBERS_HEALTHY = "AllMembersHealthy";
+    public static final String POD_MONITOR_CREATED = "PodMonitorCreated";
+    /** The API server has no monitoring.coreos.com/v1 PodMonitor (the Prometheus Operator is not installed). */
+    public static final String POD_MONITOR_CRD_MISSING = "PodMonitorCRDMissing";
+    public static final String POD_MONITOR_REJECTED = "PodMonitorRejected";
     public static final String SUPPORTED_VERSION = "SupportedVersion";
     public static final String NODE_LOSS_TOLERATED = "NodeLossTolerated";
     public static final String MEMBERS_SHARE_A_NODE = "MembersShareANode";

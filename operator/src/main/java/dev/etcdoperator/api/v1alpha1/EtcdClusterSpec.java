@@ -90,6 +90,18 @@ public class EtcdClusterSpec {
   @JsonPropertyDescription("Keeping the database small without a human: compaction of old revisions.")
   private MaintenanceSpec maintenance;
 
+  @JsonPropertyDescription("Scrape objects for the Prometheus Operator: a PodMonitor for the members (off by "
+      + "default).")
+  private MonitoringSpec monitoring;
+
+  public MonitoringSpec getMonitoring() {
+    return monitoring;
+  }
+
+  public void setMonitoring(MonitoringSpec monitoring) {
+    this.monitoring = monitoring;
+  }
+
   public MaintenanceSpec getMaintenance() {
     return maintenance;
   }
