@@ -6,12 +6,10 @@ import dev.etcdoperator.access.OperatorClientFiles;
 import dev.etcdoperator.api.v1alpha1.EtcdBackup;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
-import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.backups.BackupScheduler;
 import dev.etcdoperator.cluster.backups.ScheduledBackups;
 import dev.etcdoperator.cluster.membership.MembershipActions;
-import dev.etcdoperator.cluster.membership.MembershipPlanner;
 import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.cluster.model.EtcdView;
 import dev.etcdoperator.cluster.model.FaultPoints;
@@ -78,9 +76,6 @@ import org.slf4j.LoggerFactory;
 public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cleaner<EtcdCluster> {
   public static final String NAME = "etcdcluster";
   static final String FIELD_MANAGER = "etcd-operator";
-  static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
-  static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofSeconds(1);
-  static final Duration UNSETTLED_POLL = Duration.ofSeconds(2);
   private static final List<Class<? extends HasMetadata>> OWNED_TYPES = List.of(StatefulSet.class,
       ConfigMap.class, Service.class, PodDisruptionBudget.class, Secret.class);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterReconciler.class);
@@ -104,6 +99,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final MemberRestores memberRestores;
   private final ClusterLease lease;
   private final UserSecrets userSecrets;
+  private final ReconcileCadence cadence;
   private final ReconcilerMetrics metrics;
   private final ClusterMonitoring monitoring;
 
@@ -126,6 +122,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
     this.monitoring = new ClusterMonitoring(client, clock);
+    this.cadence = new ReconcileCadence(settings.resyncInterval());
   }
 
   @Override
@@ -264,14 +261,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       cluster.getMetadata().setResourceVersion(null);
       control = UpdateControl.patchStatus(cluster);
     }
-    control = reschedule(control, step, status);
-    // Wake up for the next scheduled backup or maintenance step when nothing else would sooner.
-    for (Optional<Duration> wakeUp : List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintained.wakeUp())) {
-      if (wakeUp.isPresent() && control.getScheduleDelay().map(d -> d > wakeUp.get().toMillis()).orElse(true)) {
-        control = control.rescheduleAfter(wakeUp.get());
-      }
-    }
-    return control;
+    return cadence.next(control, step, status, List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)),
+        maintained.wakeUp()));
   }
 
   /**
@@ -290,28 +281,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     LOG.info("{}/{}: deleted with its member claims {}", cluster.getMetadata().getNamespace(),
         cluster.getMetadata().getName(), claims.stream().map(c -> c.getMetadata().getName()).toList());
     return DeleteControl.defaultDelete();
-  }
-
-  private UpdateControl<EtcdCluster> reschedule(UpdateControl<EtcdCluster> control, ClusterStep step,
-      EtcdClusterStatus status) {
-    return switch (step) {
-      // Nothing to do, but not Ready yet (a member still catching up after a start): look again soon, as no
-      // informer reports etcd's health.
-      case ClusterStep.Done done when !isReady(status) -> control.rescheduleAfter(UNSETTLED_POLL);
-      // Spec problems wait for a spec change (which triggers a reconcile): no retry storm.
-      case ClusterStep.Halt halt when halt.reason().equals(Reason.INVALID_SPEC) -> control;
-      case ClusterStep.Halt halt when halt.reason().equals(Reason.APPLY_REJECTED) ->
-          control.rescheduleAfter(AFTER_REJECTION);
-      // A refused membership change resumes by itself once members are healthy again, which only etcd tells.
-      case ClusterStep.Halt halt when halt.reason().equals(Reason.MEMBERSHIP_CHANGE_BLOCKED) ->
-          control.rescheduleAfter(MembershipPlanner.BLOCKED_POLL);
-      case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
-      // etcd's membership changed, which no informer reports: look again soon for the next step.
-      case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
-      case ClusterStep.RestartMember restart -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
-      // Status is only as fresh as the last look at etcd, so look again periodically.
-      default -> control.rescheduleAfter(settings.resyncInterval());
-    };
   }
 
   private ClusterStep act(EtcdCluster cluster, ClusterStep step, EtcdView etcd, Optional<EtcdVersion> target,
@@ -357,11 +326,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private static boolean retainsClaims(EtcdCluster cluster) {
     return cluster.getSpec().getStorage() != null
         && Boolean.TRUE.equals(cluster.getSpec().getStorage().getRetainOnScaleDown());
-  }
-
-  private static boolean isReady(EtcdClusterStatus status) {
-    return status.getConditions().stream().anyMatch(c -> EtcdClusterConditions.READY.equals(c.getType())
-        && "True".equals(c.getStatus()));
   }
 
   static boolean isPaused(EtcdCluster cluster) {

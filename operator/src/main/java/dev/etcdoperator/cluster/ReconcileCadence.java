@@ -1,0 +1,69 @@
+package dev.etcdoperator.cluster;
+
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
+import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
+import dev.etcdoperator.cluster.membership.MembershipPlanner;
+import dev.etcdoperator.cluster.model.ClusterStep;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * When a cluster is looked at again: no informer reports etcd's own state (health, membership), so after each step
+ * the reconciler comes back on its own, as soon as the step may have moved and at the resync interval otherwise.
+ */
+final class ReconcileCadence {
+  static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
+  static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofSeconds(1);
+  static final Duration UNSETTLED_POLL = Duration.ofSeconds(2);
+
+  private final Duration resyncInterval;
+
+  ReconcileCadence(Duration resyncInterval) {
+    this.resyncInterval = resyncInterval;
+  }
+
+  /**
+   * @param wakeUps when something else is due (a scheduled backup, a maintenance step): the sooner wins
+   */
+  UpdateControl<EtcdCluster> next(UpdateControl<EtcdCluster> control, ClusterStep step, EtcdClusterStatus status,
+      List<Optional<Duration>> wakeUps) {
+    UpdateControl<EtcdCluster> next = afterStep(control, step, status);
+    for (Optional<Duration> wakeUp : wakeUps) {
+      if (wakeUp.isPresent() && next.getScheduleDelay().map(d -> d > wakeUp.get().toMillis()).orElse(true)) {
+        next = next.rescheduleAfter(wakeUp.get());
+      }
+    }
+    return next;
+  }
+
+  private UpdateControl<EtcdCluster> afterStep(UpdateControl<EtcdCluster> control, ClusterStep step,
+      EtcdClusterStatus status) {
+    return switch (step) {
+      // Nothing to do, but not Ready yet (a member still catching up after a start): look again soon, as no
+      // informer reports etcd's health.
+      case ClusterStep.Done done when !isReady(status) -> control.rescheduleAfter(UNSETTLED_POLL);
+      // Spec problems wait for a spec change (which triggers a reconcile): no retry storm.
+      case ClusterStep.Halt halt when halt.reason().equals(Reason.INVALID_SPEC) -> control;
+      case ClusterStep.Halt halt when halt.reason().equals(Reason.APPLY_REJECTED) ->
+          control.rescheduleAfter(AFTER_REJECTION);
+      // A refused membership change resumes by itself once members are healthy again, which only etcd tells.
+      case ClusterStep.Halt halt when halt.reason().equals(Reason.MEMBERSHIP_CHANGE_BLOCKED) ->
+          control.rescheduleAfter(MembershipPlanner.BLOCKED_POLL);
+      case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
+      // etcd's membership changed, which no informer reports: look again soon for the next step.
+      case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
+      case ClusterStep.RestartMember restart -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
+      // Status is only as fresh as the last look at etcd, so look again periodically.
+      default -> control.rescheduleAfter(resyncInterval);
+    };
+  }
+
+  private static boolean isReady(EtcdClusterStatus status) {
+    return status.getConditions().stream().anyMatch(c -> EtcdClusterConditions.READY.equals(c.getType())
+        && "True".equals(c.getStatus()));
+  }
+}
