@@ -34,6 +34,8 @@ import java.util.Set;
  * same way; only the member endpoints differ in tests, which point at etcd processes they started.
  */
 public final class EtcdOperator implements AutoCloseable {
+  /** The User-Agent of the operator's requests to the API server: who did what shows in its audit log. */
+  public static final String USER_AGENT = "etcd-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EtcdOperator.class);
   private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
   private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);

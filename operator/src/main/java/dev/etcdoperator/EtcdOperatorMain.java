@@ -7,6 +7,8 @@ import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
 import dev.etcdoperator.metrics.OperatorMeters;
 import dev.etcdoperator.restore.RestoreStep;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -49,7 +51,8 @@ public final class EtcdOperatorMain {
       return;
     }
 
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
+        .withUserAgent(EtcdOperator.USER_AGENT).build()).build();
     String problem = apiServerProblem(client);
     if (problem != null) {
       LOG.error("etcd-operator cannot start: {}", problem);

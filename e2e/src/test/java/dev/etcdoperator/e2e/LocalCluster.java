@@ -81,7 +81,7 @@ final class LocalCluster implements Backend {
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
-      operator = new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(apiServer.newClient(),
+      operator = new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(apiServer.newClient(EtcdOperator.USER_AGENT),
           config, new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults, meters));
       startOperator();
     } catch (RuntimeException | Error e) {

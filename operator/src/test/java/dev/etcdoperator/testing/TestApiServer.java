@@ -130,9 +130,15 @@ public final class TestApiServer implements AutoCloseable {
 
   /** A further client of its own, e.g. for a second operator replica; the caller closes it. */
   public KubernetesClient newClient() {
+    return newClient(new ConfigBuilder(Config.empty()).build().getUserAgent());
+  }
+
+  /** A client that says it is {@code userAgent} (the stand-in counts requests by it). */
+  public KubernetesClient newClient(String userAgent) {
     // Config.empty(): nothing from ~/.kube/config, KUBECONFIG, the environment or proxy settings leaks in.
     return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
         .withMasterUrl(url)
+        .withUserAgent(userAgent)
         .withTrustCerts(true)
         .withNamespace("default")
         // Plain HTTP: the JDK client would try an h2c upgrade, which loses large request bodies now and then

@@ -20,6 +20,9 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,6 +67,19 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
   private static final Pattern RESOURCE_PATH =
       Pattern.compile("^/(?:api|apis/(?<group>[^/]+))/[^/]+(?:/namespaces/[^/]+)?/(?<plural>[^/?]+)");
 
+  /**
+   * Requests received, by User-Agent: how much load each client puts on the API server (benchmarks read it with
+   * {@code GET /stand-in/requests}, a JSON object of counts).
+   */
+  public static final String REQUEST_COUNTS = "/stand-in/requests";
+  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+
+  private String requestCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    requests.forEach((agent, count) -> counts.put(agent, count.sum()));
+    return Serialization.asJson(counts);
+  }
+
   /** Serializes writes, so that what a write checks here before delegating holds when the stock handler runs. */
   private final Object writes = new Object();
 
@@ -78,6 +94,11 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    if (request.method() == HttpMethod.GET && REQUEST_COUNTS.equals(request.getPath())) {
+      return new MockResponse().setResponseCode(200).setBody(requestCounts());
+    }
+    String agent = Optional.ofNullable(request.getHeader("User-Agent")).orElse("");
+    requests.computeIfAbsent(agent, a -> new LongAdder()).increment();
     if (request.method() == HttpMethod.POST && request.getPath().startsWith(SELF_SUBJECT_RULES_REVIEW)) {
       return new MockResponse().setResponseCode(201).setBody(ALLOW_ALL_RULES);
     }

@@ -2,6 +2,11 @@ package dev.etcdoperator.testapiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,23 @@ class ConformingCrudDispatcherTest {
     assertThat(dispatcher.isStatusSubresourceEnabledForResource("/api/v1/namespaces/ns/configmaps/c")).isFalse();
     assertThat(dispatcher.isStatusSubresourceEnabledForResource("/api/v1/namespaces/ns/secrets")).isFalse();
     assertThat(dispatcher.isStatusSubresourceEnabledForResource("/apis/example.dev/v1/namespaces/ns/pods/p")).isFalse();
+  }
+
+  @Test
+  void requestsAreCountedByUserAgentAndTheCountItselfIsNot() {
+    ConformingCrudDispatcher dispatcher = new ConformingCrudDispatcher();
+    dispatcher.dispatch(get("/api/v1/namespaces/ns/pods", "etcd-operator/0.1.0"));
+    dispatcher.dispatch(get("/api/v1/namespaces/ns/pods/p", "etcd-operator/0.1.0"));
+    dispatcher.dispatch(get("/api/v1/namespaces/ns/configmaps", "kubelet-stand-in"));
+
+    MockResponse counts = dispatcher.dispatch(get(ConformingCrudDispatcher.REQUEST_COUNTS, "benchmark"));
+    assertThat(json(counts.getBody().readUtf8().replace('"', '\''))).isEqualTo(
+        json("{'etcd-operator/0.1.0':2,'kubelet-stand-in':1}"));
+  }
+
+  private static RecordedRequest get(String path, String userAgent) {
+    return new RecordedRequest("HTTP/1.1", HttpMethod.GET, path, Headers.builder().add("User-Agent", userAgent)
+        .build(), new Buffer());
   }
 
   private static JsonNode json(String singleQuoted) {

@@ -1,0 +1,222 @@
+package dev.etcdoperator.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.etcdoperator.EtcdOperator;
+import dev.etcdoperator.api.v1alpha1.EtcdCluster;
+import dev.etcdoperator.api.v1alpha1.StorageSpec;
+import dev.etcdoperator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Many clusters on one operator (a main class, not a test), on the {@code local} backend: for each N of
+ * {@code -Dbench.scale.clusters} (default 10,50,100) one-member emptyDir clusters with the default TLS, created at
+ * once, it prints side by side
+ *
+ * <ul>
+ *   <li>the time until every one is Ready, and etcd's own floor: N etcd processes started by plain
+ *       {@link ProcessBuilder} calls (no TLS, no Kubernetes), until each answers {@code /health};</li>
+ *   <li>the heap after {@code System.gc()} and the resident set of this JVM once all are idle (the operator shares it
+ *       with the StatefulSet, kubelet and garbage-collector stand-ins, so both bound the operator's from above);</li>
+ *   <li>the operator's requests to the API server per minute while every cluster is idle (counted by the API
+ *       stand-in by User-Agent: the stand-ins' own requests are not in it);</li>
+ *   <li>the time a restarted operator takes to take up every cluster again (each cluster's Lease renewed);</li>
+ *   <li>one cluster's scale-out from 1 to 3 members while the others are idle.</li>
+ * </ul>
+ *
+ * <p>Figures only. Run with {@code ./mvnw -q -Pbench -Dbench.main=dev.etcdoperator.e2e.ScaleBenchmark -pl e2e -am
+ * verify -DskipTests} (and {@code -Dbench.scale.clusters=10,50} for other sizes).
+ */
+public final class ScaleBenchmark {
+  private static final String NAMESPACE = "scale";
+  private static final Duration IDLE_WINDOW = Duration.ofMinutes(1);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private ScaleBenchmark() {}
+
+  record Row(int clusters, Duration floor, Duration allReady, double heapMb, double rssMb, long requestsPerMinute,
+      Duration restart, Duration scaleOut) {}
+
+  public static void main(String[] args) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    try {
+      for (String n : System.getProperty("bench.scale.clusters", "10,50,100").split(",")) {
+        int clusters = Integer.parseInt(n.trim());
+        System.out.printf("scale benchmark: %d clusters ...%n", clusters);
+        Duration floor = EtcdFloor.measure(clusters);
+        rows.add(run(clusters, floor));
+      }
+    } catch (Throwable e) {
+      System.out.println("scale benchmark: failed: " + e);
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.out.println();
+    System.out.println("etcd-operator scale benchmark, local backend (etcd " + LocalCluster.ETCD_VERSION + ", "
+        + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version() + ", max heap "
+        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB); one-member emptyDir clusters with TLS");
+    System.out.println("| clusters | etcd floor: N processes healthy (ms) | operator: all Ready (ms) | heap idle (MB) "
+        + "| JVM RSS idle (MB) | operator API requests/min idle | restart: all taken up (ms) "
+        + "| scale-out 1 -> 3 of one (ms) |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (Row r : rows) {
+      System.out.printf("| %d | %d | %d | %.1f | %.1f | %d | %d | %d |%n", r.clusters(), r.floor().toMillis(),
+          r.allReady().toMillis(), r.heapMb(), r.rssMb(), r.requestsPerMinute(), r.restart().toMillis(),
+          r.scaleOut().toMillis());
+    }
+    System.out.println("Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector "
+        + "stand-ins (the API stand-in runs in its own process). The local backend resyncs every 5 s.");
+    System.exit(0);
+  }
+
+  private static Row run(int clusters, Duration floor) throws Exception {
+    LocalCluster backend = new LocalCluster("scale-" + clusters, NAMESPACE,
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
+    try {
+      Scenario scenario = new Scenario(backend);
+      Instant applied = Instant.now();
+      for (int i = 0; i < clusters; i++) {
+        EtcdCluster etcd = scenario.tlsCluster(name(i), 1);
+        StorageSpec storage = new StorageSpec();
+        storage.setEmptyDir(new StorageSpec.EmptyDirStorage());
+        etcd.getSpec().setStorage(storage);
+        scenario.apply(etcd);
+      }
+      await("all " + clusters + " Ready").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(250))
+          .until(() -> readyCount(scenario) == clusters);
+      Duration allReady = Duration.between(applied, Instant.now());
+      await("all settled").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).list().getItems().stream()
+              .allMatch(c -> Scenario.hasCondition(c, "Progressing", "False")));
+
+      long before = operatorRequests(scenario);
+      Thread.sleep(IDLE_WINDOW.toMillis()); // a measuring window, not a wait for a condition
+      long perMinute = (operatorRequests(scenario) - before) * Duration.ofMinutes(1).toMillis()
+          / IDLE_WINDOW.toMillis();
+      double heap = heapUsedMb();
+      double rss = residentSetMb();
+
+      Instant stopped = Instant.now();
+      scenario.stopOperator();
+      Instant restarted = Instant.now();
+      scenario.startOperator();
+      await("every cluster taken up again").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
+          .until(() -> renewedSince(scenario, stopped) == clusters);
+      Duration restart = Duration.between(restarted, Instant.now());
+
+      Instant scaling = Instant.now();
+      scenario.patch(name(0), c -> {
+        c.getSpec().setReplicas(3);
+        return c;
+      });
+      await(name(0) + " Ready with 3 members").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            EtcdCluster etcd = scenario.get(name(0));
+            return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+                && etcd.getStatus().getMembers().size() == 3
+                && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()));
+          });
+      return new Row(clusters, floor, allReady, heap, rss, perMinute, restart,
+          Duration.between(scaling, Instant.now()));
+    } finally {
+      NoProcessOutlives.closeAndCheck(backend);
+    }
+  }
+
+  private static String name(int i) {
+    return "s" + i;
+  }
+
+  private static long readyCount(Scenario scenario) {
+    return scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(c -> c.getStatus() != null && Scenario.hasCondition(c, "Ready", "True")).count();
+  }
+
+  /** Clusters whose Lease an operator renewed after {@code since}: a restarted operator renews each at its first look. */
+  private static long renewedSince(Scenario scenario, Instant since) {
+    return scenario.kube().resources(Lease.class).inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(l -> l.getSpec().getRenewTime() != null && l.getSpec().getRenewTime().toInstant().isAfter(since))
+        .count();
+  }
+
+  /** The operator's requests so far, as the API stand-in counted them. */
+  private static long operatorRequests(Scenario scenario) {
+    String counts = scenario.kube().raw(scenario.kube().getMasterUrl().toString().replaceAll("/$", "")
+        + "/stand-in/requests");
+    Map<?, ?> byAgent = scenario.kube().getKubernetesSerialization().unmarshal(counts, Map.class);
+    return byAgent.entrySet().stream().filter(e -> String.valueOf(e.getKey()).startsWith(EtcdOperator.USER_AGENT))
+        .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
+  }
+
+  private static double heapUsedMb() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+  }
+
+  private static double residentSetMb() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+        .map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong).findFirst().orElse(0) / 1024.0;
+  }
+
+  /** etcd's own floor: N single-member etcd processes, each on its own loopback address, until all are healthy. */
+  static final class EtcdFloor {
+    private EtcdFloor() {}
+
+    static Duration measure(int count) throws Exception {
+      Path dir = Files.createTempDirectory("etcd-floor");
+      List<Process> processes = new ArrayList<>();
+      try {
+        Instant start = Instant.now();
+        List<URI> health = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          String host = "127.211." + (i / 200) + "." + (i % 200 + 1);
+          String peer = "http://" + host + ":2380";
+          processes.add(new ProcessBuilder("etcd", "--name", "m" + i, "--data-dir", dir.resolve("m" + i).toString(),
+              "--listen-client-urls", "http://" + host + ":2379", "--advertise-client-urls",
+              "http://" + host + ":2379", "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+              "--initial-cluster", "m" + i + "=" + peer).redirectErrorStream(true)
+              .redirectOutput(dir.resolve("m" + i + ".log").toFile()).start());
+          health.add(URI.create("http://" + host + ":2379/health"));
+        }
+        await("all " + count + " etcd processes healthy").atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(50)).until(() -> {
+              health.removeIf(EtcdFloor::healthy);
+              return health.isEmpty();
+            });
+        return Duration.between(start, Instant.now());
+      } finally {
+        processes.forEach(Process::destroy);
+        for (Process p : processes) {
+          p.waitFor();
+        }
+        ClaimController.deleteRecursively(dir);
+      }
+    }
+
+    private static boolean healthy(URI uri) {
+      try {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString()).body().contains("\"health\":\"true\"");
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+}
