@@ -209,7 +209,8 @@ public final class LocalBenchmark {
     return last;
   }
 
-  private static double heapUsedMb() {
+  /** Heap in use after two full collections (MB). */
+  static double heapUsedMb() {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);

@@ -8,7 +8,6 @@ import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,7 +105,7 @@ public final class ScaleBenchmark {
       Thread.sleep(IDLE_WINDOW.toMillis()); // a measuring window, not a wait for a condition
       long perMinute = (operatorRequests(scenario) - before) * Duration.ofMinutes(1).toMillis()
           / IDLE_WINDOW.toMillis();
-      double heap = heapUsedMb();
+      double heap = LocalBenchmark.heapUsedMb();
       double rss = residentSetMb();
 
       Instant stopped = Instant.now();
@@ -159,12 +158,6 @@ public final class ScaleBenchmark {
     Map<?, ?> byAgent = scenario.kube().getKubernetesSerialization().unmarshal(counts, Map.class);
     return byAgent.entrySet().stream().filter(e -> String.valueOf(e.getKey()).startsWith(EtcdOperator.USER_AGENT))
         .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
-  }
-
-  private static double heapUsedMb() {
-    System.gc();
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
   }
 
   private static double residentSetMb() throws IOException {
