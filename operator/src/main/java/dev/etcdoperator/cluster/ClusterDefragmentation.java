@@ -41,8 +41,6 @@ final class ClusterDefragmentation {
   static final String STARTED = "DefragmentationStarted";
   static final String MEMBER_DEFRAGMENTED = "MemberDefragmented";
   static final String FINISHED = "DefragmentationFinished";
-  static final String FAILED = Reason.DEFRAGMENTATION_FAILED;
-  static final String DEFRAGMENTING = Reason.DEFRAGMENTING;
   private static final Duration POLL = Duration.ofSeconds(2);
   private static final Duration AFTER_FAILURE = Duration.ofSeconds(30);
   /**
@@ -68,16 +66,24 @@ final class ClusterDefragmentation {
   record State(boolean running, String reason, String message) {}
 
   /**
-   * What this reconcile did: how Progressing shows a run under way (when it does), the Defragmenting condition
-   * (empty: none, defragmentation is not in use), and when to look again.
+   * What this reconcile did: the Defragmenting condition (empty: none, defragmentation is not in use), whether
+   * Progressing shows it too (a run that goes on, while nothing else changes the cluster), and when to look again.
    */
-  record Outcome(Optional<String> progressingReason, Optional<String> progressingMessage, Optional<Duration> wakeUp,
-      Optional<State> state) {
-    static final Outcome NONE = new Outcome(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  record Outcome(Optional<State> state, boolean inProgressing, Optional<Duration> wakeUp) {
+    static final Outcome NONE = new Outcome(Optional.empty(), false, Optional.empty());
 
     /** Shown in the Defragmenting condition only: Progressing stays with what the cluster does. */
     static Outcome conditionOnly(State state, Optional<Duration> wakeUp) {
-      return new Outcome(Optional.empty(), Optional.empty(), wakeUp, Optional.of(state));
+      return new Outcome(Optional.of(state), false, wakeUp);
+    }
+
+    /** Shown in the Defragmenting condition and in Progressing. */
+    static Outcome progressing(State state, Duration wakeUp) {
+      return new Outcome(Optional.of(state), true, Optional.of(wakeUp));
+    }
+
+    Optional<State> progressingState() {
+      return state.filter(s -> inProgressing);
     }
   }
 
@@ -128,8 +134,7 @@ final class ClusterDefragmentation {
       case Step.Hold hold -> status.getDefragmentationRun() == null || !(step instanceof ClusterStep.Done)
           ? Outcome.conditionOnly(new State(status.getDefragmentationRun() != null, hold.reason(), hold.message()),
               Optional.of(POLL))
-          : new Outcome(Optional.of(hold.reason()), Optional.of(hold.message()), Optional.of(POLL),
-              Optional.of(new State(true, hold.reason(), hold.message())));
+          : Outcome.progressing(new State(true, hold.reason(), hold.message()), POLL);
       case Step.Start start -> start(cluster, status, start, requested, now);
       case Step.Pause pause -> progress(status, "waiting for the member defragmented last to catch up",
           Duration.between(now, pause.until()));
@@ -206,7 +211,7 @@ final class ClusterDefragmentation {
     boolean ofThisRun = run != null && call.runStartedAt().equals(run.getStartedAt());
     if (call.running()) {
       return ofThisRun ? progress(status, "defragmenting " + call.member(), POLL)
-          : new Outcome(Optional.empty(), Optional.empty(), Optional.of(POLL), Optional.empty());
+          : new Outcome(Optional.empty(), false, Optional.of(POLL));
     }
     calls.forget(EtcdClusterReconciler.key(cluster));
     if (!ofThisRun) {
@@ -258,17 +263,16 @@ final class ClusterDefragmentation {
   }
 
   private Outcome failed(EtcdCluster cluster, MaintenanceStatus status, String message) {
-    events.record(cluster, EventRecorder.Type.Warning, FAILED, message + " (will retry)");
-    return new Outcome(Optional.of(FAILED), Optional.of(message + " (will retry)"),
-        Optional.of(AFTER_FAILURE), Optional.of(new State(true, FAILED, message + " (will retry)")));
+    events.record(cluster, EventRecorder.Type.Warning, Reason.DEFRAGMENTATION_FAILED, message + " (will retry)");
+    return Outcome.progressing(new State(true, Reason.DEFRAGMENTATION_FAILED, message + " (will retry)"),
+        AFTER_FAILURE);
   }
 
   private static Outcome progress(MaintenanceStatus status, String message, Duration wakeUp) {
     DefragmentationRun run = status.getDefragmentationRun();
     String text = "defragmentation (" + run.getTrigger() + "), " + run.getDone().size() + " of "
         + run.getMembers().size() + " members done: " + message;
-    return new Outcome(Optional.of(DEFRAGMENTING), Optional.of(text), Optional.of(wakeUp.isNegative() ? POLL : wakeUp),
-        Optional.of(new State(true, DEFRAGMENTING, text)));
+    return Outcome.progressing(new State(true, Reason.DEFRAGMENTING, text), wakeUp.isNegative() ? POLL : wakeUp);
   }
 
   /** What else changes the cluster now: a defragmentation waits for it. */

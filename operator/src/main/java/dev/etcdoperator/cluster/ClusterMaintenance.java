@@ -100,8 +100,8 @@ final class ClusterMaintenance {
   void report(Outcome outcome, EtcdClusterStatus status, List<Condition> before) {
     MaintenanceStatus maintenance = outcome.status();
     status.setMaintenance(maintenance.equals(new MaintenanceStatus()) ? null : maintenance);
-    outcome.defrag().progressingReason().ifPresent(reason -> override(status, before, EtcdClusterConditions.PROGRESSING,
-        reason, outcome.defrag().progressingMessage().orElse(reason)));
+    outcome.defrag().progressingState().ifPresent(state -> override(status, before,
+        EtcdClusterConditions.PROGRESSING, state.reason(), state.message()));
     outcome.defrag().state().ifPresent(state -> {
       List<Condition> conditions = new ArrayList<>(status.getConditions());
       conditions.addAll(new ConditionSet(before, Optional.ofNullable(status.getObservedGeneration()).orElse(0L), clock)

@@ -68,10 +68,6 @@ public final class DefragmentationPlanner {
     record Finish() implements Step {}
   }
 
-  /** Reasons a run is held, for the condition users see. */
-  public static final String CLUSTER_BUSY = Reason.DEFRAGMENTATION_WAITS_FOR_CHANGE;
-  public static final String MEMBERS_UNHEALTHY = Reason.DEFRAGMENTATION_WAITS_FOR_HEALTH;
-
   private DefragmentationPlanner() {}
 
   public static Step next(Input in) {
@@ -114,11 +110,11 @@ public final class DefragmentationPlanner {
 
   private static Optional<Step> held(Input in, List<MemberUsage> voters) {
     if (in.busy().isPresent()) {
-      return Optional.of(new Step.Hold(CLUSTER_BUSY, "defragmentation waits: " + in.busy().get()));
+      return Optional.of(new Step.Hold(Reason.DEFRAGMENTATION_WAITS_FOR_CHANGE, "defragmentation waits: " + in.busy().get()));
     }
     List<String> unhealthy = voters.stream().filter(m -> !m.healthy()).map(MemberUsage::name).toList();
     if (!unhealthy.isEmpty()) {
-      return Optional.of(new Step.Hold(MEMBERS_UNHEALTHY, "defragmentation waits until every voting member is "
+      return Optional.of(new Step.Hold(Reason.DEFRAGMENTATION_WAITS_FOR_HEALTH, "defragmentation waits until every voting member is "
           + "healthy; not healthy: " + String.join(", ", unhealthy)));
     }
     return Optional.empty();

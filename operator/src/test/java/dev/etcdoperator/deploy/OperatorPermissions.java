@@ -82,16 +82,18 @@ final class OperatorPermissions {
 
   /** {@link #CLUSTER} less its cluster-scoped reads: what a Role in a watched namespace grants. */
   static Map<Target, Set<String>> namespaced() {
-    Map<Target, Set<String>> namespaced = new HashMap<>(CLUSTER);
-    namespaced.keySet().removeIf(t -> CLUSTER_SCOPED_RESOURCES.contains(t.resource()));
-    return namespaced;
+    return clusterScoped(false);
   }
 
   /** The cluster-scoped reads alone: what the cluster-reader ClusterRole of a namespaced install grants. */
   static Map<Target, Set<String>> clusterScoped() {
-    Map<Target, Set<String>> scoped = new HashMap<>(CLUSTER);
-    scoped.keySet().removeIf(t -> !CLUSTER_SCOPED_RESOURCES.contains(t.resource()));
-    return scoped;
+    return clusterScoped(true);
+  }
+
+  private static Map<Target, Set<String>> clusterScoped(boolean scoped) {
+    Map<Target, Set<String>> rules = new HashMap<>(CLUSTER);
+    rules.keySet().removeIf(t -> CLUSTER_SCOPED_RESOURCES.contains(t.resource()) != scoped);
+    return rules;
   }
 
   /** The rules flattened into one verb set per (group, resource, names). */

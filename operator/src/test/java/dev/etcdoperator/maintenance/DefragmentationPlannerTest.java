@@ -73,12 +73,12 @@ class DefragmentationPlannerTest {
   @Test
   void aDueRunWaitsForOtherChangesAndForHealth() {
     assertThat(DefragmentationPlanner.next(input(NIGHTLY, Optional.of("a rollout is under way"), Optional.empty(),
-        false))).isEqualTo(new Step.Hold(DefragmentationPlanner.CLUSTER_BUSY, "defragmentation waits: a rollout is "
+        false))).isEqualTo(new Step.Hold("DefragmentationWaitsForChange", "defragmentation waits: a rollout is "
             + "under way"));
     Input unhealthy = new Input(NIGHTLY, members(false), Optional.of(11L), Optional.empty(), Optional.empty(),
         YESTERDAY, false, NOW);
     assertThat(DefragmentationPlanner.next(unhealthy)).isEqualTo(new Step.Hold(
-        DefragmentationPlanner.MEMBERS_UNHEALTHY, "defragmentation waits until every voting member is healthy; not "
+        "DefragmentationWaitsForHealth", "defragmentation waits until every voting member is healthy; not "
             + "healthy: main-1"));
   }
 
