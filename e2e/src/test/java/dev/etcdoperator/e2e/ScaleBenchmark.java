@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Many clusters on one operator (a main class, not a test), on the {@code local} backend: for each N of
@@ -101,10 +103,14 @@ public final class ScaleBenchmark {
           .until(() -> scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).list().getItems().stream()
               .allMatch(c -> Scenario.hasCondition(c, "Progressing", "False")));
 
-      long before = operatorRequests(scenario);
+      Map<String, Long> before = operatorRequests(scenario);
       Thread.sleep(IDLE_WINDOW.toMillis()); // a measuring window, not a wait for a condition
-      long perMinute = (operatorRequests(scenario) - before) * Duration.ofMinutes(1).toMillis()
-          / IDLE_WINDOW.toMillis();
+      Map<String, Long> idle = new TreeMap<>(operatorRequests(scenario));
+      idle.replaceAll((kind, count) -> (count - before.getOrDefault(kind, 0L)) * Duration.ofMinutes(1).toMillis()
+          / IDLE_WINDOW.toMillis());
+      idle.values().removeIf(count -> count == 0);
+      System.out.printf("%d clusters, operator API requests per minute idle, by kind: %s%n", clusters, idle);
+      long perMinute = idle.values().stream().mapToLong(Long::longValue).sum();
       double heap = LocalBenchmark.heapUsedMb();
       double rss = residentSetMb();
 
@@ -151,13 +157,14 @@ public final class ScaleBenchmark {
         .count();
   }
 
-  /** The operator's requests so far, as the API stand-in counted them. */
-  private static long operatorRequests(Scenario scenario) {
+  /** The operator's requests so far by method and resource, as the API stand-in counted them. */
+  private static Map<String, Long> operatorRequests(Scenario scenario) {
     String counts = scenario.kube().raw(scenario.kube().getMasterUrl().toString().replaceAll("/$", "")
         + "/stand-in/requests");
     Map<?, ?> byAgent = scenario.kube().getKubernetesSerialization().unmarshal(counts, Map.class);
     return byAgent.entrySet().stream().filter(e -> String.valueOf(e.getKey()).startsWith(EtcdOperator.USER_AGENT))
-        .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
+        .collect(Collectors.toMap(e -> String.valueOf(e.getKey()).replaceFirst("^\\S+ ", ""),
+            e -> ((Number) e.getValue()).longValue()));
   }
 
   private static double residentSetMb() throws IOException {

@@ -6,7 +6,6 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayInputStream;
@@ -102,13 +101,7 @@ final class DowngradeCalls {
   }
 
   private byte[] call(URI endpoint, MethodDescriptor<byte[], byte[]> method, byte[] request, String what) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort());
-    if (sslContext != null) {
-      builder.sslContext(sslContext);
-    } else {
-      builder.usePlaintext();
-    }
-    ManagedChannel channel = builder.build();
+    ManagedChannel channel = JetcdFactory.channel(endpoint, sslContext);
     try {
       return ClientCalls.blockingUnaryCall(channel, method,
           CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS), request);

@@ -1,7 +1,6 @@
 package dev.etcdoperator.etcd;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.cluster.MemberListResponse;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.maintenance.AlarmResponse;
@@ -24,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Questions to one member endpoint, all sent at once over a client bound to that endpoint only, then awaited
- * against one shared deadline: a dead or paused member costs at most one request timeout, however many calls.
- * The client is borrowed ({@link ProbeChannels}); the probe does not close it.
+ * Questions to one member endpoint, all sent at once over that member's kept channel, then awaited against one
+ * shared deadline: a dead or paused member costs at most one request timeout, however many calls. The channel is
+ * borrowed ({@link ProbeChannels}); the probe does not close it.
  */
 final class EndpointProbe {
 
@@ -41,24 +40,24 @@ final class EndpointProbe {
   private final CompletableFuture<GetResponse> read;
   private final CompletableFuture<AlarmResponse> alarms;
 
-  private EndpointProbe(Client client, URI endpoint, Duration timeout, boolean full) {
+  private EndpointProbe(MemberChannel channel, URI endpoint, Duration timeout, boolean full) {
     this.endpoint = endpoint;
     this.timeout = timeout;
-    // Linearizable read (jetcd's default): proves the member is connected to a quorum with a leader.
-    this.read = client.getKVClient().get(HEALTH_KEY);
-    this.alarms = client.getMaintenanceClient().listAlarms();
-    this.members = full ? client.getClusterClient().listMember() : null;
-    this.status = full ? client.getMaintenanceClient().statusMember(Endpoints.target(endpoint)) : null;
+    // Linearizable read: proves the member is connected to a quorum with a leader.
+    this.read = channel.read(HEALTH_KEY);
+    this.alarms = channel.alarms();
+    this.members = full ? channel.members() : null;
+    this.status = full ? channel.status() : null;
   }
 
   /** Only what {@code etcdctl endpoint health} checks: a linearizable read and no alarms. */
-  static EndpointProbe health(Client client, URI endpoint, Duration timeout) {
-    return new EndpointProbe(client, endpoint, timeout, false);
+  static EndpointProbe health(MemberChannel channel, URI endpoint, Duration timeout) {
+    return new EndpointProbe(channel, endpoint, timeout, false);
   }
 
   /** Health plus the member's own status and its view of the member list. */
-  static EndpointProbe full(Client client, URI endpoint, Duration timeout) {
-    return new EndpointProbe(client, endpoint, timeout, true);
+  static EndpointProbe full(MemberChannel channel, URI endpoint, Duration timeout) {
+    return new EndpointProbe(channel, endpoint, timeout, true);
   }
 
   /**

@@ -6,8 +6,10 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.time.Duration;
@@ -65,6 +67,24 @@ final class JetcdFactory implements AutoCloseable {
         .retryMaxDuration(timeout);
     if (sslContext != null) {
       builder.sslContext(sslContext);
+    }
+    return builder.build();
+  }
+
+  /** A kept connection to one member for probes, configured like the jetcd clients (TLS, request timeout). */
+  MemberChannel memberChannel(URI endpoint) {
+    return new MemberChannel(channel(endpoint, sslContext), connection.requestTimeout());
+  }
+
+  /** A plain gRPC channel to one member, over TLS when {@code sslContext} is given. */
+  static ManagedChannel channel(URI endpoint, SslContext sslContext) {
+    // URI keeps an IPv6 literal's brackets, which gRPC adds back itself.
+    String host = endpoint.getHost().replaceAll("^\\[(.*)]$", "$1");
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, endpoint.getPort());
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    } else {
+      builder.usePlaintext();
     }
     return builder.build();
   }

@@ -1,6 +1,5 @@
 package dev.etcdoperator.etcd;
 
-import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -9,31 +8,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One jetcd client per member endpoint, kept between observations: a probe every few seconds would otherwise open a
+ * One channel per member endpoint, kept between observations: a probe every few seconds would otherwise open a
  * gRPC channel and a TLS handshake per member each time. A channel whose member did not answer is dropped, so that
  * the next probe connects afresh instead of waiting out gRPC's reconnect backoff on a member that is back.
  */
 final class ProbeChannels implements AutoCloseable {
   private final JetcdFactory factory;
-  private final Map<URI, Client> clients = new ConcurrentHashMap<>();
+  private final Map<URI, MemberChannel> clients = new ConcurrentHashMap<>();
   private final AtomicInteger opened = new AtomicInteger();
 
   ProbeChannels(JetcdFactory factory) {
     this.factory = factory;
   }
 
-  Client to(URI endpoint) {
+  MemberChannel to(URI endpoint) {
     return clients.computeIfAbsent(endpoint, e -> {
       opened.incrementAndGet();
-      return factory.client(List.of(e), false);
+      return factory.memberChannel(e);
     });
   }
 
   /** Forgets the endpoint's channel, after a probe it failed. */
   void drop(URI endpoint) {
-    Client client = clients.remove(endpoint);
-    if (client != null) {
-      client.close();
+    MemberChannel channel = clients.remove(endpoint);
+    if (channel != null) {
+      channel.close();
     }
   }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.testing.EtcdProcessCluster;
+import dev.etcdoperator.testing.RecordingRelay;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,17 +169,39 @@ class EtcdClientTest {
     }
   }
 
-  /** The reconciler observes every few seconds: answering members keep their channel (no new TLS handshake). */
+  /**
+   * The reconciler observes every few seconds: answering members keep their connection (no new TLS handshake), the
+   * member's status included, counted as connections on the wire.
+   */
   @Test
-  void observingAgainReusesEachMembersChannel() {
+  void observingAgainReusesEachMembersChannel() throws Exception {
+    List<RecordingRelay> relays = new ArrayList<>();
     try (EtcdClient client = EtcdClient.connect(EtcdConnection.plain(main.clientUrls(), TIMEOUT))) {
-      assertThat(client.observe(main.clientUrls()).healthyCount()).isEqualTo(3);
-      assertThat(client.probeChannelsOpened()).isEqualTo(3);
+      for (URI member : main.clientUrls()) {
+        relays.add(new RecordingRelay(member));
+      }
+      List<URI> throughRelays = relays.stream().map(RecordingRelay::endpoint).toList();
+      assertThat(client.observe(throughRelays).probes().values()).allSatisfy(p -> {
+        assertThat(p.healthy()).isTrue();
+        assertThat(p.status()).isPresent();
+      });
+      assertThat(relays).extracting(RecordingRelay::connectionsAccepted).containsOnly(1);
 
       for (int i = 0; i < 5; i++) {
-        assertThat(client.observe(main.clientUrls()).healthyCount()).isEqualTo(3);
-        assertThat(client.isHealthy(main.clientUrl(1))).isTrue();
+        assertThat(client.observe(throughRelays).probes().values()).allSatisfy(p -> assertThat(p.status()).isPresent());
+        assertThat(client.isHealthy(throughRelays.get(1))).isTrue();
       }
+      assertThat(relays).as("connections per member after six observations")
+          .extracting(RecordingRelay::connectionsAccepted).containsOnly(1);
+    } finally {
+      relays.forEach(RecordingRelay::close);
+    }
+  }
+
+  @Test
+  void membersLeftOutOfAnObservationLoseTheirChannel() {
+    try (EtcdClient client = EtcdClient.connect(EtcdConnection.plain(main.clientUrls(), TIMEOUT))) {
+      assertThat(client.observe(main.clientUrls()).healthyCount()).isEqualTo(3);
       assertThat(client.probeChannelsOpened()).isEqualTo(3);
 
       assertThat(client.observe(List.of(main.clientUrl(0))).healthyCount()).isEqualTo(1);

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A TCP relay in front of a plain-HTTP server that keeps a copy of every byte clients send, so a test can check the
- * requests as they went over the wire (headers a server accepts but does not act on, such as S3's encryption ones).
+ * A TCP relay in front of a server that keeps a copy of every byte clients send, so a test can check the requests as
+ * they went over the wire (headers a server accepts but does not act on, such as S3's encryption ones), and counts
+ * the connections clients open.
  */
 public final class RecordingRelay implements AutoCloseable {
   /** One request's line and headers (names in lower case). */
@@ -66,6 +67,11 @@ public final class RecordingRelay implements AutoCloseable {
       at = headEnd + 4 + Integer.parseInt(headers.getOrDefault("content-length", "0"));
     }
     return requests;
+  }
+
+  /** How many connections clients opened through the relay so far. */
+  public synchronized int connectionsAccepted() {
+    return sockets.size() / 2;
   }
 
   private void accept() {

@@ -68,8 +68,9 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       Pattern.compile("^/(?:api|apis/(?<group>[^/]+))/[^/]+(?:/namespaces/[^/]+)?/(?<plural>[^/?]+)");
 
   /**
-   * Requests received, by User-Agent: how much load each client puts on the API server (benchmarks read it with
-   * {@code GET /stand-in/requests}, a JSON object of counts).
+   * Requests received, by User-Agent, method and resource ({@code "<agent> GET apps/statefulsets"}): how much load each
+   * client puts on the API server and with what (benchmarks read it with {@code GET /stand-in/requests}, a JSON
+   * object of counts).
    */
   public static final String REQUEST_COUNTS = "/stand-in/requests";
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
@@ -78,6 +79,16 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
     Map<String, Long> counts = new TreeMap<>();
     requests.forEach((agent, count) -> counts.put(agent, count.sum()));
     return Serialization.asJson(counts);
+  }
+
+  private static String resourceOf(String path) {
+    Matcher resource = RESOURCE_PATH.matcher(path);
+    if (!resource.find()) {
+      return path;
+    }
+    String group = resource.group("group");
+    return (group == null ? "" : group + "/") + resource.group("plural")
+        + (path.contains("watch=true") ? " (watch)" : "");
   }
 
   /** Serializes writes, so that what a write checks here before delegating holds when the stock handler runs. */
@@ -98,7 +109,8 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       return new MockResponse().setResponseCode(200).setBody(requestCounts());
     }
     String agent = Optional.ofNullable(request.getHeader("User-Agent")).orElse("");
-    requests.computeIfAbsent(agent, a -> new LongAdder()).increment();
+    requests.computeIfAbsent(agent + " " + request.method() + " " + resourceOf(request.getPath()),
+        a -> new LongAdder()).increment();
     if (request.method() == HttpMethod.POST && request.getPath().startsWith(SELF_SUBJECT_RULES_REVIEW)) {
       return new MockResponse().setResponseCode(201).setBody(ALLOW_ALL_RULES);
     }

@@ -59,15 +59,17 @@ class ConformingCrudDispatcherTest {
   }
 
   @Test
-  void requestsAreCountedByUserAgentAndTheCountItselfIsNot() {
+  void requestsAreCountedByUserAgentMethodAndResourceAndTheCountItselfIsNot() {
     ConformingCrudDispatcher dispatcher = new ConformingCrudDispatcher();
     dispatcher.dispatch(get("/api/v1/namespaces/ns/pods", "etcd-operator/0.1.0"));
     dispatcher.dispatch(get("/api/v1/namespaces/ns/pods/p", "etcd-operator/0.1.0"));
+    dispatcher.dispatch(get("/apis/apps/v1/namespaces/ns/statefulsets?watch=true", "etcd-operator/0.1.0"));
     dispatcher.dispatch(get("/api/v1/namespaces/ns/configmaps", "kubelet-stand-in"));
 
     MockResponse counts = dispatcher.dispatch(get(ConformingCrudDispatcher.REQUEST_COUNTS, "benchmark"));
     assertThat(json(counts.getBody().readUtf8().replace('"', '\''))).isEqualTo(
-        json("{'etcd-operator/0.1.0':2,'kubelet-stand-in':1}"));
+        json("{'etcd-operator/0.1.0 GET pods':2,'etcd-operator/0.1.0 GET apps/statefulsets (watch)':1,"
+            + "'kubelet-stand-in GET configmaps':1}"));
   }
 
   private static RecordedRequest get(String path, String userAgent) {
