@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /** Chooses the single next step from what was observed (GUIDE §4). Pure: no client, no clock. */
 public final class ClusterPlanner {
-  static final Duration BOOTSTRAP_POLL = Duration.ofSeconds(5);
+  static final Duration BOOTSTRAP_POLL = Duration.ofSeconds(1);
   static final Duration PODS_POLL = Duration.ofSeconds(10);
 
   private ClusterPlanner() {}

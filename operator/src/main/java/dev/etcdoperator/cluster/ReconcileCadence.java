@@ -17,8 +17,8 @@ import java.util.Optional;
  */
 final class ReconcileCadence {
   static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
-  static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofSeconds(1);
-  static final Duration UNSETTLED_POLL = Duration.ofSeconds(2);
+  static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofMillis(500);
+  static final Duration UNSETTLED_POLL = Duration.ofSeconds(1);
 
   private final Duration resyncInterval;
 

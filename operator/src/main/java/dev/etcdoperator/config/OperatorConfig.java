@@ -53,6 +53,8 @@ public record OperatorConfig(
   public static final Duration DEFAULT_REPLACE_FAILING_MEMBER_AFTER = Duration.ofMinutes(5);
 
   private static final Duration MIN_CLUSTER_LEASE = Duration.ofSeconds(30);
+  /** What an installation without leader election calls itself in front of its name: it has no leader Lease. */
+  public static final String UNELECTED = "unelected";
 
   /** Reads the settings; {@code inCluster} decides the auto defaults (member access, leader election). */
   public static OperatorConfig fromEnvironment(Map<String, String> env, boolean inCluster, String podNamespace) {
@@ -97,12 +99,13 @@ public record OperatorConfig(
    * leader election is someone else.
    */
   public String installation() {
-    return leaderElection ? leaseNamespace + "/" + leaseName : "unelected/" + leaderIdentity;
+    return leaderElection ? leaseNamespace + "/" + leaseName : UNELECTED + "/" + leaderIdentity;
   }
 
   /**
-   * How long a cluster's Lease holds without renewal: longer than the resync interval, as the holder renews it when it
-   * reconciles the cluster, which an idle cluster does once per interval.
+   * How long a cluster's Lease holds without renewal, for an installation without leader election (one with it is
+   * alive while its leader Lease is): longer than the resync interval, as the holder renews it when it reconciles the
+   * cluster, which an idle cluster does once per interval.
    */
   public Duration clusterLeaseDuration() {
     return resyncInterval.multipliedBy(3).compareTo(MIN_CLUSTER_LEASE) < 0 ? MIN_CLUSTER_LEASE

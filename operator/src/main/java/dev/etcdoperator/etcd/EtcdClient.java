@@ -75,10 +75,8 @@ public final class EtcdClient implements AutoCloseable {
   /** What the member at {@code endpoint} reports about itself; asks that member only. */
   public MemberStatus status(URI endpoint) {
     checkEndpoint(endpoint);
-    // jetcd's statusMember opens a short-lived channel to exactly this target (not the balanced channel),
-    // configured like our client (TLS, deadline interceptor), and closes it when the call completes.
-    return Convert.status(endpoint, Failures.await(
-        client.getMaintenanceClient().statusMember(Endpoints.target(endpoint)), deadline(), "status",
+    // Over the member's own kept channel, not the balanced one, so this member answers.
+    return Convert.status(endpoint, Failures.await(probeChannels.to(endpoint).status(), deadline(), "status",
         List.of(endpoint), timeout()));
   }
 
@@ -110,8 +108,8 @@ public final class EtcdClient implements AutoCloseable {
   /** What a snapshot of the member at {@code endpoint} starts from: its cluster, revision and version. */
   public SnapshotSource snapshotSource(URI endpoint) {
     checkEndpoint(endpoint);
-    var status = Failures.await(client.getMaintenanceClient().statusMember(Endpoints.target(endpoint)), deadline(),
-        "status", List.of(endpoint), timeout());
+    var status = Failures.await(probeChannels.to(endpoint).status(), deadline(), "status", List.of(endpoint),
+        timeout());
     return new SnapshotSource(endpoint, status.getHeader().getMemberId(), status.getHeader().getClusterId(),
         status.getHeader().getRevision(), status.getVersion());
   }

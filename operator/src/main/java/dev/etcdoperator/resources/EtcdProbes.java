@@ -38,10 +38,12 @@ public final class EtcdProbes {
    * alarms other than NOSPACE (CORRUPT: the member's data is suspect).
    */
   public static Probe readiness(EtcdVersion version) {
+    // Checked every 2 s so a started member is Ready (and the cluster moves on) soon after it can serve; five
+    // failures in a row (10 s) before not Ready, so a leader election does not empty the client Service.
     return http(servesLivezAndReadyz(version) ? READYZ : HEALTH)
-        .withPeriodSeconds(5)
+        .withPeriodSeconds(2)
         .withTimeoutSeconds(5)
-        .withFailureThreshold(3)
+        .withFailureThreshold(5)
         .withSuccessThreshold(1)
         .build();
   }
@@ -65,10 +67,12 @@ public final class EtcdProbes {
    * The metrics listener only opens once the server has started, so even the TCP variant means "loaded".
    */
   public static Probe startup(EtcdVersion version) {
+    // Every second: readiness and liveness wait for the first success, so a member that starts in under a second
+    // is not left waiting for a slow first tick. Only runs until it passes once.
     return livenessCheck(version)
-        .withPeriodSeconds(5)
+        .withPeriodSeconds(1)
         .withTimeoutSeconds(5)
-        .withFailureThreshold(60)
+        .withFailureThreshold(300)
         .withSuccessThreshold(1)
         .build();
   }

@@ -12,8 +12,10 @@ import dev.etcdoperator.testing.OperatorTestEnvironment;
 import dev.etcdoperator.testing.TestClusters;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two operator installations on one Kubernetes cluster (review finding 15b): each etcd cluster is changed by the one
- * that holds its Lease, and the other takes over only once the holder has stopped renewing it.
+ * that holds its Lease, and the other takes over only once the holder is gone: without leader election, once it has
+ * stopped renewing the cluster's Lease; with leader election, once its leader Lease has run out (and then an idle
+ * cluster costs its holder no request at all).
  */
 class ClusterLeaseTest {
   private static final String NS = "leases";
@@ -36,35 +40,71 @@ class ClusterLeaseTest {
   }
 
   @Test
-  void theHolderRenewsAndAnotherInstallationWaitsUntilTheLeaseRunsOut() {
+  void withoutLeaderElectionTheHolderRenewsAndAnotherInstallationWaitsUntilTheLeaseRunsOut() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
     EtcdCluster cluster = TestClusters.cluster(spec -> {});
     cluster.getMetadata().setNamespace(NS);
     cluster.getMetadata().setName("unreconciled"); // never created: the test environment's operator leaves it alone
-    ClusterLease blue = new ClusterLease(env().client(), "ops/blue", DURATION, clock);
-    ClusterLease green = new ClusterLease(env().client(), "ops/green", DURATION, clock);
+    ClusterLease blue = new ClusterLease(env().client(), "unelected/blue", DURATION, clock);
+    ClusterLease green = new ClusterLease(env().client(), "unelected/green", DURATION, clock);
 
     assertThat(blue.claim(cluster)).as("free: taken").isEmpty();
-    assertThat(green.claim(cluster)).contains(new ClusterLease.HeldElsewhere("ops/blue",
+    assertThat(green.claim(cluster)).contains(new ClusterLease.HeldElsewhere("unelected/blue",
         Instant.parse("2026-12-03T10:00:30Z")));
 
     clock.advance(Duration.ofSeconds(20));
     assertThat(blue.claim(cluster)).as("renewed").isEmpty();
     clock.advance(Duration.ofSeconds(20));
     assertThat(green.claim(cluster)).as("renewed at 10:00:20, so held 10 s more")
-        .contains(new ClusterLease.HeldElsewhere("ops/blue", Instant.parse("2026-12-03T10:00:50Z")));
+        .contains(new ClusterLease.HeldElsewhere("unelected/blue", Instant.parse("2026-12-03T10:00:50Z")));
 
     clock.advance(Duration.ofSeconds(11)); // blue has stopped (a paused or removed installation)
     assertThat(green.claim(cluster)).as("run out: taken over").isEmpty();
     Lease lease = env().client().leases().inNamespace(NS).withName("unreconciled-operator").get();
-    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("ops/green");
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("unelected/green");
     assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
     assertThat(lease.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getName()).isEqualTo("unreconciled"));
 
     clock.advance(Duration.ofSeconds(11));
     assertThat(blue.claim(cluster)).as("blue is back, and fenced").contains(
-        new ClusterLease.HeldElsewhere("ops/green", Instant.parse("2026-12-03T10:01:21Z")));
+        new ClusterLease.HeldElsewhere("unelected/green", Instant.parse("2026-12-03T10:01:21Z")));
+  }
+
+  @Test
+  void withLeaderElectionTheHolderIsAliveWhileItsLeaderLeaseIsRenewedAndNeverRewritesTheClustersLease() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
+    EtcdCluster cluster = TestClusters.cluster(spec -> {});
+    cluster.getMetadata().setNamespace(NS);
+    cluster.getMetadata().setName("elected"); // never created: the test environment's operator leaves it alone
+    renewLeaderLease("blue-leader", clock.instant());
+    ClusterLease blue = new ClusterLease(env().client(), NS + "/blue-leader", DURATION, clock);
+    ClusterLease green = new ClusterLease(env().client(), NS + "/green-leader", DURATION, clock);
+
+    assertThat(blue.claim(cluster)).as("free: taken").isEmpty();
+    String written = env().client().leases().inNamespace(NS).withName("elected-operator").get().getMetadata()
+        .getResourceVersion();
+    for (int minute = 1; minute <= 10; minute++) {
+      clock.advance(Duration.ofMinutes(1));
+      renewLeaderLease("blue-leader", clock.instant()); // what blue's leader does every few seconds
+      assertThat(blue.claim(cluster)).isEmpty();
+      assertThat(green.claim(cluster)).as("blue's leader Lease is fresh, ten minutes on")
+          .contains(new ClusterLease.HeldElsewhere(NS + "/blue-leader", clock.instant().plus(DURATION)));
+    }
+    assertThat(env().client().leases().inNamespace(NS).withName("elected-operator").get().getMetadata()
+        .getResourceVersion()).as("the cluster's Lease, never rewritten by its holder").isEqualTo(written);
+
+    clock.advance(DURATION.plusSeconds(1)); // blue's leader has stopped renewing: the installation is gone
+    assertThat(green.claim(cluster)).as("taken over").isEmpty();
+    assertThat(env().client().leases().inNamespace(NS).withName("elected-operator").get().getSpec()
+        .getHolderIdentity()).isEqualTo(NS + "/green-leader");
+  }
+
+  private static void renewLeaderLease(String name, Instant at) {
+    Lease leader = new LeaseBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withNewSpec().withHolderIdentity(name + "-pod-0").withLeaseDurationSeconds((int) DURATION.toSeconds())
+        .withRenewTime(at.atZone(ZoneOffset.UTC)).endSpec().build();
+    env().client().resource(leader).createOr(existing -> existing.update());
   }
 
   @Test

@@ -67,11 +67,11 @@ class ClusterPlannerTest {
         // Not formed: wait for bootstrap.
         Arguments.of("not formed waits for bootstrap",
             new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 1),
-            new ClusterStep.Wait(Duration.ofSeconds(5), Reason.BOOTSTRAPPING,
+            new ClusterStep.Wait(ClusterPlanner.BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,
                 "waiting for the members to form the cluster (1/3 pods ready)")),
         Arguments.of("not formed even with all pods ready",
             new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 3),
-            new ClusterStep.Wait(Duration.ofSeconds(5), Reason.BOOTSTRAPPING,
+            new ClusterStep.Wait(ClusterPlanner.BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,
                 "waiting for the members to form the cluster (3/3 pods ready)")),
         // Formed but pods not all ready.
         Arguments.of("formed with fewer ready pods waits for pods",
@@ -122,7 +122,7 @@ class ClusterPlannerTest {
         Optional.empty(), Optional.empty(), Optional.of(facts), false, "https", Optional.of(rollout), Optional.empty(),
         false);
 
-    assertThat(ClusterPlanner.plan(input)).isEqualTo(new ClusterStep.Wait(Duration.ofSeconds(2), Reason.ROLLING_OUT,
+    assertThat(ClusterPlanner.plan(input)).isEqualTo(new ClusterStep.Wait(Duration.ofSeconds(1), Reason.ROLLING_OUT,
         "waiting for main-2 to become healthy after its restart (the rollout stalls at "
             + now.plus(Duration.ofMinutes(3)) + " if it is not)"));
   }

@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * change that would leave fewer healthy voters than a quorum. Pure: no client, no clock.
  */
 public final class MembershipPlanner {
-  static final Duration LEARNER_POLL = Duration.ofSeconds(2);
+  static final Duration LEARNER_POLL = Duration.ofSeconds(1);
   public static final Duration BLOCKED_POLL = Duration.ofSeconds(10);
 
   private MembershipPlanner() {}

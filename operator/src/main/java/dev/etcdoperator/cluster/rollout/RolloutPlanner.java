@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * deadline stops the rollout. Pure: no client, no clock.
  */
 public final class RolloutPlanner {
-  static final Duration POLL = Duration.ofSeconds(2);
+  static final Duration POLL = Duration.ofSeconds(1);
   /** How long a restarted member is Ready before the next one is restarted. */
   static final Duration SETTLE = Duration.ofSeconds(5);
 
