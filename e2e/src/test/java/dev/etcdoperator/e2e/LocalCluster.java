@@ -48,6 +48,14 @@ final class LocalCluster implements Backend {
   private final InProcessOperator operator;
 
   LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter) {
+    this(name, namespace, replaceFailingMemberAfter, false);
+  }
+
+  /**
+   * @param leaderElection whether the operator runs as a deployed one does, with leader election (its Lease in
+   *     {@code namespace}); the scenarios run without, the scale benchmark with
+   */
+  LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter, boolean leaderElection) {
     this.namespace = namespace;
     this.workDir = Path.of(System.getProperty("e2e.work.dir", "target/e2e-work"))
         .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
@@ -78,7 +86,7 @@ final class LocalCluster implements Backend {
       standIns.add(new NamespaceController(apiServer.newClient()));
       standIns.forEach(StandIn::start);
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
-          OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
+          OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, leaderElection,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
       operator = new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(apiServer.newClient(EtcdOperator.USER_AGENT),

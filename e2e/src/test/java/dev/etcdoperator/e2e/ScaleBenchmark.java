@@ -49,7 +49,8 @@ public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
   record Row(int clusters, Duration floor, Duration allReady, Duration afterLastPodReady, double heapMb, double rssMb,
-      long requestsPerMinute, Duration restart, Duration scaleOut) {}
+      long requestsPerMinute, long etcdConnections, Duration restart, Duration scaleOut,
+      Duration scaleOutDuringBackups, int backups) {}
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -71,12 +72,14 @@ public final class ScaleBenchmark {
         + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB); one-member emptyDir clusters with TLS");
     System.out.println("| clusters | etcd floor: N processes healthy (ms) | operator: all Ready (ms) "
         + "| last pod Ready -> all Ready (ms) | heap idle (MB) | JVM RSS idle (MB) | operator API requests/min idle "
-        + "| restart: all taken up (ms) | scale-out 1 -> 3 of one (ms) |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        + "| etcd connections idle | restart: all taken up (ms) | scale-out 1 -> 3 of one (ms) "
+        + "| the same while others are backed up (ms, backups) |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Row r : rows) {
-      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d |%n", r.clusters(), r.floor().toMillis(),
-          r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(), r.rssMb(), r.requestsPerMinute(),
-          r.restart().toMillis(), r.scaleOut().toMillis());
+      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d (%d) |%n", r.clusters(),
+          r.floor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(), r.rssMb(),
+          r.requestsPerMinute(), r.etcdConnections(), r.restart().toMillis(), r.scaleOut().toMillis(),
+          r.scaleOutDuringBackups().toMillis(), r.backups());
     }
     System.out.println("Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector "
         + "stand-ins (the API stand-in runs in its own process). The local backend resyncs every 5 s.");
@@ -84,8 +87,9 @@ public final class ScaleBenchmark {
   }
 
   private static Row run(int clusters, Duration floor) throws Exception {
+    // With leader election, as the operator is deployed: the installation's liveness is its leader Lease.
     LocalCluster backend = new LocalCluster("scale-" + clusters, NAMESPACE,
-        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER);
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, true);
     try {
       Scenario scenario = new Scenario(backend);
       Duration allReady;
@@ -120,6 +124,7 @@ public final class ScaleBenchmark {
       long perMinute = idle.values().stream().mapToLong(Long::longValue).sum();
       double heap = LocalBenchmark.heapUsedMb();
       double rss = residentSetMb();
+      long connections = EtcdConnections.heldBy(ProcessHandle.current().pid());
 
       Instant stopped = Instant.now();
       scenario.stopOperator();
@@ -129,27 +134,51 @@ public final class ScaleBenchmark {
           .until(() -> renewedSince(scenario, stopped) == clusters);
       Duration restart = Duration.between(restarted, Instant.now());
 
-      Instant scaling = Instant.now();
-      Duration scaleOut;
-      try (MemberTimeline timeline = new MemberTimeline(scenario.kube(), NAMESPACE, name(0))) {
-        scenario.patch(name(0), c -> {
-          c.getSpec().setReplicas(3);
-          return c;
-        });
-        await(name(0) + " Ready with 3 members").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
-            .until(() -> {
-              EtcdCluster etcd = scenario.get(name(0));
-              return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
-                  && etcd.getStatus().getMembers().size() == 3
-                  && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()));
-            });
-        scaleOut = Duration.between(scaling, Instant.now());
-        System.out.printf("%d clusters, scale-out 1 -> 3 of %s, as its status showed it:%n%s%n", clusters, name(0),
-            timeline.render());
+      Duration scaleOut = scaleOut(scenario, name(0), clusters + " clusters, idle");
+
+      // One cluster's scale-out while up to ten others are backed up (each filled with 64 MiB first).
+      Duration scaleOutDuringBackups = Duration.ZERO;
+      List<String> backedUp = new ArrayList<>();
+      for (int i = 2; i < Math.min(clusters, 12); i++) {
+        backedUp.add(name(i));
       }
-      return new Row(clusters, floor, allReady, afterLastPodReady, heap, rss, perMinute, restart, scaleOut);
+      if (!backedUp.isEmpty()) {
+        try (BackupLoad backups = new BackupLoad(scenario, backedUp, 64)) {
+          backups.start("during-scale-out");
+          scaleOutDuringBackups = scaleOut(scenario, name(1), clusters + " clusters, " + backedUp.size()
+              + " backups started at the same time");
+          System.out.printf("%d clusters: %d of %d backups complete when the scale-out was done%n", clusters,
+              backups.complete("during-scale-out"), backedUp.size());
+          await("the backups complete").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
+              .until(() -> backups.complete("during-scale-out") == backedUp.size());
+        }
+      }
+      return new Row(clusters, floor, allReady, afterLastPodReady, heap, rss, perMinute, connections, restart,
+          scaleOut, scaleOutDuringBackups, backedUp.size());
     } finally {
       NoProcessOutlives.closeAndCheck(backend);
+    }
+  }
+
+  /** One cluster from 1 to 3 members, until Ready with 3 voters; prints its status's steps. */
+  private static Duration scaleOut(Scenario scenario, String name, String during) {
+    Instant scaling = Instant.now();
+    try (MemberTimeline timeline = new MemberTimeline(scenario.kube(), NAMESPACE, name)) {
+      scenario.patch(name, c -> {
+        c.getSpec().setReplicas(3);
+        return c;
+      });
+      await(name + " Ready with 3 members").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            EtcdCluster etcd = scenario.get(name);
+            return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+                && etcd.getStatus().getMembers().size() == 3
+                && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()));
+          });
+      Duration took = Duration.between(scaling, Instant.now());
+      System.out.printf("%s: scale-out 1 -> 3 of %s in %d ms, as its status showed it:%n%s%n", during, name,
+          took.toMillis(), timeline.render());
+      return took;
     }
   }
 

@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +42,17 @@ final class ClusterMonitoring {
 
   private record CrdCheck(boolean present, Instant at) {}
 
+  /** The PodMonitor was found as generation {@code generation} of the cluster wants it, at {@code at}. */
+  private record InShape(long generation, Instant at) {}
+
   private final KubernetesClient client;
   private final Clock clock;
   private volatile CrdCheck crd;
+  /**
+   * By cluster UID: an idle cluster's PodMonitor is read again only after {@link #RECHECK_CRD} (to undo a hand
+   * edit), not on every reconcile, so that many clusters cost no steady stream of reads.
+   */
+  private final Map<String, InShape> inShape = new ConcurrentHashMap<>();
 
   ClusterMonitoring(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -64,6 +74,7 @@ final class ClusterMonitoring {
     boolean hadOne = before.map(c -> "True".equals(c.getStatus())).orElse(false);
     try {
       if (!wanted) {
+        inShape.remove(cluster.getMetadata().getUid());
         if (hadOne) {
           podMonitors(cluster).withName(name).delete();
           LOG.info("{}: deleted PodMonitor {}", where, name);
@@ -75,13 +86,19 @@ final class ClusterMonitoring {
             + "but the API server has no " + PodMonitorBuilder.CRD_NAME + " (install the Prometheus Operator's CRDs;"
             + " the operator looks again every " + RECHECK_CRD.toMinutes() + " minutes)"));
       }
-      GenericKubernetesResource desired = PodMonitorBuilder.build(cluster);
-      GenericKubernetesResource live = podMonitors(cluster).withName(name).get();
-      if (live == null || !Objects.equals(live.getAdditionalProperties().get("spec"),
-          desired.getAdditionalProperties().get("spec"))) {
-        podMonitors(cluster).resource(desired).fieldManager(EtcdClusterReconciler.FIELD_MANAGER).forceConflicts()
-            .serverSideApply();
-        LOG.info("{}: applied PodMonitor {}", where, name);
+      Instant now = clock.instant();
+      long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
+      InShape last = inShape.get(cluster.getMetadata().getUid());
+      if (!hadOne || last == null || last.generation() != generation || !now.isBefore(last.at().plus(RECHECK_CRD))) {
+        GenericKubernetesResource desired = PodMonitorBuilder.build(cluster);
+        GenericKubernetesResource live = podMonitors(cluster).withName(name).get();
+        if (live == null || !Objects.equals(live.getAdditionalProperties().get("spec"),
+            desired.getAdditionalProperties().get("spec"))) {
+          podMonitors(cluster).resource(desired).fieldManager(EtcdClusterReconciler.FIELD_MANAGER).forceConflicts()
+              .serverSideApply();
+          LOG.info("{}: applied PodMonitor {}", where, name);
+        }
+        inShape.put(cluster.getMetadata().getUid(), new InShape(generation, now));
       }
       return Optional.of(new Outcome(true, Reason.POD_MONITOR_CREATED, "PodMonitor " + name + " scrapes the "
           + "members' metrics port (job " + PodMonitorBuilder.JOB + ")"));
@@ -90,6 +107,11 @@ final class ClusterMonitoring {
       return Optional.of(new Outcome(false, Reason.POD_MONITOR_REJECTED, "the API server refused PodMonitor " + name
           + ": " + Optional.ofNullable(e.getStatus()).map(s -> s.getMessage()).orElse(e.getMessage())));
     }
+  }
+
+  /** The cluster is gone, its PodMonitor with it. */
+  void forget(EtcdCluster cluster) {
+    inShape.remove(cluster.getMetadata().getUid());
   }
 
   /** Sets MonitoringReady in the status being computed (absent when no PodMonitor is asked for). */

@@ -273,6 +273,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
     maintenance.forget(cluster);
+    etcdObserver.forget(cluster);
+    monitoring.forget(cluster);
     metrics.clusters().deleted(cluster);
     List<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
         .inNamespace(cluster.getMetadata().getNamespace())

@@ -33,6 +33,11 @@ final class EtcdObserver {
     this.requestTimeout = requestTimeout;
   }
 
+  /** The cluster is gone: its connections to the members close now, not when they would have idled out. */
+  void forget(EtcdCluster cluster) {
+    etcdClients.forget(EtcdClusterReconciler.key(cluster));
+  }
+
   EtcdView observe(EtcdCluster cluster, List<Pod> pods, Optional<TlsState> tls) {
     List<Pod> running = pods.stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)

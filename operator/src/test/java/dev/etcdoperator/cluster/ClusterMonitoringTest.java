@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,12 @@ class ClusterMonitoringTest {
               Map.of("sourceLabels", List.of("__meta_kubernetes_pod_label_app_kubernetes_io_instance"),
                   "targetLabel", "cluster"));
       assertThat(spec).containsOnlyKeys("selector", "podMetricsEndpoints");
+
+      // Idle, the cluster is reconciled every resync interval (2 s here); its PodMonitor is not read each time.
+      String reads = "GET " + PodMonitorBuilder.GROUP + "/" + PodMonitorBuilder.PLURAL;
+      long readsSoFar = env.operatorRequests().getOrDefault(reads, 0L);
+      await("no PodMonitor read over three resync intervals").during(Duration.ofSeconds(6))
+          .atMost(Duration.ofSeconds(10)).until(() -> env.operatorRequests().getOrDefault(reads, 0L) == readsSoFar);
 
       // Paused, the cluster's objects stay as they are: turning the field off waits for the pause to end.
       env.editSpec("scraped", c -> {

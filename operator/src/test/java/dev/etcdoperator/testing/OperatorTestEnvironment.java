@@ -47,6 +47,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -68,6 +69,8 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   private final KubernetesClient client;
   private final EtcdOperator operator;
   private final OperatorMeters meters;
+  /** The operator's own client, which says it is the operator: the stand-in counts its requests apart. */
+  private final KubernetesClient operatorClient;
   /** The operator's HTTP port as the entry point serves it (probes and /metrics), on a free port. */
   private final HealthEndpoint http;
 
@@ -96,7 +99,8 @@ public final class OperatorTestEnvironment implements AutoCloseable {
       };
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       meters = new OperatorMeters(registry, Clock.systemUTC());
-      operator = new EtcdOperator(client, config, endpoints, Clock.systemUTC(), () -> {
+      operatorClient = apiServer.newClient(EtcdOperator.USER_AGENT);
+      operator = new EtcdOperator(operatorClient, config, endpoints, Clock.systemUTC(), () -> {
         throw new AssertionError("leader election is off in this test");
       }, FaultPoints.NONE, meters);
       http = new HealthEndpoint(0, operator::isLive, () -> true, registry::scrape);
@@ -121,6 +125,7 @@ public final class OperatorTestEnvironment implements AutoCloseable {
       http.close();
       operator.close();
       meters.close();
+      operatorClient.close();
     } finally {
       try {
         etcd.values().forEach(EtcdProcessCluster::close);
@@ -128,6 +133,17 @@ public final class OperatorTestEnvironment implements AutoCloseable {
         apiServer.close();
       }
     }
+  }
+
+  /** The operator's requests to the API server so far, by method and resource ("GET apps/statefulsets"). */
+  public Map<String, Long> operatorRequests() {
+    Map<String, Long> operator = new TreeMap<>();
+    apiServer.requestCounts().forEach((kind, count) -> {
+      if (kind.startsWith(EtcdOperator.USER_AGENT + " ")) {
+        operator.put(kind.substring(EtcdOperator.USER_AGENT.length() + 1), count);
+      }
+    });
+    return operator;
   }
 
   public KubernetesClient client() {

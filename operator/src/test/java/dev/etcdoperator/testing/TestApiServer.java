@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +128,19 @@ public final class TestApiServer implements AutoCloseable {
       client = newClient();
     }
     return client;
+  }
+
+  /**
+   * The requests the stand-in received so far, by {@code "<User-Agent> <method> <resource>"}, e.g.
+   * {@code "etcd-operator GET monitoring.coreos.com/podmonitors"}.
+   */
+  public Map<String, Long> requestCounts() {
+    // ConformingCrudDispatcher.REQUEST_COUNTS (that class's mock-server dependencies stay out of this JVM)
+    String counts = client().raw(url.replaceAll("/$", "") + "/stand-in/requests");
+    Map<String, Long> byKind = new TreeMap<>();
+    client().getKubernetesSerialization().unmarshal(counts, Map.class)
+        .forEach((kind, count) -> byKind.put(String.valueOf(kind), ((Number) count).longValue()));
+    return byKind;
   }
 
   /** A further client of its own, e.g. for a second operator replica; the caller closes it. */
