@@ -158,36 +158,45 @@ public final class LocalBenchmark {
     String before = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get()
         .getStatus().getUpdateRevision();
     Instant start = Instant.now();
+    MemberTimeline timeline = new MemberTimeline(scenario.kube(), scenario.namespace(), name);
     scenario.patch(name, c -> {
       c.getSpec().setVersion(version);
       return c;
     });
-    await(name + " rolled out to " + version).atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          EtcdCluster etcd = scenario.get(name);
-          var sts = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get();
-          String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
-          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getRollout() == null
-              && revision != null && !revision.equals(before) && scenario.kube().pods().inNamespace(scenario.namespace())
-                  .withLabel("app.kubernetes.io/instance", name).list().getItems().stream()
-                  .allMatch(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
-        });
+    try (timeline) {
+      await(name + " rolled out to " + version).atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
+          .until(() -> {
+            EtcdCluster etcd = scenario.get(name);
+            var sts = scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get();
+            String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+            return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getRollout() == null
+                && revision != null && !revision.equals(before)
+                && scenario.kube().pods().inNamespace(scenario.namespace())
+                    .withLabel("app.kubernetes.io/instance", name).list().getItems().stream()
+                    .allMatch(p -> revision.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
+          });
+      System.out.printf("rolling restart to %s, as the status showed it:%n%s%n", version, timeline.render());
+    }
     return Duration.between(start, Instant.now());
   }
 
   private static Duration resize(Scenario scenario, String name, int replicas) {
     Instant start = Instant.now();
+    MemberTimeline timeline = new MemberTimeline(scenario.kube(), scenario.namespace(), name);
     scenario.patch(name, c -> {
       c.getSpec().setReplicas(replicas);
       return c;
     });
-    await(name + " Ready with " + replicas + " members").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          EtcdCluster etcd = scenario.get(name);
-          return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
-              && etcd.getStatus().getMembers().size() == replicas
-              && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()));
-        });
+    try (timeline) {
+      await(name + " Ready with " + replicas + " members").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(50))
+          .until(() -> {
+            EtcdCluster etcd = scenario.get(name);
+            return Scenario.hasCondition(etcd, "Ready", "True") && etcd.getStatus().getMembershipChange() == null
+                && etcd.getStatus().getMembers().size() == replicas
+                && etcd.getStatus().getMembers().stream().noneMatch(m -> Boolean.TRUE.equals(m.getLearner()));
+          });
+      System.out.printf("scaling to %d members, as the status showed it:%n%s%n", replicas, timeline.render());
+    }
     return Duration.between(start, Instant.now());
   }
 
