@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code local} backend: the stand-in API server (own process), the StatefulSet controller, kubelet and
- * garbage-collector stand-ins, and the real operator in this JVM (restartable: {@link #stopOperator},
- * {@link #startOperator}), which reaches members exactly as in a cluster ({@link DirectMemberEndpoints}:
+ * garbage-collector stand-ins, and the real operator in this JVM or in one of its own ({@link OperatorProcess})
+ * (restartable: {@link #stopOperator}, {@link #startOperator}), which reaches members exactly as in a cluster ({@link DirectMemberEndpoints}:
  * {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
  * resolve through {@link ClusterDns}' hosts file, which this JVM must use as its resolver
  * ({@code -Djdk.net.hosts.file}, set by e2e/pom.xml): so TLS hostname verification checks the names the operator's
@@ -45,9 +45,17 @@ final class LocalCluster implements Backend {
   /** Every stand-in, in start order; closed in reverse. */
   private final List<StandIn> standIns = new ArrayList<>();
   private final OperatorConfig config;
-  private final InProcessOperator operator;
+  private final OperatorRunner operator;
 
   LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter) {
+    this(name, namespace, replaceFailingMemberAfter, null);
+  }
+
+  /**
+   * With {@code operatorJvm} the operator runs in a JVM of its own with those settings ({@link OperatorProcess}, for
+   * measuring it alone); with null, in this JVM.
+   */
+  LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter, OperatorJvm operatorJvm) {
     this.namespace = namespace;
     this.workDir = Path.of(System.getProperty("e2e.work.dir", "target/e2e-work"))
         .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
@@ -81,8 +89,11 @@ final class LocalCluster implements Backend {
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, false,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
-      operator = new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(apiServer.newClient(EtcdOperator.USER_AGENT),
-          config, new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults, meters));
+      operator = operatorJvm != null
+          ? new OperatorProcess(operatorJvm, apiServer.url(), config, hostsFile, workDir)
+          : new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(
+              apiServer.newClient(EtcdOperator.USER_AGENT), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
+              Clock.systemUTC(), onFatalStop, faults, meters));
       startOperator();
     } catch (RuntimeException | Error e) {
       close();
@@ -109,6 +120,11 @@ final class LocalCluster implements Backend {
     }
   }
 
+
+  /** How the operator runs here (its process, its meters). */
+  OperatorRunner operator() {
+    return operator;
+  }
 
   Kubelet kubelet() {
     return kubelet;
