@@ -45,6 +45,11 @@ final class OperatorMemory {
         field(status, "VmRSS:") / 1024.0, (int) field(status, "Threads:"));
   }
 
+  /** The resident set now, without a collection first (the idle state as it is). */
+  static double residentSetMb(long pid) {
+    return field(status(pid), "VmRSS:") / 1024.0;
+  }
+
   /** User plus system CPU time the process has used so far, in seconds. */
   static double cpuSeconds(long pid) {
     try {
