@@ -47,10 +47,15 @@ final class JvmChoices {
     choices.add(new Choice(serialArena.withFlags("serial+arena2+heapfree30", "-XX:MinHeapFreeRatio=10 "
         + "-XX:MaxHeapFreeRatio=30"), null));
     choices.add(new Choice(serialArena.withFlags("serial+arena2+nmt", "-XX:NativeMemoryTracking=summary"), null));
-    // Application class-data sharing (JDK 19+): the first run writes the archive at exit, later runs map it.
-    String archive = "-XX:SharedArchiveFile=" + dir.resolve("operator.jsa") + " -XX:+AutoCreateSharedArchive";
-    OperatorJvm cds = serialArena.withFlags("serial+arena2+appcds", archive);
-    choices.add(new Choice(cds, cds));
+    // Application class-data sharing: a training run against the cluster writes every class it loaded at exit (the
+    // upper bound of what an archive can do) ...
+    Path archive = dir.resolve("operator.jsa");
+    choices.add(new Choice(serialArena.withFlags("serial+arena2+appcds", "-XX:SharedArchiveFile=" + archive),
+        serialArena.withFlags("serial+arena2+appcds (training)", "-XX:ArchiveClassesAtExit=" + archive)));
+    // ... and as an image build can make one, without a cluster: JDK 19+ writes the archive at the exit of a run that
+    // found none, and OperatorProcess makes that run with no API server first, as operator/Dockerfile does.
+    choices.add(new Choice(serialArena.withFlags("serial+arena2+appcds-at-build", "-XX:SharedArchiveFile="
+        + dir.resolve("operator-built.jsa") + " -XX:+AutoCreateSharedArchive"), null));
     // JDK 24+'s AOT cache (JEP 483/514): classes loaded and linked ahead of time; not on the Java 21 image.
     Path aot = dir.resolve("operator.aot");
     choices.add(new Choice(serialArena.withFlags("serial+arena2+aot", "-XX:AOTCache=" + aot),

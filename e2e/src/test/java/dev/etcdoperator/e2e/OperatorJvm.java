@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
 record OperatorJvm(String name, Map<String, String> environment, String memoryLimit) {
   /** {@code ENV NAME="value"} or {@code ENV NAME=value}, one pair per line (all that operator/Dockerfile uses). */
   private static final Pattern ENV_LINE = Pattern.compile("^ENV\\s+([A-Z_][A-Z0-9_]*)=(\"([^\"]*)\"|(\\S+))\\s*$");
+
+  private static final Pattern ARCHIVE = Pattern.compile("-XX:SharedArchiveFile=(\\S+)");
 
   OperatorJvm {
     environment = Map.copyOf(environment);
@@ -50,13 +53,35 @@ record OperatorJvm(String name, Map<String, String> environment, String memoryLi
     return new OperatorJvm("image", env, memoryLimit);
   }
 
-  /** The image's settings as the benchmark's system properties name them ({@code operator.dockerfile}). */
+  /**
+   * The image's settings as the benchmark's system properties name them ({@code operator.dockerfile}), with the
+   * image's directory {@code /app/} (the jar and what the build puts beside it) mapped to the directory of
+   * {@code operator.jar}.
+   */
   static OperatorJvm ofImage() {
     String dockerfile = System.getProperty("operator.dockerfile");
-    if (dockerfile == null) {
-      throw new IllegalStateException("system property operator.dockerfile is not set: run through e2e/pom.xml");
+    String jar = System.getProperty("operator.jar");
+    if (dockerfile == null || jar == null) {
+      throw new IllegalStateException("system properties operator.dockerfile and operator.jar are not set: run "
+          + "through e2e/pom.xml");
     }
-    return ofImage(Path.of(dockerfile), System.getProperty("bench.operator.limit", "512m"));
+    OperatorJvm image = ofImage(Path.of(dockerfile), System.getProperty("bench.operator.limit", "512m"));
+    String appDir = Path.of(jar).toAbsolutePath().getParent() + "/";
+    Map<String, String> env = new LinkedHashMap<>();
+    image.environment().forEach((k, v) -> env.put(k, v.replace("/app/", appDir)));
+    return new OperatorJvm(image.name(), env, image.memoryLimit());
+  }
+
+  /**
+   * The class-data archive the JVM writes at exit when it found none ({@code -XX:SharedArchiveFile} with
+   * {@code -XX:+AutoCreateSharedArchive}), if these settings ask for one.
+   */
+  Optional<Path> autoCreatedArchive() {
+    if (!javaToolOptions().contains("-XX:+AutoCreateSharedArchive")) {
+      return Optional.empty();
+    }
+    Matcher m = ARCHIVE.matcher(javaToolOptions());
+    return m.find() ? Optional.of(Path.of(m.group(1))) : Optional.empty();
   }
 
   String javaToolOptions() {

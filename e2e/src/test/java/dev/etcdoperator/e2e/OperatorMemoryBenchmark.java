@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -134,13 +133,15 @@ public final class OperatorMemoryBenchmark {
     return etcd;
   }
 
+  /** The settings named by {@code -Dbench.memory.settings}, in that order (all when empty). */
   private static List<JvmChoices.Choice> selected(List<JvmChoices.Choice> all) {
     String names = System.getProperty("bench.memory.settings", "");
     if (names.isBlank()) {
       return all;
     }
-    Set<String> wanted = Arrays.stream(names.split(",")).map(String::trim).collect(Collectors.toSet());
-    return all.stream().filter(c -> wanted.contains(c.name())).toList();
+    return Arrays.stream(names.split(",")).map(String::trim).map(name -> all.stream()
+        .filter(c -> c.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no setting named " + name))).toList();
   }
 
   private static long settledCount(Scenario scenario) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -88,6 +89,7 @@ final class OperatorProcess implements OperatorRunner {
     if (process != null) {
       throw new IllegalStateException("the operator is running");
     }
+    prepareArchive();
     port = freePort();
     List<String> command = new ArrayList<>(List.of(javaCommand(), "-XX:MaxRAM=" + jvm.memoryLimit(),
         // the test JVM's resolver, and like it no caching: pod addresses appear while the run goes on
@@ -95,11 +97,7 @@ final class OperatorProcess implements OperatorRunner {
         "-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator-" + ++starts + ".log").toFile()));
-    // Only what a container would have: no KUBECONFIG, JAVA_HOME or proxy settings of this machine leak in.
-    builder.environment().clear();
-    builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    builder.environment().put("HOME", dir.toString());
-    builder.environment().putAll(jvm.environment());
+    imageEnvironment(builder, jvm);
     builder.environment().putAll(operatorEnv);
     builder.environment().put("HEALTH_PORT", Integer.toString(port));
     try {
@@ -109,6 +107,53 @@ final class OperatorProcess implements OperatorRunner {
       throw new UncheckedIOException("cannot start " + command, e);
     }
     awaitServing();
+  }
+
+  /**
+   * What operator/Dockerfile's build does when the settings name a class-data archive the JVM writes itself: one run
+   * of the jar with no API server to reach (a build has no cluster), which exits after loading the configuration,
+   * client and model classes and leaves the archive of those. Done again when the jar is newer than the archive.
+   */
+  private void prepareArchive() {
+    Optional<Path> archive = jvm.autoCreatedArchive();
+    if (archive.isEmpty()) {
+      return;
+    }
+    try {
+      if (Files.exists(archive.get())
+          && !Files.getLastModifiedTime(archive.get()).toInstant().isBefore(Files.getLastModifiedTime(jar).toInstant())) {
+        return;
+      }
+      Files.deleteIfExists(archive.get());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    runWithoutApiServer(jvm);
+    if (!Files.exists(archive.get())) {
+      throw new IllegalStateException("the run without an API server left no class-data archive at " + archive.get()
+          + "; see " + dir.resolve("build-run.log"));
+    }
+  }
+
+  /** Runs the jar once with {@code settings} and no API server to reach, until it exits. */
+  private void runWithoutApiServer(OperatorJvm settings) {
+    ProcessBuilder builder = new ProcessBuilder(javaCommand(), "-XX:MaxRAM=" + settings.memoryLimit(), "-jar",
+        jar.toString()).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("build-run.log").toFile()));
+    imageEnvironment(builder, settings);
+    builder.environment().put("KUBERNETES_MASTER", "http://127.0.0.1:1"); // refused at once
+    try {
+      Process run = builder.start();
+      if (!run.waitFor(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        run.destroyForcibly();
+        throw new IllegalStateException("the operator without an API server did not exit");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -148,6 +193,14 @@ final class OperatorProcess implements OperatorRunner {
   /** The log of the latest start (stdout and stderr, as a container's log). */
   synchronized Path log() {
     return dir.resolve("operator-" + starts + ".log");
+  }
+
+  /** Only what a container would have: no KUBECONFIG, JAVA_HOME or proxy settings of this machine leak in. */
+  private void imageEnvironment(ProcessBuilder builder, OperatorJvm settings) {
+    builder.environment().clear();
+    builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    builder.environment().put("HOME", dir.toString());
+    builder.environment().putAll(settings.environment());
   }
 
   private void kill() {
