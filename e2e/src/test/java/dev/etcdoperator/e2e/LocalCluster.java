@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 /**
  * The {@code local} backend: the stand-in API server (own process), the StatefulSet controller, kubelet and
  * garbage-collector stand-ins, and the real operator in this JVM or in one of its own ({@link OperatorProcess})
- * (restartable: {@link #stopOperator}, {@link #startOperator}), which reaches members exactly as in a cluster ({@link DirectMemberEndpoints}:
- * {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
+ * (restartable: {@link #stopOperator}, {@link #startOperator}), which reaches members exactly as in a cluster
+ * ({@link DirectMemberEndpoints}: {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
  * resolve through {@link ClusterDns}' hosts file, which this JVM must use as its resolver
  * ({@code -Djdk.net.hosts.file}, set by e2e/pom.xml): so TLS hostname verification checks the names the operator's
  * server certificates carry (the peer wildcards), with no test-only trust shortcut.

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +65,7 @@ final class OperatorMemory {
 
   /** Runs {@code jcmd <pid> <command...>} with this JVM's JDK and returns what it printed. */
   static String jcmd(long pid, String... command) {
-    List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
         .toString(), Long.toString(pid)));
     line.addAll(List.of(command));
     try {

@@ -167,7 +167,8 @@ public final class OperatorMemoryBenchmark {
     System.out.println();
     System.out.println("etcd-operator memory benchmark, local backend (etcd " + LocalCluster.ETCD_VERSION + ", "
         + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version() + "); the operator in its "
-        + "own JVM, limit " + System.getProperty("bench.operator.limit", "512m") + "; one-member emptyDir TLS clusters");
+        + "own JVM, limit " + System.getProperty("bench.operator.limit", "512m")
+        + "; one-member emptyDir TLS clusters");
     System.out.println("| clusters | setting | start: first taken up (ms) | start: all taken up (ms) | RSS idle (MB) "
         + "| RSS after full GC (MB) | heap after full GC (MB) | heap committed (MB) | non-heap (MB) "
         + "| CPU idle (% of one core) | threads |");

@@ -71,10 +71,6 @@ final class OperatorProcess implements OperatorRunner {
     this.jvm = settings;
   }
 
-  synchronized OperatorJvm jvm() {
-    return jvm;
-  }
-
   /** When the running process was started (just before the fork). */
   synchronized Instant startedAt() {
     return startedAt;
@@ -121,7 +117,7 @@ final class OperatorProcess implements OperatorRunner {
     }
     try {
       if (Files.exists(archive.get())
-          && !Files.getLastModifiedTime(archive.get()).toInstant().isBefore(Files.getLastModifiedTime(jar).toInstant())) {
+          && Files.getLastModifiedTime(archive.get()).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
         return;
       }
       Files.deleteIfExists(archive.get());

@@ -93,8 +93,8 @@ public final class ScaleBenchmark {
           r.restart().toMillis(), r.scaleOut().toMillis());
     }
     System.out.println(jvm == null
-        ? "Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector stand-ins (the "
-            + "API stand-in runs in its own process)."
+        ? "Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector stand-ins "
+            + "(the API stand-in runs in its own process)."
         : "Heap and RSS are the operator process's alone; restart times include its JVM's start-up.");
     System.out.println("The local backend resyncs every 5 s.");
     System.exit(0);
