@@ -16,7 +16,7 @@ import java.time.Clock;
  * stopped instance keeps nothing, a started one is new (own client, own member connections, own meters). Like the
  * entry point, it serves its meters over HTTP, at {@link #metricsUrl()}.
  */
-final class InProcessOperator {
+final class InProcessOperator implements OperatorRunner {
   /**
    * Makes a fresh operator instance reporting to {@code meters}; {@code onFatalStop} is what it does when it
    * cannot go on.
@@ -35,7 +35,8 @@ final class InProcessOperator {
     this.factory = factory;
   }
 
-  synchronized void start(FaultPoints faults) {
+  @Override
+  public synchronized void start(FaultPoints faults) {
     if (running != null) {
       throw new IllegalStateException("the operator is running");
     }
@@ -56,7 +57,8 @@ final class InProcessOperator {
     running = new Running(fresh, meters, http);
   }
 
-  synchronized void stop() {
+  @Override
+  public synchronized void stop() {
     Running stopping = running;
     running = null;
     if (stopping != null) {
@@ -66,11 +68,17 @@ final class InProcessOperator {
     }
   }
 
-  /** Where the running instance serves /metrics. */
-  synchronized URI metricsUrl() {
+  @Override
+  public synchronized URI metricsUrl() {
     if (running == null) {
       throw new IllegalStateException("the operator is not running");
     }
     return URI.create("http://127.0.0.1:" + running.http().port() + "/metrics");
+  }
+
+  /** The test JVM's: the operator shares it with the stand-ins, so what is measured of it bounds the operator's. */
+  @Override
+  public long pid() {
+    return ProcessHandle.current().pid();
   }
 }

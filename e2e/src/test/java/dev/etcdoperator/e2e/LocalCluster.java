@@ -25,9 +25,9 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code local} backend: the stand-in API server (own process), the StatefulSet controller, kubelet and
- * garbage-collector stand-ins, and the real operator in this JVM (restartable: {@link #stopOperator},
- * {@link #startOperator}), which reaches members exactly as in a cluster ({@link DirectMemberEndpoints}:
- * {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
+ * garbage-collector stand-ins, and the real operator in this JVM or in one of its own ({@link OperatorProcess})
+ * (restartable: {@link #stopOperator}, {@link #startOperator}), which reaches members exactly as in a cluster
+ * ({@link DirectMemberEndpoints}: {@code https://<pod>.<cluster>-peer.<ns>.svc.cluster.local:2379}). Those names
  * resolve through {@link ClusterDns}' hosts file, which this JVM must use as its resolver
  * ({@code -Djdk.net.hosts.file}, set by e2e/pom.xml): so TLS hostname verification checks the names the operator's
  * server certificates carry (the peer wildcards), with no test-only trust shortcut.
@@ -45,17 +45,20 @@ final class LocalCluster implements Backend {
   /** Every stand-in, in start order; closed in reverse. */
   private final List<StandIn> standIns = new ArrayList<>();
   private final OperatorConfig config;
-  private final InProcessOperator operator;
+  private final OperatorRunner operator;
 
   LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter) {
-    this(name, namespace, replaceFailingMemberAfter, false);
+    this(name, namespace, replaceFailingMemberAfter, false, null);
   }
 
   /**
    * @param leaderElection whether the operator runs as a deployed one does, with leader election (its Lease in
    *     {@code namespace}); the scenarios run without, the scale benchmark with
+   * @param operatorJvm with it the operator runs in a JVM of its own with those settings ({@link OperatorProcess},
+   *     for measuring it alone); with null, in this JVM
    */
-  LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter, boolean leaderElection) {
+  LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter, boolean leaderElection,
+      OperatorJvm operatorJvm) {
     this.namespace = namespace;
     this.workDir = Path.of(System.getProperty("e2e.work.dir", "target/e2e-work"))
         .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
@@ -89,8 +92,11 @@ final class LocalCluster implements Backend {
           OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, leaderElection,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
-      operator = new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(apiServer.newClient(EtcdOperator.USER_AGENT),
-          config, new DirectMemberEndpoints(CLUSTER_DOMAIN), Clock.systemUTC(), onFatalStop, faults, meters));
+      operator = operatorJvm != null
+          ? new OperatorProcess(operatorJvm, apiServer.url(), config, hostsFile, workDir)
+          : new InProcessOperator((onFatalStop, faults, meters) -> new EtcdOperator(
+              apiServer.newClient(EtcdOperator.USER_AGENT), config, new DirectMemberEndpoints(CLUSTER_DOMAIN),
+              Clock.systemUTC(), onFatalStop, faults, meters));
       startOperator();
     } catch (RuntimeException | Error e) {
       close();
@@ -117,6 +123,11 @@ final class LocalCluster implements Backend {
     }
   }
 
+
+  /** How the operator runs here (its process, its meters). */
+  OperatorRunner operator() {
+    return operator;
+  }
 
   Kubelet kubelet() {
     return kubelet;

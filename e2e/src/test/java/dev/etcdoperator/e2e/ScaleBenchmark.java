@@ -30,11 +30,15 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>the time until every one is Ready, and etcd's own floor: N etcd processes started by plain
  *       {@link ProcessBuilder} calls (no TLS, no Kubernetes), until each answers {@code /health};</li>
- *   <li>the heap after {@code System.gc()} and the resident set of this JVM once all are idle (the operator shares it
- *       with the StatefulSet, kubelet and garbage-collector stand-ins, so both bound the operator's from above);</li>
+ *   <li>the heap after a full collection and the resident set of the operator's process once all are idle: with
+ *       {@code -Dbench.operator=process} a JVM of its own started as the image starts it ({@link OperatorProcess},
+ *       under a simulated memory limit {@code -Dbench.operator.limit}, default 512m), so the figures are the
+ *       operator's alone; by default the operator runs in this JVM with the StatefulSet, kubelet and
+ *       garbage-collector stand-ins, and the figures bound the operator's from above;</li>
  *   <li>the operator's requests to the API server per minute while every cluster is idle (counted by the API
  *       stand-in by User-Agent: the stand-ins' own requests are not in it);</li>
- *   <li>the time a restarted operator takes to take up every cluster again (each cluster's Lease renewed);</li>
+ *   <li>the time a restarted operator takes to take up every cluster again (each cluster's Lease renewed; with a
+ *       child process, from its fork, so the JVM's start-up is in it);</li>
  *   <li>one cluster's scale-out from 1 to 3 members while the others are idle.</li>
  * </ul>
  *
@@ -49,8 +53,17 @@ public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
   record Row(int clusters, Duration floor, Duration allReady, Duration afterLastPodReady, double heapMb, double rssMb,
-      long requestsPerMinute, long etcdConnections, Duration restart, Duration scaleOut,
+      long requestsPerMinute, long etcdConnections, Duration firstTakenUp, Duration restart, Duration scaleOut,
       Duration scaleOutDuringBackups, int backups) {}
+
+  /** The image's JVM settings when the operator runs in a process of its own, null when it runs in this JVM. */
+  private static OperatorJvm operatorJvm() {
+    return switch (System.getProperty("bench.operator", "in-process")) {
+      case "in-process" -> null;
+      case "process" -> OperatorJvm.ofImage();
+      default -> throw new IllegalArgumentException("bench.operator must be in-process or process");
+    };
+  }
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -66,30 +79,36 @@ public final class ScaleBenchmark {
       e.printStackTrace();
       System.exit(1);
     }
+    OperatorJvm jvm = operatorJvm();
     System.out.println();
     System.out.println("etcd-operator scale benchmark, local backend (etcd " + LocalCluster.ETCD_VERSION + ", "
-        + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version() + ", max heap "
-        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB); one-member emptyDir clusters with TLS");
+        + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version() + "); one-member emptyDir "
+        + "clusters with TLS; operator with leader election, " + (jvm == null ? "in the benchmark's JVM (max heap "
+        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)" : "in its own JVM: limit " + jvm.memoryLimit()
+        + ", " + jvm.describe()));
     System.out.println("| clusters | etcd floor: N processes healthy (ms) | operator: all Ready (ms) "
-        + "| last pod Ready -> all Ready (ms) | heap idle (MB) | JVM RSS idle (MB) | operator API requests/min idle "
-        + "| etcd connections idle | restart: all taken up (ms) | scale-out 1 -> 3 of one (ms) "
-        + "| the same while others are backed up (ms, backups) |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        + "| last pod Ready -> all Ready (ms) | heap idle (MB) | RSS idle (MB) | operator API requests/min idle "
+        + "| etcd connections idle | restart: first taken up (ms) | restart: all taken up (ms) "
+        + "| scale-out 1 -> 3 of one (ms) | the same while others are backed up (ms, backups) |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Row r : rows) {
-      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d (%d) |%n", r.clusters(),
+      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d | %d (%d) |%n", r.clusters(),
           r.floor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(), r.rssMb(),
-          r.requestsPerMinute(), r.etcdConnections(), r.restart().toMillis(), r.scaleOut().toMillis(),
-          r.scaleOutDuringBackups().toMillis(), r.backups());
+          r.requestsPerMinute(), r.etcdConnections(), r.firstTakenUp().toMillis(), r.restart().toMillis(),
+          r.scaleOut().toMillis(), r.scaleOutDuringBackups().toMillis(), r.backups());
     }
-    System.out.println("Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector "
-        + "stand-ins (the API stand-in runs in its own process). The local backend resyncs every 5 s.");
+    System.out.println(jvm == null
+        ? "Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector stand-ins "
+            + "(the API stand-in runs in its own process)."
+        : "Heap and RSS are the operator process's alone; restart times include its JVM's start-up.");
+    System.out.println("The local backend resyncs every 5 s.");
     System.exit(0);
   }
 
   private static Row run(int clusters, Duration floor) throws Exception {
     // With leader election, as the operator is deployed: the installation's liveness is its leader Lease.
     LocalCluster backend = new LocalCluster("scale-" + clusters, NAMESPACE,
-        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, true);
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, true, operatorJvm());
     try {
       Scenario scenario = new Scenario(backend);
       Duration allReady;
@@ -122,14 +141,16 @@ public final class ScaleBenchmark {
       idle.values().removeIf(count -> count == 0);
       System.out.printf("%d clusters, operator API requests per minute idle, by kind: %s%n", clusters, idle);
       long perMinute = idle.values().stream().mapToLong(Long::longValue).sum();
-      double heap = LocalBenchmark.heapUsedMb();
-      double rss = residentSetMb();
-      long connections = EtcdConnections.heldBy(ProcessHandle.current().pid());
+      OperatorMemory.Sample memory = OperatorMemory.sample(backend.operator());
+      long connections = EtcdConnections.heldBy(backend.operator().pid());
 
       Instant stopped = Instant.now();
       scenario.stopOperator();
       Instant restarted = Instant.now();
       scenario.startOperator();
+      await("a cluster taken up again").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
+          .until(() -> renewedSince(scenario, stopped) > 0);
+      Duration firstTakenUp = Duration.between(restarted, Instant.now());
       await("every cluster taken up again").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
           .until(() -> renewedSince(scenario, stopped) == clusters);
       Duration restart = Duration.between(restarted, Instant.now());
@@ -153,8 +174,8 @@ public final class ScaleBenchmark {
               .until(() -> backups.complete("during-scale-out") == backedUp.size());
         }
       }
-      return new Row(clusters, floor, allReady, afterLastPodReady, heap, rss, perMinute, connections, restart,
-          scaleOut, scaleOutDuringBackups, backedUp.size());
+      return new Row(clusters, floor, allReady, afterLastPodReady, memory.heapUsedMb(), memory.rssMb(), perMinute,
+          connections, firstTakenUp, restart, scaleOut, scaleOutDuringBackups, backedUp.size());
     } finally {
       NoProcessOutlives.closeAndCheck(backend);
     }
@@ -206,11 +227,6 @@ public final class ScaleBenchmark {
     return byAgent.entrySet().stream().filter(e -> String.valueOf(e.getKey()).startsWith(EtcdOperator.USER_AGENT))
         .collect(Collectors.toMap(e -> String.valueOf(e.getKey()).replaceFirst("^\\S+ ", ""),
             e -> ((Number) e.getValue()).longValue()));
-  }
-
-  private static double residentSetMb() throws IOException {
-    return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-        .map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong).findFirst().orElse(0) / 1024.0;
   }
 
   /** etcd's own floor: N single-member etcd processes, each on its own loopback address, until all are healthy. */

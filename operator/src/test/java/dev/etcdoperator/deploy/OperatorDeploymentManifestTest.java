@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /** The operator's Deployment in deploy/operator, and the image it runs: replicas, lock-down, probes, resources. */
 class OperatorDeploymentManifestTest {
   @Test
-  void deploymentRunsTwoLeaderElectedReplicasAsTheOperatorServiceAccount() {
+  void deploymentRunsTwoLeaderElectedReplicasAsTheOperatorServiceAccount() throws IOException {
     Deployment deployment = load("deployment.yaml", Deployment.class);
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
@@ -51,7 +51,9 @@ class OperatorDeploymentManifestTest {
     assertThat(config.memberAccess()).isEqualTo(MemberAccess.DIRECT);
     assertThat(config.healthPort()).isEqualTo(8080);
     assertThat(env(operatorContainer())).containsEntry("LEADER_ELECTION_NAMESPACE", "<metadata.namespace>");
-    assertThat(env(operatorContainer()).get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=75");
+    // The Deployment's value replaces the image's: they must be the same settings.
+    assertThat(Files.readAllLines(Path.of("Dockerfile")))
+        .contains("ENV JAVA_TOOL_OPTIONS=\"" + env(operatorContainer()).get("JAVA_TOOL_OPTIONS") + "\"");
   }
 
   @Test
@@ -97,7 +99,7 @@ class OperatorDeploymentManifestTest {
   void resourcesBoundTheMemoryTheHeapIsSizedFrom() {
     var resources = operatorContainer().getResources();
     assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("100m"))
-        .containsEntry("memory", new Quantity("256Mi"));
+        .containsEntry("memory", new Quantity("320Mi"));
     assertThat(resources.getLimits()).containsEntry("memory", new Quantity("512Mi"));
   }
 
