@@ -1,6 +1,6 @@
 package dev.etcdoperator;
 
-import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.backup.SnapshotStreaming;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
@@ -41,7 +41,7 @@ public final class EtcdOperator implements AutoCloseable {
   private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
   /** Size of one snapshot part; a running backup holds at most two (MultipartUpload.MAX_PARTS_HELD). */
-  private static final int BACKUP_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
+  private static final int BACKUP_PART_SIZE = SnapshotStreaming.DEFAULT_PART_SIZE;
   /** etcd's largest database (8 GiB) at a slow 10 MB/s takes about 15 minutes. */
   private static final Duration SNAPSHOT_DEADLINE = Duration.ofMinutes(30);
   /**

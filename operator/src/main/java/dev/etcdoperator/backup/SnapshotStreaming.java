@@ -21,6 +21,9 @@ import java.util.Optional;
  * says where the snapshot came from and, once it is complete, its size and SHA-256.
  */
 public final class SnapshotStreaming {
+  /** The part size the operator uses (the benchmark measures with it). */
+  public static final int DEFAULT_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
+
   private final int partSize;
   private final Duration deadline;
 
