@@ -3,6 +3,7 @@ package dev.etcdoperator.backup;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.SnapshotSource;
+import dev.etcdoperator.objectstore.MultipartUpload;
 import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import dev.etcdoperator.testing.S3ProxyServer;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ({@code etcdctl snapshot save} to a file, then an upload of that file with the AWS SDK), against a real etcd
  * member and S3Proxy storing objects on disk, both on this machine; at each database size (live data, MiB) of
  * {@code -Dbench.backup.sizes} (default 256 and 1024), with the operator's heap growth during its backup, to show
- * that it does not follow the size. Asserts nothing; run with
+ * that it does not follow the size. {@code -Dbench.backup.parts=10x1,16x2} compares ways of cutting the upload (MiB
+ * per part x parts at once; default: the operator's). Asserts nothing; run with
  * {@code ./mvnw -q -Pbench -pl operator -am verify -DskipTests}.
  */
 public final class BackupBenchmark {
@@ -36,8 +38,21 @@ public final class BackupBenchmark {
 
   private BackupBenchmark() {}
 
+  /** How the operator's upload is cut: part size and parts sent at once. */
+  private record Parts(int sizeBytes, int inFlight) {
+    static Parts parse(String spec) {
+      String[] p = spec.strip().split("x");
+      return new Parts((int) (Integer.parseInt(p[0]) * MIB), Integer.parseInt(p[1]));
+    }
+
+    @Override
+    public String toString() {
+      return (sizeBytes / MIB) + "x" + inFlight;
+    }
+  }
+
   /** One backup of each kind on one database. */
-  private record Run(long sizeMiB, long snapshotBytes, double operatorSeconds, double copySeconds,
+  private record Run(long sizeMiB, Parts parts, long snapshotBytes, double operatorSeconds, double copySeconds,
       HeapFigures heap, double saveSeconds, double uploadSeconds) {
     double operatorMbPerSecond() {
       return mb(snapshotBytes) / operatorSeconds;
@@ -54,7 +69,9 @@ public final class BackupBenchmark {
     long[] sizesMiB = Arrays.stream(System.getProperty("bench.backup.sizes", "256,1024").split(","))
         .map(String::strip).mapToLong(Long::parseLong).toArray();
     int runs = Integer.getInteger("bench.backup.runs", 2);
-    int partSize = SnapshotStreaming.DEFAULT_PART_SIZE;
+    List<Parts> variants = Arrays.stream(System.getProperty("bench.backup.parts",
+        (SnapshotStreaming.DEFAULT_PART_SIZE / MIB) + "x" + MultipartUpload.DEFAULT_PARTS_IN_FLIGHT).split(","))
+        .map(Parts::parse).toList();
     Path dir = Files.createTempDirectory("backup-benchmark");
     List<Run> results = new ArrayList<>();
     try (S3ProxyServer s3 = S3ProxyServer.onDisk(Files.createDirectory(dir.resolve("s3")));
@@ -68,7 +85,9 @@ public final class BackupBenchmark {
         try (EtcdProcessCluster etcd = BenchmarkDatabase.start(etcdDir, sizeMiB * MIB);
             EtcdClient client = EtcdClient.connect(EtcdConnection.plain(etcd.clientUrls(), Duration.ofSeconds(10)))) {
           for (int run = 1; run <= runs; run++) {
-            results.add(run(sizeMiB, run, etcd, client, store, plainS3, dir, partSize));
+            for (Parts parts : variants) {
+              results.add(run(sizeMiB, run, parts, etcd, client, store, plainS3, dir));
+            }
           }
         } finally {
           deleteRecursively(etcdDir);
@@ -77,13 +96,13 @@ public final class BackupBenchmark {
     } finally {
       deleteRecursively(dir);
     }
-    print(results, partSize);
+    print(results);
   }
 
-  private static Run run(long sizeMiB, int run, EtcdProcessCluster etcd, EtcdClient client, ObjectStore store,
-      S3Client plainS3, Path dir, int partSize) throws Exception {
+  private static Run run(long sizeMiB, int run, Parts parts, EtcdProcessCluster etcd, EtcdClient client,
+      ObjectStore store, S3Client plainS3, Path dir) throws Exception {
     String streamedKey = "streamed-" + sizeMiB + "-" + run + ".db";
-    SnapshotStreaming streaming = new SnapshotStreaming(partSize, Duration.ofMinutes(30));
+    SnapshotStreaming streaming = new SnapshotStreaming(parts.sizeBytes(), parts.inFlight(), Duration.ofMinutes(30));
     SnapshotSource source = client.snapshotSource(etcd.clientUrl(0));
     SnapshotStreaming.StoredSnapshot stored;
     HeapFigures heap;
@@ -113,24 +132,25 @@ public final class BackupBenchmark {
     double uploaded = seconds(start);
     Files.delete(file);
     plainS3.deleteObject(b -> b.bucket("bench").key(savedKey));
-    return new Run(sizeMiB, stored.sizeBytes(), streamed, copied, heap, saved, uploaded);
+    return new Run(sizeMiB, parts, stored.sizeBytes(), streamed, copied, heap, saved, uploaded);
   }
 
-  private static void print(List<Run> results, int partSize) {
+  private static void print(List<Run> results) {
     System.out.println();
     System.out.printf("etcd-operator backup benchmark: one etcd member, values of %d KiB, S3Proxy (filesystem) in "
-        + "this JVM, %d MiB parts, %d CPUs, max heap %d MiB%n", BenchmarkDatabase.VALUE_BYTES / 1024,
-        partSize / MIB, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / MIB);
-    System.out.println("          |       operator: stream to S3 + metadata        |   etcdctl save + upload      |");
-    System.out.println("live MiB  snap MB |  total s   MB/s  (copy s)  heap+ MB  live+ MB |  save s  upload s   MB/s |"
-        + "  ratio");
+        + "this JVM, %d CPUs, max heap %d MiB%n", BenchmarkDatabase.VALUE_BYTES / 1024,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / MIB);
+    System.out.println("                        |       operator: stream to S3 + metadata        |"
+        + "   etcdctl save + upload      |");
+    System.out.println("live MiB  snap MB  parts |  total s   MB/s  (copy s)  heap+ MB  live+ MB |"
+        + "  save s  upload s   MB/s |  ratio");
     for (Run r : results) {
-      System.out.printf("%8d %8.1f | %8.2f %6.1f %9.2f %9.1f %9.1f | %7.2f %9.2f %6.1f | %6.2f%n", r.sizeMiB(),
-          mb(r.snapshotBytes()), r.operatorSeconds(), r.operatorMbPerSecond(), r.copySeconds(),
+      System.out.printf("%8d %8.1f %6s | %8.2f %6.1f %9.2f %9.1f %9.1f | %7.2f %9.2f %6.1f | %6.2f%n", r.sizeMiB(),
+          mb(r.snapshotBytes()), r.parts(), r.operatorSeconds(), r.operatorMbPerSecond(), r.copySeconds(),
           mb(r.heap().peakGrowth()), mb(r.heap().liveGrowth()), r.saveSeconds(), r.uploadSeconds(),
           r.manualMbPerSecond(), r.operatorMbPerSecond() / r.manualMbPerSecond());
     }
-    System.out.println("ratio: operator MB/s over etcdctl save + upload MB/s (target >= 0.9). heap+: peak used heap "
+    System.out.println("parts: MiB per part x parts sent at once. ratio: operator MB/s over etcdctl save + upload MB/s (target >= 0.9). heap+: peak used heap "
         + "of this JVM during the operator's backup over the heap after a full GC before it (uncollected garbage "
         + "included); live+: the most any GC during the backup left in use over that baseline. Both include "
         + "S3Proxy's share (it runs in this JVM; its objects are files). (copy s): the metadata copy alone, timed "
