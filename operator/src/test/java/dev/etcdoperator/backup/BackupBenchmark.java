@@ -8,6 +8,7 @@ import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import dev.etcdoperator.testing.S3ProxyServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +74,7 @@ public final class BackupBenchmark {
         (SnapshotStreaming.DEFAULT_PART_SIZE / MIB) + "x" + MultipartUpload.DEFAULT_PARTS_IN_FLIGHT).split(","))
         .map(Parts::parse).toList();
     Path dir = Files.createTempDirectory("backup-benchmark");
+    printHeader();
     List<Run> results = new ArrayList<>();
     try (S3ProxyServer s3 = S3ProxyServer.onDisk(Files.createDirectory(dir.resolve("s3")));
         ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY));
@@ -86,9 +88,13 @@ public final class BackupBenchmark {
             EtcdClient client = EtcdClient.connect(EtcdConnection.plain(etcd.clientUrls(), Duration.ofSeconds(10)))) {
           for (int run = 1; run <= runs; run++) {
             for (Parts parts : variants) {
-              results.add(run(sizeMiB, run, parts, etcd, client, store, plainS3, dir));
+              // printed as it comes: a long run that fails later still shows what it measured
+              Run result = run(sizeMiB, run, parts, etcd, client, store, plainS3, dir);
+              printRow(result);
+              results.add(result);
             }
           }
+          printSplits(sizeMiB, etcd, client);
         } finally {
           deleteRecursively(etcdDir);
         }
@@ -96,7 +102,7 @@ public final class BackupBenchmark {
     } finally {
       deleteRecursively(dir);
     }
-    print(results);
+    printSummary(results);
   }
 
   private static Run run(long sizeMiB, int run, Parts parts, EtcdProcessCluster etcd, EtcdClient client,
@@ -135,26 +141,61 @@ public final class BackupBenchmark {
     return new Run(sizeMiB, parts, stored.sizeBytes(), streamed, copied, heap, saved, uploaded);
   }
 
-  private static void print(List<Run> results) {
-    System.out.println();
-    System.out.printf("etcd-operator backup benchmark: one etcd member, values of %d KiB, S3Proxy (filesystem) in "
+  private static void printHeader() {
+    System.out.printf("%netcd-operator backup benchmark: one etcd member, values of %d KiB, S3Proxy (filesystem) in "
         + "this JVM, %d CPUs, max heap %d MiB%n", BenchmarkDatabase.VALUE_BYTES / 1024,
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / MIB);
+    System.out.println("parts: MiB per part x parts sent at once. ratio: operator MB/s over etcdctl save + upload MB/s "
+        + "(target >= 0.9). heap+: peak used heap of this JVM during the operator's backup over the heap after a full "
+        + "GC before it (uncollected garbage included); live+: the most any GC during the backup left in use over "
+        + "that baseline. Both include S3Proxy's share (it runs in this JVM; its objects are files). (copy s): the "
+        + "metadata copy alone, timed again after the backup.");
     System.out.println("                        |       operator: stream to S3 + metadata        |"
         + "   etcdctl save + upload      |");
     System.out.println("live MiB  snap MB  parts |  total s   MB/s  (copy s)  heap+ MB  live+ MB |"
         + "  save s  upload s   MB/s |  ratio");
-    for (Run r : results) {
-      System.out.printf("%8d %8.1f %6s | %8.2f %6.1f %9.2f %9.1f %9.1f | %7.2f %9.2f %6.1f | %6.2f%n", r.sizeMiB(),
-          mb(r.snapshotBytes()), r.parts(), r.operatorSeconds(), r.operatorMbPerSecond(), r.copySeconds(),
-          mb(r.heap().peakGrowth()), mb(r.heap().liveGrowth()), r.saveSeconds(), r.uploadSeconds(),
-          r.manualMbPerSecond(), r.operatorMbPerSecond() / r.manualMbPerSecond());
-    }
-    System.out.println("parts: MiB per part x parts sent at once. ratio: operator MB/s over etcdctl save + upload MB/s (target >= 0.9). heap+: peak used heap "
-        + "of this JVM during the operator's backup over the heap after a full GC before it (uncollected garbage "
-        + "included); live+: the most any GC during the backup left in use over that baseline. Both include "
-        + "S3Proxy's share (it runs in this JVM; its objects are files). (copy s): the metadata copy alone, timed "
-        + "again after the backup.");
+  }
+
+  private static void printRow(Run r) {
+    System.out.printf("%8d %8.1f %6s | %8.2f %6.1f %9.2f %9.1f %9.1f | %7.2f %9.2f %6.1f | %6.2f%n", r.sizeMiB(),
+        mb(r.snapshotBytes()), r.parts(), r.operatorSeconds(), r.operatorMbPerSecond(), r.copySeconds(),
+        mb(r.heap().peakGrowth()), mb(r.heap().liveGrowth()), r.saveSeconds(), r.uploadSeconds(),
+        r.manualMbPerSecond(), r.operatorMbPerSecond() / r.manualMbPerSecond());
+    System.out.flush();
+  }
+
+  /**
+   * Where the operator's time goes, without the store: etcd's stream read into nothing, then read through the
+   * integrity check (SHA-256) into nothing. The rest of a backup is the upload and the metadata copy.
+   */
+  private static void printSplits(long sizeMiB, EtcdProcessCluster etcd, EtcdClient client) {
+    long start = System.nanoTime();
+    long bytes = client.snapshot(etcd.clientUrl(0), OutputStream.nullOutputStream(), Duration.ofMinutes(30));
+    double read = seconds(start);
+    start = System.nanoTime();
+    SnapshotIntegrity integrity = new SnapshotIntegrity(OutputStream.nullOutputStream());
+    client.snapshot(etcd.clientUrl(0), integrity, Duration.ofMinutes(30));
+    integrity.verify();
+    double checked = seconds(start);
+    System.out.printf("%8d  split: etcd -> operator, nothing stored: %.2f s (%.1f MB/s); with the SHA-256 check: "
+        + "%.2f s (%.1f MB/s)%n", sizeMiB, read, mb(bytes) / read, checked, mb(bytes) / checked);
+  }
+
+  /** The median ratio per size and part cut: the runs share the machine with whatever else runs on it. */
+  private static void printSummary(List<Run> results) {
+    results.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.sizeMiB() + " MiB, parts " + r.parts(),
+        java.util.TreeMap::new, java.util.stream.Collectors.toList())).forEach((what, runs) -> {
+          double[] ratios = runs.stream().mapToDouble(r -> r.operatorMbPerSecond() / r.manualMbPerSecond()).sorted()
+              .toArray();
+          double[] heap = runs.stream().mapToDouble(r -> mb(r.heap().liveGrowth())).sorted().toArray();
+          System.out.printf("%s: median ratio %.2f over %d runs (lowest %.2f, highest %.2f); live+ at most %.1f MB%n",
+              what, median(ratios), ratios.length, ratios[0], ratios[ratios.length - 1], heap[heap.length - 1]);
+        });
+  }
+
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static void etcdctlSave(EtcdProcessCluster etcd, Path file) throws IOException, InterruptedException {
