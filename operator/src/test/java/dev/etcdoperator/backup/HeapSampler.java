@@ -1,72 +1,52 @@
 package dev.etcdoperator.backup;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
- * Heap growth of this JVM while something runs, for benchmarks. Two figures, because used heap alone mostly shows
- * how long the collector let garbage pile up: the peak of used heap sampled every few milliseconds, and the peak of
- * what each collection during the run left behind (the live set, which is what grows if something holds the data).
- * Both relative to the heap after a full collection just before the run.
+ * Heap growth of this JVM while something runs, for benchmarks, relative to the heap after a full collection just
+ * before. Two ways, because used heap alone mostly shows how long the collector let garbage pile up: sampling used
+ * heap every few milliseconds (cheap, for timed runs; garbage included), or a full collection every second and the
+ * heap it leaves (what the run holds; the collections slow the run, so it is not timed).
  */
 final class HeapSampler implements AutoCloseable {
   private static final long SAMPLE_EVERY_MILLIS = 5;
+  private static final long COLLECT_EVERY_MILLIS = 1000;
 
   private final long baseline;
-  private final AtomicLong peakUsed = new AtomicLong();
-  private final AtomicLong peakAfterGc = new AtomicLong();
+  private final AtomicLong peak = new AtomicLong();
+  private final boolean collecting;
   private final Thread sampler;
-  private final List<Runnable> unsubscribe = new ArrayList<>();
   private volatile boolean running = true;
 
-  private HeapSampler() {
+  private HeapSampler(boolean collecting) {
+    this.collecting = collecting;
     System.gc();
     baseline = used();
-    peakUsed.set(baseline);
-    peakAfterGc.set(baseline);
-    NotificationListener listener = (notification, handback) -> {
-      if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-        var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-        long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed)
-            .sum();
-        peakAfterGc.accumulateAndGet(after, Math::max);
-      }
-    };
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener(listener, null, null);
-        unsubscribe.add(() -> {
-          try {
-            emitter.removeNotificationListener(listener);
-          } catch (javax.management.ListenerNotFoundException ignored) {
-            // already gone
-          }
-        });
-      }
-    }
+    peak.set(baseline);
     sampler = new Thread(this::sample, "heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }
 
-  /** Collects, takes the baseline, and starts sampling. */
-  static HeapSampler start() {
-    return new HeapSampler();
+  /** Peak used heap, garbage not yet collected included. */
+  static HeapSampler sampling() {
+    return new HeapSampler(false);
+  }
+
+  /** Peak heap left by a full collection each second: what the run holds live. */
+  static HeapSampler collecting() {
+    return new HeapSampler(true);
   }
 
   private void sample() {
     while (running) {
-      peakUsed.accumulateAndGet(used(), Math::max);
+      if (collecting) {
+        System.gc();
+      }
+      peak.accumulateAndGet(used(), Math::max);
       try {
-        Thread.sleep(SAMPLE_EVERY_MILLIS);
+        Thread.sleep(collecting ? COLLECT_EVERY_MILLIS : SAMPLE_EVERY_MILLIS);
       } catch (InterruptedException e) {
         return;
       }
@@ -77,25 +57,15 @@ final class HeapSampler implements AutoCloseable {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  /** Heap after a full collection before the run. */
-  long baselineBytes() {
-    return baseline;
-  }
-
-  /** Peak used heap during the run minus the baseline (garbage not yet collected included). */
-  long peakGrowthBytes() {
-    return peakUsed.get() - baseline;
-  }
-
-  /** The most heap any collection during the run left in use, minus the baseline (0 when none ran). */
-  long liveGrowthBytes() {
-    return Math.max(0, peakAfterGc.get() - baseline);
+  /** The peak over the baseline. */
+  long growthBytes() {
+    return peak.get() - baseline;
   }
 
   @Override
   public void close() throws InterruptedException {
     running = false;
+    sampler.interrupt();
     sampler.join();
-    unsubscribe.forEach(Runnable::run);
   }
 }
