@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /**
  * A snapshot streamed from one etcd member straight into an object, with no copy on disk and a fixed number of parts
- * in memory (those in flight and the one filling); any failure (etcd, the store, or a stream whose trailing SHA-256 does not match) aborts the upload, so no partial
- * or damaged object is left. The object holds etcd's stream as sent, trailing hash included. Its user metadata
- * says where the snapshot came from and, once it is complete, its size and SHA-256.
+ * in memory (those in flight and the one filling); any failure (etcd, the store, or a stream whose trailing SHA-256
+ * does not match) aborts the upload, so no partial or damaged object is left. The object holds etcd's stream as
+ * sent, trailing hash included. Its user metadata says where the snapshot came from and, once it is complete, its
+ * size and SHA-256.
  */
 public final class SnapshotStreaming {
   /** The part size the operator uses (the benchmark measures with it). */
