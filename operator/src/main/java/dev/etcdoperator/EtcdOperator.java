@@ -1,6 +1,6 @@
 package dev.etcdoperator;
 
-import dev.etcdoperator.objectstore.ObjectStore;
+import dev.etcdoperator.backup.SnapshotStreaming;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
@@ -40,13 +40,13 @@ public final class EtcdOperator implements AutoCloseable {
   private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
   private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
-  /** Size of one snapshot part; a running backup holds at most two (MultipartUpload.MAX_PARTS_HELD). */
-  private static final int BACKUP_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
+  /** Size of one snapshot part; a running backup holds at most MultipartUpload.MAX_PARTS_HELD of them. */
+  private static final int BACKUP_PART_SIZE = SnapshotStreaming.DEFAULT_PART_SIZE;
   /** etcd's largest database (8 GiB) at a slow 10 MB/s takes about 15 minutes. */
   private static final Duration SNAPSHOT_DEADLINE = Duration.ofMinutes(30);
   /**
-   * Backups running at once across all clusters (the others queue): with two part buffers each, at most
-   * 4 x BACKUP_PART_SIZE of heap (40 MiB), whatever the number of clusters or their size.
+   * Backups running at once across all clusters (the others queue): with MultipartUpload.MAX_PARTS_HELD part
+   * buffers each, at most 2 x 3 x BACKUP_PART_SIZE of heap (60 MiB), whatever the number of clusters or their size.
    */
   private static final int MAX_CONCURRENT_BACKUPS = 2;
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs backup attempts on threads of their own, at most {@code maxConcurrent} at once (the others queue), so that
  * a long snapshot never holds a reconcile thread the clusters need, and the heap the attempts take stays bounded:
- * each running attempt holds two upload part buffers, whatever the database size.
+ * each running attempt holds a fixed number of upload part buffers, whatever the database size.
  */
 final class BackupRunner {
   /** How an attempt ended: the stored snapshot, or why not. */

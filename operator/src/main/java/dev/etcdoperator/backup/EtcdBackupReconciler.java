@@ -47,7 +47,8 @@ public final class EtcdBackupReconciler implements Reconciler<EtcdBackup>, Clean
   private static final Logger LOG = LoggerFactory.getLogger(EtcdBackupReconciler.class);
 
   /**
-   * @param partSize bytes of snapshot held in memory per running backup (twice: one part fills while one uploads)
+   * @param partSize bytes of one upload part; a running backup holds MultipartUpload.MAX_PARTS_HELD of them (the
+   *     parts being sent and the one filling)
    * @param snapshotDeadline how long one snapshot may take, end to end
    * @param maxConcurrent how many backups run at once, across all clusters; the others queue
    */

@@ -11,7 +11,9 @@ import java.util.HexFormat;
  * Passes etcd's snapshot stream through unchanged and checks its end: etcd appends the SHA-256 of the database to
  * the stream, so the last 32 bytes must be the hash of everything before them. A stream cut short or changed on the
  * way fails {@link #verify} instead of becoming a backup that only a restore would find broken. The object keeps
- * the trailing hash, so {@code etcdutl snapshot restore} checks it again.
+ * the trailing hash, so {@code etcdutl snapshot restore} checks it again. The same pass gives the SHA-256 of the
+ * whole stream (the object a restore checks): a copy of the digest's state takes the trailing bytes on, so no byte
+ * is hashed twice.
  */
 final class SnapshotIntegrity extends FilterOutputStream {
   static final int HASH_LENGTH = 32;
@@ -21,6 +23,7 @@ final class SnapshotIntegrity extends FilterOutputStream {
   private final byte[] tail = new byte[HASH_LENGTH];
   private int tailLength;
   private long total;
+  private String streamSha256;
 
   SnapshotIntegrity(OutputStream out) {
     super(out);
@@ -61,12 +64,33 @@ final class SnapshotIntegrity extends FilterOutputStream {
       throw new SnapshotCorrupt("the snapshot stream ended after " + total + " bytes, too short to hold etcd's "
           + "trailing SHA-256");
     }
+    MessageDigest whole;
+    try {
+      whole = (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+    }
+    whole.update(tail);
     byte[] computed = digest.digest();
     if (!MessageDigest.isEqual(computed, tail)) {
       throw new SnapshotCorrupt("the snapshot stream's trailing SHA-256 " + HexFormat.of().formatHex(tail)
           + " does not match the " + (total - HASH_LENGTH) + " bytes received (" + HexFormat.of().formatHex(computed)
           + "): the stream was cut short or changed on the way");
     }
+    streamSha256 = HexFormat.of().formatHex(whole.digest());
+  }
+
+  /** The SHA-256 (hex) of the whole stream, trailing hash included; known once {@link #verify} passed. */
+  String streamSha256() {
+    if (streamSha256 == null) {
+      throw new IllegalStateException("the stream is not verified");
+    }
+    return streamSha256;
+  }
+
+  /** Bytes passed through. */
+  long size() {
+    return total;
   }
 
   /** etcd's snapshot stream does not carry the hash of its own content. */

@@ -14,18 +14,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A snapshot streamed from one etcd member straight into an object, with no copy on disk and at most two parts in
- * memory;
- * any failure (etcd, the store, or a stream whose trailing SHA-256 does not match) aborts the upload, so no partial
- * or damaged object is left. The object holds etcd's stream as sent, trailing hash included. Its user metadata
- * says where the snapshot came from and, once it is complete, its size and SHA-256.
+ * A snapshot streamed from one etcd member straight into an object, with no copy on disk and a fixed number of parts
+ * in memory (those in flight and the one filling); any failure (etcd, the store, or a stream whose trailing SHA-256
+ * does not match) aborts the upload, so no partial or damaged object is left. The object holds etcd's stream as
+ * sent, trailing hash included. Its user metadata says where the snapshot came from and, once it is complete, its
+ * size and SHA-256.
  */
 public final class SnapshotStreaming {
+  /** The part size the operator uses (the benchmark measures with it). */
+  public static final int DEFAULT_PART_SIZE = 2 * ObjectStore.MIN_PART_SIZE;
+
   private final int partSize;
+  private final int partsInFlight;
   private final Duration deadline;
 
   public SnapshotStreaming(int partSize, Duration deadline) {
+    this(partSize, MultipartUpload.DEFAULT_PARTS_IN_FLIGHT, deadline);
+  }
+
+  /** @param partsInFlight parts sent at once; the stream holds one more buffer of {@code partSize} than that */
+  public SnapshotStreaming(int partSize, int partsInFlight, Duration deadline) {
     this.partSize = partSize;
+    this.partsInFlight = partsInFlight;
     this.deadline = deadline;
   }
 
@@ -47,29 +57,29 @@ public final class SnapshotStreaming {
       Target target) {
     Map<String, String> metadata = new HashMap<>(Map.of(SnapshotMetadata.REVISION, Long.toString(source.revision()),
         SnapshotMetadata.VERSION, source.etcdVersion(), SnapshotMetadata.CLUSTER_ID, source.clusterIdHex(), SnapshotMetadata.SOURCE, cluster));
-    MultipartUpload upload = store.upload(target.bucket(), target.key(), metadata, target.encryption(), partSize);
-    MultipartUpload.Uploaded uploaded;
+    MultipartUpload upload = store.upload(target.bucket(), target.key(), metadata, target.encryption(), partSize,
+        partsInFlight);
+    SnapshotIntegrity integrity = new SnapshotIntegrity(upload);
     try {
-      SnapshotIntegrity integrity = new SnapshotIntegrity(upload);
       etcd.snapshot(source.endpoint(), integrity, deadline);
       integrity.verify();
-      uploaded = upload.complete();
+      upload.complete();
     } catch (IOException | RuntimeException e) {
       upload.abort();
       // A part that failed to upload fails etcd's stream too: the store's failure is the one to report.
       throw storeFailure(e).<RuntimeException>map(f -> f)
           .orElseGet(() -> e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
     }
-    metadata.put(SnapshotMetadata.SHA256, uploaded.sha256());
-    metadata.put(SnapshotMetadata.SIZE, Long.toString(uploaded.size()));
+    metadata.put(SnapshotMetadata.SHA256, integrity.streamSha256());
+    metadata.put(SnapshotMetadata.SIZE, Long.toString(integrity.size()));
     try {
-      store.replaceMetadata(target.bucket(), target.key(), uploaded.size(), metadata, target.encryption());
+      store.replaceMetadata(target.bucket(), target.key(), integrity.size(), metadata, target.encryption());
     } catch (ObjectStoreException e) {
       // an object without its checksum cannot be verified by a restore: it is not a backup
       store.delete(target.bucket(), target.key());
       throw e;
     }
-    return new StoredSnapshot(target, source, uploaded.size(), uploaded.sha256(), upload.partsHeldAtOnce());
+    return new StoredSnapshot(target, source, integrity.size(), integrity.streamSha256(), upload.partsHeldAtOnce());
   }
 
   private static Optional<ObjectStoreException> storeFailure(Throwable failure) {

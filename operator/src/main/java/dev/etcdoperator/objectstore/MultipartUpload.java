@@ -3,10 +3,9 @@ package dev.etcdoperator.objectstore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,53 +13,61 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * An S3 multipart upload written as a stream. Bytes fill a part buffer of {@code partSize}; a full buffer is
- * uploaded in the background while the next one fills, so receiving from etcd and sending to the store overlap.
- * At most two buffers exist, whatever the object's size: a writer that fills the second before the first is sent
- * waits. Computes the SHA-256 and size on the way. {@link #complete} finishes the object; {@link #abort} (or a failed
+ * An S3 multipart upload written as a stream. Bytes fill a part buffer of {@code partSize}; a full buffer is sent
+ * in the background while the next one fills, up to {@code partsInFlight} parts at once, so receiving from etcd and
+ * sending to the store overlap, and one slow request does not stall the others. At most {@code partsInFlight + 1}
+ * buffers exist, whatever the object's size: a writer that has filled them all waits for the oldest part to be
+ * sent. Hashing is left to the writer (a snapshot's is checked as it passes, see SnapshotIntegrity): hashing here
+ * again would be a second pass over every byte. {@link #complete} finishes the object; {@link #abort} (or a failed
  * part) removes every uploaded part, so a failed upload leaves nothing behind.
  */
 public final class MultipartUpload extends OutputStream {
-  /** Part buffers an upload holds at most: the one filling and the one being sent. */
-  public static final int MAX_PARTS_HELD = 2;
+  /**
+   * Parts sent at once unless the caller says otherwise: two keep the store busy while one request is between
+   * parts (its response, the next one's headers), and hide one slow request; each more holds one more part in
+   * memory. Measured against one at a time in BackupBenchmark (docs/performance.md).
+   */
+  public static final int DEFAULT_PARTS_IN_FLIGHT = 2;
+  /** Part buffers an upload holds at most with the default: those in flight and the one filling. */
+  public static final int MAX_PARTS_HELD = DEFAULT_PARTS_IN_FLIGHT + 1;
+  /** How long an abort waits for parts being sent to end, so none lands after the upload is dropped. */
+  private static final long ABORT_WAIT_SECONDS = 30;
 
   private final S3Client s3;
   private final String bucket;
   private final String key;
   private final String uploadId;
-  private final int partSize;
-  private final MessageDigest sha256;
+  private final PartBuffers buffers;
+  private final ExecutorService senders;
+  // Parts sent and not yet collected, oldest first; collected in order, so `parts` stays sorted by number.
+  private final Deque<Future<CompletedPart>> sending = new ArrayDeque<>();
   private final List<CompletedPart> parts = new ArrayList<>();
-  private final ExecutorService sender;
   private byte[] filling;
-  private byte[] sending;
-  private Future<CompletedPart> inFlight;
   private int filled;
   private long size;
   private int partsSubmitted;
-  private int buffersAllocated;
   private boolean finished;
 
   MultipartUpload(S3Client s3, String bucket, String key, Map<String, String> metadata,
-      Optional<ObjectStore.Encryption> sse, int partSize) {
+      Optional<ObjectStore.Encryption> sse, int partSize, int partsInFlight) {
     if (partSize < ObjectStore.MIN_PART_SIZE) {
       throw new IllegalArgumentException("S3 parts are at least 5 MiB, got " + partSize);
+    }
+    if (partsInFlight < 1) {
+      throw new IllegalArgumentException("at least one part must be in flight, got " + partsInFlight);
     }
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
-    this.partSize = partSize;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    this.buffers = new PartBuffers(partSize, partsInFlight + 1);
     try {
       this.uploadId = s3.createMultipartUpload(b -> {
         b.bucket(bucket).key(key).metadata(metadata);
@@ -69,12 +76,13 @@ public final class MultipartUpload extends OutputStream {
     } catch (RuntimeException e) {
       throw ObjectStoreException.of("upload of s3://" + bucket + "/" + key, bucket, e);
     }
-    this.sender = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "snapshot-upload " + key);
+    AtomicInteger threads = new AtomicInteger();
+    this.senders = Executors.newFixedThreadPool(partsInFlight, task -> {
+      Thread thread = new Thread(task, "snapshot-upload-" + threads.incrementAndGet() + " " + key);
       thread.setDaemon(true);
       return thread;
     });
-    this.filling = allocate();
+    this.filling = buffers.take();
   }
 
   @Override
@@ -85,7 +93,6 @@ public final class MultipartUpload extends OutputStream {
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
     ensureOpen();
-    sha256.update(bytes, offset, length);
     size += length;
     int written = 0;
     while (written < length) {
@@ -95,34 +102,51 @@ public final class MultipartUpload extends OutputStream {
       written += n;
       if (filled == filling.length) {
         send();
+        filling = nextBuffer();
       }
     }
   }
 
-  /** Hands the filled buffer to the sender once the previous part is out, and fills the other one meanwhile. */
-  private void send() throws IOException {
-    awaitInFlight();
+  /** Hands the filled buffer to a sender; the buffer goes back to the pool once its part is out. */
+  private void send() {
     byte[] full = filling;
     int length = filled;
     int number = ++partsSubmitted;
-    filling = sending != null ? sending : allocate();
-    sending = full;
+    filling = null;
     filled = 0;
-    inFlight = sender.submit(() -> {
-      String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-          .contentLength((long) length), RequestBody.fromContentProvider(
-              () -> new ByteArrayInputStream(full, 0, length), length, "application/octet-stream")).eTag();
-      return CompletedPart.builder().partNumber(number).eTag(etag).build();
-    });
+    sending.add(senders.submit(() -> {
+      try {
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+            .contentLength((long) length), RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(full, 0, length), length, "application/octet-stream")).eTag();
+        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+      } finally {
+        buffers.give(full);
+      }
+    }));
   }
 
-  private void awaitInFlight() throws IOException {
-    if (inFlight == null) {
-      return;
+  /** A buffer to fill: a free or new one, or the oldest part's once it is sent. Fails as soon as a part failed. */
+  private byte[] nextBuffer() throws IOException {
+    while (!sending.isEmpty() && sending.peek().isDone()) {
+      collectOldest();
+    }
+    byte[] buffer = buffers.take();
+    while (buffer == null) {
+      // every buffer is in a part being sent, each returns its buffer before its future completes
+      collectOldest();
+      buffer = buffers.take();
+    }
+    return buffer;
+  }
+
+  private void collectOldest() throws IOException {
+    Future<CompletedPart> oldest = sending.poll();
+    if (oldest == null) {
+      throw new IllegalStateException("no part is being sent, yet no buffer is free");
     }
     try {
-      parts.add(inFlight.get());
-      inFlight = null;
+      parts.add(oldest.get());
     } catch (ExecutionException e) {
       abort();
       RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -135,18 +159,15 @@ public final class MultipartUpload extends OutputStream {
     }
   }
 
-  private byte[] allocate() {
-    buffersAllocated++;
-    return new byte[partSize];
-  }
-
-  /** Sends what is buffered as the last part and makes the object; returns its size and SHA-256. */
+  /** Sends what is buffered as the last part and makes the object; returns its size. */
   public Uploaded complete() throws IOException {
     ensureOpen();
     if (filled > 0 || partsSubmitted == 0) {
       send();
     }
-    awaitInFlight();
+    while (!sending.isEmpty()) {
+      collectOldest();
+    }
     try {
       s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
@@ -155,8 +176,8 @@ public final class MultipartUpload extends OutputStream {
       throw new IOException(ObjectStoreException.of("completing s3://" + bucket + "/" + key, bucket, e));
     }
     finished = true;
-    sender.shutdown();
-    return new Uploaded(bucket, key, size, HexFormat.of().formatHex(sha256.digest()), parts.size());
+    senders.shutdown();
+    return new Uploaded(bucket, key, size, parts.size());
   }
 
   /** Drops the upload and its parts; nothing of it stays in the bucket. Idempotent. */
@@ -165,7 +186,13 @@ public final class MultipartUpload extends OutputStream {
       return;
     }
     finished = true;
-    sender.shutdownNow();
+    senders.shutdownNow();
+    try {
+      // a part still being sent could land after the abort and stay in the bucket, unseen
+      senders.awaitTermination(ABORT_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
     } catch (RuntimeException ignored) {
@@ -175,7 +202,7 @@ public final class MultipartUpload extends OutputStream {
 
   /** The most part buffers this upload ever held at once (its own accounting, for tests and benchmarks). */
   public int partsHeldAtOnce() {
-    return buffersAllocated;
+    return buffers.allocated();
   }
 
   private void ensureOpen() throws IOException {
@@ -185,5 +212,5 @@ public final class MultipartUpload extends OutputStream {
   }
 
   /** A finished object. */
-  public record Uploaded(String bucket, String key, long size, String sha256, int parts) {}
+  public record Uploaded(String bucket, String key, long size, int parts) {}
 }

@@ -106,7 +106,13 @@ public final class ObjectStore implements AutoCloseable {
   /** Starts a streamed upload of one object with its metadata (user metadata, {@code x-amz-meta-*}). */
   public MultipartUpload upload(String bucket, String key, Map<String, String> metadata, Optional<Encryption> sse,
       int partSize) {
-    return new MultipartUpload(s3, bucket, key, metadata, sse, partSize);
+    return upload(bucket, key, metadata, sse, partSize, MultipartUpload.DEFAULT_PARTS_IN_FLIGHT);
+  }
+
+  /** As above, sending up to {@code partsInFlight} parts at once (and holding one more in memory). */
+  public MultipartUpload upload(String bucket, String key, Map<String, String> metadata, Optional<Encryption> sse,
+      int partSize, int partsInFlight) {
+    return new MultipartUpload(s3, bucket, key, metadata, sse, partSize, partsInFlight);
   }
 
   /**

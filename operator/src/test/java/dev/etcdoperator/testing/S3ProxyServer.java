@@ -5,6 +5,7 @@ import dev.etcdoperator.api.v1alpha1.S3Bucket;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** A real S3 server (S3Proxy over its in-memory store) on a free port of 127.0.0.1, for tests. */
+/**
+ * A real S3 server (S3Proxy over its in-memory store, or over a directory) on a free port of 127.0.0.1, for tests.
+ */
 public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS_KEY = "test-access-key";
   public static final String SECRET_KEY = "test-secret-key";
@@ -33,8 +36,23 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /** On a free port of {@code address} (a loopback address other than 127.0.0.1 for e2e pods to reach it). */
   public S3ProxyServer(String address) throws Exception {
+    this(address, Optional.empty());
+  }
+
+  /**
+   * Objects stored as files under {@code directory}: for benchmarks whose objects would not fit the heap, and
+   * whose heap figures must not count the stored objects.
+   */
+  public static S3ProxyServer onDisk(Path directory) throws Exception {
+    return new S3ProxyServer("127.0.0.1", Optional.of(directory));
+  }
+
+  private S3ProxyServer(String address, Optional<Path> directory) throws Exception {
     this.address = address;
-    proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
+    Properties backend = new Properties();
+    directory.ifPresent(d -> backend.setProperty("jclouds.filesystem.basedir", d.toString()));
+    proxy = S3Proxy.builder().blobStore(BlobStores.create(directory.isPresent() ? "filesystem" : "transient",
+            backend))
         .endpoint(URI.create("http://" + address + ":0"))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
         // the AWS SDK sends headers S3Proxy does not know (checksum modes)
