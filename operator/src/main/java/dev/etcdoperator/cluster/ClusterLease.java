@@ -109,8 +109,8 @@ final class ClusterLease {
           throw e;
         }
         // Not allowed to look (a namespaced install): the holder may well be alive, so never take over.
-        return Optional.of(new HeldElsewhere(holder + " (whose leader Lease this installation may not read: delete "
-            + "the cluster's Lease to move the cluster here)", now.plus(duration)));
+        return Optional.of(new HeldElsewhere(holder + " (whose leader Lease this installation may not read: once "
+            + "that installation is gone, delete the cluster's Lease to move the cluster here)", now.plus(duration)));
       }
     }
     return now.isBefore(until) ? Optional.of(new HeldElsewhere(holder, until)) : Optional.empty();
