@@ -2,8 +2,11 @@ package dev.etcdoperator.e2e;
 
 import io.etcd.jetcd.Client;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +23,8 @@ final class AcknowledgedWriter implements AutoCloseable {
   private final String prefix;
   private final List<Integer> acknowledged = new CopyOnWriteArrayList<>();
   private final AtomicInteger failed = new AtomicInteger();
+  /** The latest failures (time and error), for a failure message that says what the application saw. */
+  private final Deque<String> recentFailures = new ConcurrentLinkedDeque<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -46,6 +51,10 @@ final class AcknowledgedWriter implements AutoCloseable {
         return;
       } catch (Exception e) {
         failed.incrementAndGet();
+        recentFailures.addLast(Instant.now() + " " + e);
+        while (recentFailures.size() > 10) {
+          recentFailures.pollFirst();
+        }
       }
     }
   }
@@ -60,6 +69,11 @@ final class AcknowledgedWriter implements AutoCloseable {
 
   int failedCount() {
     return failed.get();
+  }
+
+  /** The last (up to ten) failed puts, oldest first. */
+  List<String> recentFailures() {
+    return List.copyOf(recentFailures);
   }
 
   /** Acknowledged writes that the cluster does not hold (with their value) now. */

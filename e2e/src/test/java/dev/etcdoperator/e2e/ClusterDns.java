@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stand-in's cluster DNS: one hosts file with every pod's names under its headless Service
@@ -24,6 +26,7 @@ import java.util.TreeSet;
  * (same inode), never replaced by a rename; it is only rewritten when its content changes.
  */
 final class ClusterDns {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterDns.class);
   private final Path file;
   private final String clusterDomain;
   /** Pod key (ns/name) to its address and DNS names. */
@@ -75,6 +78,9 @@ final class ClusterDns {
   /** The addresses behind a Service (its ready endpoints); an empty set removes the name. */
   synchronized void putService(String namespace, String service, Set<String> addresses) {
     String name = service + "." + namespace + ".svc";
+    if (!new TreeSet<>(addresses).equals(services.getOrDefault(name, Set.of()))) {
+      LOG.info("dns: {} -> {}", name, new TreeSet<>(addresses));
+    }
     if (addresses.isEmpty()) {
       services.remove(name);
     } else {

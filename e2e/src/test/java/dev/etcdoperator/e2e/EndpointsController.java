@@ -55,10 +55,12 @@ final class EndpointsController implements StandIn {
   public void start() {
     services = client.services().inAnyNamespace().inform();
     pods = client.pods().inAnyNamespace().inform();
+    kubelet.beforeStopping(this::sync);
     loop.every(Duration.ofMillis(200), this::sync);
   }
 
-  private void sync() {
+  /** From its own loop and from the kubelet's, when a pod is being stopped. */
+  private synchronized void sync() {
     List<Kubelet.PodEndpoint> running = kubelet.podEndpoints();
     Set<String> current = new HashSet<>();
     for (Service service : services.getStore().list()) {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,14 @@ final class Kubelet implements StandIn {
   private final Path logsDir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
+  /**
+   * Uids of deleted pods whose processes are still stopping: their objects stay (finalizer held) until the processes
+   * are down, as a real API server keeps a pod until its kubelet confirms, so no new pod of the same name (and
+   * address) starts beside the old process.
+   */
+  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  /** Run when a pod is being stopped, before its processes get SIGTERM (see {@link #beforeStopping}). */
+  private final List<Runnable> beforeStopping = new CopyOnWriteArrayList<>();
   /** Every process started, with its pod ({@code ns/name}). */
   private final Map<ContainerProcess, String> everStarted = new ConcurrentHashMap<>();
   private final StandInLoop loop = new StandInLoop("kubelet-standin");
@@ -104,6 +113,17 @@ final class Kubelet implements StandIn {
     loop.every(Duration.ofMillis(200), this::sync);
   }
 
+  /**
+   * Runs {@code hook} whenever a pod is being stopped, after it left {@link #podEndpoints()} and before its processes
+   * get SIGTERM. The endpoints controller resyncs here, so a Service stops naming a pod before the pod stops
+   * answering: clients that reconnect when it closes their connections find the other pods at once, as they would
+   * behind a Service's virtual IP (this DNS stand-in gives a client one pod's address, and gRPC only asks for it
+   * again after a failed connection, backing off further each time).
+   */
+  void beforeStopping(Runnable hook) {
+    beforeStopping.add(hook);
+  }
+
   /** Directory of the per-pod logs ({@code <ns>_<pod>.log}, appended across restarts). */
   Path logsDir() {
     return logsDir;
@@ -137,7 +157,7 @@ final class Kubelet implements StandIn {
     for (Pod pod : pods.getStore().list()) {
       String key = pod.getMetadata().getUid();
       if (pod.getMetadata().getDeletionTimestamp() != null) {
-        if (!runtimes.containsKey(key)) {
+        if (!runtimes.containsKey(key) && !stopping.contains(key)) {
           release(pod); // deleted before it was admitted: no process to stop
         }
         continue; // handled below like a pod that is gone; the object goes once the process is down
@@ -312,8 +332,10 @@ final class Kubelet implements StandIn {
 
   /** The pod object is gone (or being deleted): stop its process, then release its address name and files. */
   private void terminate(PodRuntime runtime) {
+    stopping.add(runtime.uid);
     runtimes.remove(runtime.uid);
     LOG.info("pod {}/{}: stopping (grace {} s)", runtime.namespace, runtime.name, runtime.grace);
+    beforeStopping.forEach(Runnable::run);
     var stopped = CompletableFuture.allOf(runtime.containers.liveProcesses().stream()
         .map(p -> p.stop(Duration.ofSeconds(runtime.grace))).toArray(CompletableFuture[]::new));
     stopped.whenComplete((v, e) -> {
@@ -340,6 +362,8 @@ final class Kubelet implements StandIn {
         }
       } catch (KubernetesClientException ignored) {
         // already gone
+      } finally {
+        stopping.remove(runtime.uid);
       }
     });
   }

@@ -32,6 +32,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +138,31 @@ class KubernetesStandInTest {
   }
 
   @Test
+  void aDeletedPodStaysUntilItsProcessHasStoppedSoItsReplacementNeverRunsBesideIt() throws Exception {
+    StatefulSet sts = statefulSet("slow", 1, "OrderedReady", null);
+    // Takes a while over SIGTERM, as etcd does while it closes its listeners and its data.
+    sts.getSpec().getTemplate().getSpec().getContainers().get(0).setCommand(List.of("sh", "-c",
+        "trap 'sleep 2; exit 0' TERM; while true; do sleep 0.2; done"));
+    sts.getSpec().getTemplate().getSpec().setTerminationGracePeriodSeconds(10L);
+    kube.apps().statefulSets().inNamespace(NAMESPACE).resource(sts).create();
+    String oldUid = awaitRunning("slow-0").getMetadata().getUid();
+    ContainerProcess old = cluster.kubelet().processOf(NAMESPACE, "slow-0").orElseThrow();
+
+    kube.pods().inNamespace(NAMESPACE).withName("slow-0").delete();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    await("the replacement pod running").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          Pod now = pod("slow-0");
+          boolean replaced = now != null && !now.getMetadata().getUid().equals(oldUid);
+          seen.add((now == null ? "no pod" : replaced ? "replacement" : now.getMetadata().getDeletionTimestamp() != null
+              ? "old pod terminating" : "old pod") + (old.isAlive() ? ", old process alive" : ", old process gone"));
+          return replaced && isRunning(now);
+        });
+    assertThat(seen).as("what was seen after the delete").contains("old pod terminating, old process alive")
+        .doesNotContain("replacement, old process alive", "no pod, old process alive");
+  }
+
+  @Test
   void livenessIsCheckedOnlyAfterTheStartupProbePassedAndRestartsTheContainer() throws Exception {
     Container container = sleeper();
     container.setStartupProbe(tcpProbe(PROBE_PORT, 30));
@@ -188,6 +214,32 @@ class KubernetesStandInTest {
     kube.services().inNamespace(NAMESPACE).withName("ep").delete();
     await("Endpoints go with the Service").atMost(Duration.ofSeconds(15))
         .until(() -> kube.endpoints().inNamespace(NAMESPACE).withName("ep").get() == null);
+  }
+
+  @Test
+  void aPodBeingDeletedLeavesItsServiceBeforeItsProcessIsSignalled() throws Exception {
+    Container container = sleeper();
+    container.setReadinessProbe(tcpProbe(PROBE_PORT, 1));
+    // What the pod's /etc/hosts (the cluster DNS) says the moment SIGTERM arrives (wait returns on a trapped signal).
+    container.setCommand(List.of("sh", "-c", "trap 'echo TERM; cat /etc/hosts; exit 0' TERM; "
+        + "while true; do sleep 5 & wait $!; done"));
+    kube.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("leaving")
+        .withLabels(Map.of("app", "leaving")).endMetadata().withNewSpec().withContainers(container)
+        .withTerminationGracePeriodSeconds(5L).endSpec().build()).create();
+    kube.services().inNamespace(NAMESPACE).resource(new ServiceBuilder().withNewMetadata().withName("leaving")
+        .endMetadata().withNewSpec().withSelector(Map.of("app", "leaving")).addNewPort().withName("http")
+        .withPort(80).withTargetPort(new IntOrString(PROBE_PORT)).endPort().endSpec().build()).create();
+    listen(awaitRunning("leaving"));
+    String service = "leaving." + NAMESPACE + ".svc";
+    await("the Service names the Ready pod").atMost(Duration.ofSeconds(15))
+        .until(() -> Files.readString(Path.of(System.getProperty("e2e.hosts.file"))).contains(service));
+
+    kube.pods().inNamespace(NAMESPACE).withName("leaving").delete();
+    await("the pod gone").atMost(Duration.ofSeconds(30)).until(() -> pod("leaving") == null);
+    List<String> log = Files.readAllLines(cluster.kubelet().logFile(NAMESPACE, "leaving"));
+    List<String> atTerm = log.subList(log.indexOf("TERM"), log.size());
+    assertThat(atTerm).as("the DNS when the process got SIGTERM").anyMatch(l -> l.contains("localhost"))
+        .noneMatch(l -> l.contains(service));
   }
 
   @Test

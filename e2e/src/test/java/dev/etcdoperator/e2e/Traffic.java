@@ -37,7 +37,12 @@ final class Traffic {
             .until(() -> probe.successesSince(start) >= 5 && writer.acknowledgedCount() >= 5);
         change.run();
         int written = writer.acknowledgedCount();
-        await("writes go on").atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedCount() > written + 5);
+        await("writes go on").atMost(Duration.ofSeconds(10)).conditionEvaluationListener(c -> {
+          if (c.getRemainingTimeInMS() <= c.getPollInterval().toMillis()) {
+            LOG.warn("{}: writes stalled; last failed puts: {}; failed reads: {}", name, writer.recentFailures(),
+                probe.failures().stream().skip(Math.max(0, probe.failures().size() - 10)).toList());
+          }
+        }).until(() -> writer.acknowledgedCount() > written + 5);
         writer.close();
         probe.close();
         LOG.info("{}: {} writes acknowledged, {} failed; probe {} reads, {} failed, longest outage {} ms", name,
