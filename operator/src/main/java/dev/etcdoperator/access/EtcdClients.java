@@ -7,19 +7,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
- * One etcd client per cluster, reused across reconciles (a jetcd client holds connections and threads). A client
- * is replaced when the cluster's connection changes (endpoints, or renewed credentials, which come with new file
- * paths) and closed when unused for a while, e.g. after the cluster was deleted.
+ * One etcd client per cluster, reused across reconciles (a jetcd client holds connections). A client is replaced
+ * when the cluster's connection changes (endpoints, or renewed credentials, which come with new file paths) and
+ * closed when unused for a while, e.g. after the cluster was deleted. All clients share one pool of threads, which
+ * grows with the calls in flight rather than with the number of clusters.
  */
 public final class EtcdClients implements AutoCloseable {
   static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
+  static final String THREAD_NAME_PREFIX = "etcd-clients-";
 
   private record Entry(EtcdConnection connection, EtcdClient client, Instant lastUsed) {}
 
   private final Clock clock;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ExecutorService threads = EtcdClient.sharedExecutor(THREAD_NAME_PREFIX);
 
   public EtcdClients(Clock clock) {
     this.clock = clock;
@@ -34,7 +38,7 @@ public final class EtcdClients implements AutoCloseable {
       if (old != null) {
         old.client().close();
       }
-      return new Entry(connection, EtcdClient.connect(connection), clock.instant());
+      return new Entry(connection, EtcdClient.connect(connection, threads), clock.instant());
     }).client();
   }
 
@@ -60,5 +64,6 @@ public final class EtcdClients implements AutoCloseable {
   public void close() {
     entries.values().forEach(e -> e.client().close());
     entries.clear();
+    threads.shutdownNow();
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -52,8 +53,28 @@ public final class EtcdClient implements AutoCloseable {
 
   /** Creates the client; connections are opened lazily, so this never blocks or fails on an unreachable etcd. */
   public static EtcdClient connect(EtcdConnection connection) {
+    return connect(connection, Optional.empty());
+  }
+
+  /**
+   * Like {@link #connect(EtcdConnection)}, with jetcd's callbacks on {@code executor} (see {@link #sharedExecutor}),
+   * which {@link #close()} leaves running: an operator with many clusters then needs no threads per cluster.
+   */
+  public static EtcdClient connect(EtcdConnection connection, ExecutorService executor) {
+    return connect(connection, Optional.of(executor));
+  }
+
+  /**
+   * A pool of daemon threads named {@code <prefix>N} for clients to share; whoever made it shuts it down after
+   * closing them.
+   */
+  public static ExecutorService sharedExecutor(String prefix) {
+    return JetcdFactory.sharedExecutor(prefix);
+  }
+
+  private static EtcdClient connect(EtcdConnection connection, Optional<ExecutorService> executor) {
     Objects.requireNonNull(connection, "connection");
-    JetcdFactory factory = new JetcdFactory(connection);
+    JetcdFactory factory = new JetcdFactory(connection, executor);
     try {
       return new EtcdClient(connection, factory, factory.client(connection.endpoints(), true));
     } catch (RuntimeException e) {

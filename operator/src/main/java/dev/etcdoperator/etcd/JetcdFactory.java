@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -22,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
- * Builds the jetcd clients of one {@link EtcdClient}, all configured the same way and sharing one executor that
- * this factory owns (jetcd only shuts down executors it created itself, so ownership has to be explicit).
+ * Builds the jetcd clients of one {@link EtcdClient}, all configured the same way and sharing one executor: either
+ * one this factory owns (jetcd only shuts down executors it created itself, so ownership has to be explicit) or one
+ * the caller shares between many clients and shuts down itself.
  */
 final class JetcdFactory implements AutoCloseable {
 
@@ -32,13 +34,21 @@ final class JetcdFactory implements AutoCloseable {
   private final EtcdConnection connection;
   private final String threadNamePrefix;
   private final ExecutorService executor;
+  private final boolean ownsExecutor;
   private final SslContext sslContext;
 
-  JetcdFactory(EtcdConnection connection) {
+  /** With {@code shared} empty, the factory starts (and {@link #close()} stops) an executor of its own. */
+  JetcdFactory(EtcdConnection connection, Optional<ExecutorService> shared) {
     this.connection = connection;
     this.sslContext = connection.tls().map(JetcdFactory::sslContext).orElse(null);
     this.threadNamePrefix = "etcd-client-" + INSTANCES.incrementAndGet() + "-";
-    this.executor = Executors.newCachedThreadPool(daemonThreads(threadNamePrefix));
+    this.ownsExecutor = shared.isEmpty();
+    this.executor = shared.orElseGet(() -> Executors.newCachedThreadPool(daemonThreads(threadNamePrefix)));
+  }
+
+  /** A cached pool of daemon threads named {@code <prefix>N}, for sharing between clients. */
+  static ExecutorService sharedExecutor(String prefix) {
+    return Executors.newCachedThreadPool(daemonThreads(prefix));
   }
 
   String threadNamePrefix() {
@@ -96,6 +106,9 @@ final class JetcdFactory implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!ownsExecutor) {
+      return;
+    }
     executor.shutdownNow();
     try {
       executor.awaitTermination(connection.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
