@@ -335,7 +335,14 @@ final class Kubelet implements StandIn {
     stopping.add(runtime.uid);
     runtimes.remove(runtime.uid);
     LOG.info("pod {}/{}: stopping (grace {} s)", runtime.namespace, runtime.name, runtime.grace);
-    beforeStopping.forEach(Runnable::run);
+    for (Runnable hook : beforeStopping) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        // The process is stopped whatever the hook did: nothing else would stop it once its runtime is gone.
+        LOG.warn("pod {}/{}: before-stop hook failed: {}", runtime.namespace, runtime.name, e.toString());
+      }
+    }
     var stopped = CompletableFuture.allOf(runtime.containers.liveProcesses().stream()
         .map(p -> p.stop(Duration.ofSeconds(runtime.grace))).toArray(CompletableFuture[]::new));
     stopped.whenComplete((v, e) -> {
