@@ -1,9 +1,9 @@
 package dev.etcdoperator;
 
-import dev.etcdoperator.backup.SnapshotStreaming;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
+import dev.etcdoperator.backup.SnapshotStreaming;
 import dev.etcdoperator.cluster.EtcdClusterReconciler;
 import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
