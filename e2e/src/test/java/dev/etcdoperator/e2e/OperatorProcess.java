@@ -1,5 +1,7 @@
 package dev.etcdoperator.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.config.OperatorConfig;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The operator in a JVM of its own, started as its image starts it: {@code java -jar etcd-operator.jar} (the shaded jar
@@ -207,29 +210,30 @@ final class OperatorProcess implements OperatorRunner {
   }
 
   private void awaitServing() {
-    Instant deadline = startedAt.plus(STARTUP_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the operator exited with " + process.exitValue() + "; its log:\n"
-            + logTail());
-      }
-      try {
-        HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(metricsUrl()).timeout(Duration.ofSeconds(2))
-            .build(), HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the operator starts", e);
-      }
-      sleep(Duration.ofMillis(50)); // a poll interval, not a wait for a condition
+    try {
+      // In this thread: it holds this object's lock (start), which metricsUrl and log take too.
+      await("the operator serving /metrics").atMost(STARTUP_TIMEOUT).pollInSameThread()
+          .pollInterval(Duration.ofMillis(50)).until(() -> {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("the operator exited with " + process.exitValue() + "; its log:\n"
+                  + logTail());
+            }
+            return servesMetrics();
+          });
+    } catch (ConditionTimeoutException e) {
+      kill();
+      throw new IllegalStateException("the operator did not serve /metrics within " + STARTUP_TIMEOUT + "; its log:\n"
+          + logTail(), e);
     }
-    kill();
-    throw new IllegalStateException("the operator did not serve /metrics within " + STARTUP_TIMEOUT + "; its log:\n"
-        + logTail());
+  }
+
+  private boolean servesMetrics() throws InterruptedException {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(metricsUrl()).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException notYet) {
+      return false; // not listening yet
+    }
   }
 
   private String logTail() {
@@ -295,14 +299,6 @@ final class OperatorProcess implements OperatorRunner {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
