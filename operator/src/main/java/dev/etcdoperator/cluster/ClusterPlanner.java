@@ -8,8 +8,10 @@ import dev.etcdoperator.cluster.restore.RestoreFacts;
 import dev.etcdoperator.cluster.restore.RestorePlanner;
 import dev.etcdoperator.cluster.rollout.RolloutFacts;
 import dev.etcdoperator.cluster.rollout.RolloutPlanner;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +49,25 @@ public final class ClusterPlanner {
       this(specProblems, paused, drifted, anyMissing, formed, desiredMembers, readyPods, Optional.empty(),
           Optional.empty(), Optional.empty(), false, "https", Optional.empty(), Optional.empty(), false);
     }
+
+    Input withNothingToApply() {
+      return new Input(specProblems, paused, List.of(), false, formed, desiredMembers, readyPods, storageGrowth,
+          certificateProblem, membership, retainClaims, peerScheme, rollout, restore, membersUnknown);
+    }
+  }
+
+  /**
+   * The step to report once {@code applied} has gone through: when it only wrote records no member runs on (the
+   * bootstrap ConfigMap, which members read when they start, and the PodDisruptionBudget), the cluster is where
+   * the plan without them leaves it, if that asks for no action. A cluster that has just formed is Ready in the
+   * reconcile that records its formation, not one reconcile (and one probe of etcd) later.
+   */
+  public static ClusterStep afterApplying(ClusterStep.ApplyObjects applied, Input in) {
+    if (!applied.objects().stream().allMatch(o -> o instanceof ConfigMap || o instanceof PodDisruptionBudget)) {
+      return applied;
+    }
+    ClusterStep next = plan(in.withNothingToApply());
+    return next instanceof ClusterStep.Done || next instanceof ClusterStep.Wait ? next : applied;
   }
 
   public static ClusterStep plan(Input in) {

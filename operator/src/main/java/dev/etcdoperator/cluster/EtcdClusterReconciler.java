@@ -102,6 +102,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final ReconcileCadence cadence;
   private final ReconcilerMetrics metrics;
   private final ClusterMonitoring monitoring;
+  private final OwnedObjectsApply ownedObjects;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults, ReconcilerMetrics metrics) {
@@ -123,6 +124,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
     this.monitoring = new ClusterMonitoring(client, clock);
     this.cadence = new ReconcileCadence(settings.resyncInterval());
+    this.ownedObjects = new OwnedObjectsApply(client, FIELD_MANAGER);
   }
 
   @Override
@@ -209,7 +211,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
           membership.map(MembershipFacts::memberOrdinals), guarded).stream()
           .filter(d -> !(d instanceof StatefulSet) || restore.map(RestoreFacts::allRestored).orElse(true)).toList();
       Map<String, HasMetadata> live = liveObjects(context);
-      // Certificate Secrets go first: the members mount them.
+      // Certificate Secrets first: the members mount them (OwnedObjectsApply applies the StatefulSet after them).
       drifted.addAll(tls.get().toWrite());
       desired.stream().filter(d -> drift.needsApply(d, live.get(key(d)))).forEach(drifted::add);
       anyMissing = drifted.stream().anyMatch(d -> !live.containsKey(key(d)));
@@ -217,16 +219,19 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     int readyPods = (int) pods.stream().filter(MemberObjects::isReady).count();
     Optional<String> certificateProblem = tls.filter(t -> !t.ready() && !(t.memberTls() instanceof MemberTls.Plain))
         .map(TlsState::message);
-    ClusterStep step = ClusterPlanner.plan(new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
+    ClusterPlanner.Input planInput = new ClusterPlanner.Input(problems, isPaused(cluster), drifted,
         anyMissing, formed, Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0), readyPods,
         statefulSet.filter(s -> problems.isEmpty()).flatMap(s -> StorageGrowth.requested(cluster, s)),
         certificateProblem, membership, retainsClaims(cluster),
         tls.map(TlsState::memberTls).orElse(null) instanceof MemberTls.Plain ? "http" : "https", rollout, restore,
-        members.isEmpty()));
-    step = maintenance.holdWhileDefragmenting(cluster, step);
+        members.isEmpty());
+    ClusterStep step = maintenance.holdWhileDefragmenting(cluster, ClusterPlanner.plan(planInput));
 
     step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), restoreMembers -> memberRestores.start(
         cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()), restoreMembers));
+    if (step instanceof ClusterStep.ApplyObjects applied) {
+      step = ClusterPlanner.afterApplying(applied, planInput);
+    }
 
     EtcdClusterStatus previous = cluster.getStatus();
     EtcdClusterStatus status = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster, step, etcd,
@@ -297,9 +302,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
           return memberRestarts.restart(cluster, restart, SpecProblems.runningVersion(cluster), target, etcd);
         }
         case ClusterStep.ApplyObjects apply -> {
-          for (HasMetadata object : apply.objects()) {
-            client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-          }
+          ownedObjects.apply(apply.objects());
           LOG.info("{}: applied {}", where,
               apply.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
         }

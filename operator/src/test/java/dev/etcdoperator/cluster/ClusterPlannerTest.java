@@ -126,4 +126,38 @@ class ClusterPlannerTest {
         "waiting for main-2 to become healthy after its restart (the rollout stalls at "
             + now.plus(Duration.ofMinutes(3)) + " if it is not)"));
   }
+
+  /**
+   * Recording the formation (the bootstrap ConfigMap's state) changes nothing a member runs: once it is written, a
+   * cluster whose members are all ready reports Ready in the same reconcile instead of after another one.
+   */
+  @Test
+  void aFormedClusterThatOnlyRecordedItsFormationIsDoneOnceTheRecordIsWritten() {
+    ClusterPlanner.Input formed = new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(CONFIG), false, true, 3, 3);
+    ClusterStep.ApplyObjects record = (ClusterStep.ApplyObjects) ClusterPlanner.plan(formed);
+
+    assertThat(ClusterPlanner.afterApplying(record, formed)).isEqualTo(new ClusterStep.Done());
+    // Still waiting for pods: the wait is what the status says, not the apply.
+    ClusterPlanner.Input podsLeft = new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(CONFIG), false, true, 3, 2);
+    assertThat(ClusterPlanner.afterApplying(record, podsLeft)).isEqualTo(new ClusterStep.Wait(
+        ClusterPlanner.PODS_POLL, Reason.WAITING_FOR_PODS, "2/3 member pods ready"));
+  }
+
+  @Test
+  void anApplyOfAnythingMembersRunOnIsReportedAsTheStepItIs() {
+    ClusterPlanner.Input withService = new ClusterPlanner.Input(NO_PROBLEMS, false, DRIFTED, false, true, 3, 3);
+    ClusterStep.ApplyObjects applied = (ClusterStep.ApplyObjects) ClusterPlanner.plan(withService);
+
+    assertThat(ClusterPlanner.afterApplying(applied, withService)).isSameAs(applied);
+  }
+
+  @Test
+  void aRecordWrittenWhileSomethingElseIsDueIsReportedAsTheApply() {
+    // The plan without the record is neither done nor a wait (a halt here): the next reconcile reports it.
+    ClusterPlanner.Input halted = new ClusterPlanner.Input(List.of("bad version"), false, List.of(CONFIG), false,
+        true, 3, 3);
+    ClusterStep.ApplyObjects record = new ClusterStep.ApplyObjects(List.of(CONFIG), Reason.UPDATING_RESOURCES);
+
+    assertThat(ClusterPlanner.afterApplying(record, halted)).isSameAs(record);
+  }
 }
