@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -29,6 +31,7 @@ import java.util.function.Supplier;
  */
 final class OperatorIssuedCertificates {
   private final Clock clock;
+  private final CertificateReadings readings = new CertificateReadings();
 
   OperatorIssuedCertificates(Clock clock) {
     this.clock = clock;
@@ -72,7 +75,7 @@ final class OperatorIssuedCertificates {
       issued.add("ca issued");
     } else {
       try {
-        cas = CaState.read(caSecret, clock);
+        cas = readings.read("ca", contents(caSecret), () -> CaState.read(caSecret, clock));
       } catch (IllegalArgumentException | NullPointerException e) {
         // Never replace a CA we cannot read: members trust it, and a new one would cut them off from each other.
         return new TlsState(new MemberTls.Mutual(names.serverTlsSecret(), names.peerTlsSecret()), List.of(),
@@ -139,24 +142,40 @@ final class OperatorIssuedCertificates {
   }
 
   /** The live certificate, if it still certifies what is asked and was signed by this CA. */
-  private static Optional<CertificateInfo> fitting(Secret live, LeafRequest request, CertificateAuthority ca) {
+  private Optional<CertificateInfo> fitting(Secret live, LeafRequest request, CertificateAuthority ca) {
     if (live == null) {
       return Optional.empty();
     }
     String certificatePem = TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_CERT);
-    if (certificatePem == null || TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY) == null
-        || !ca.signed(certificatePem)) {
+    if (certificatePem == null || TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY) == null) {
+      return Optional.empty();
+    }
+    return readings.read("signed leaf", List.of(ca.certificatePem(), certificatePem),
+        () -> signedBy(ca, certificatePem)).filter(info -> info.subjectCommonName().equals(request.commonName())
+            && info.dnsNames().containsAll(request.dnsNames())
+            && info.ipAddresses().containsAll(request.ipAddresses())
+            && info.issuerCommonName().equals(ca.info().subjectCommonName()));
+  }
+
+  private static Optional<CertificateInfo> signedBy(CertificateAuthority ca, String certificatePem) {
+    if (!ca.signed(certificatePem)) {
       return Optional.empty();
     }
     try {
-      CertificateInfo info = CertificateInfo.parse(certificatePem);
-      boolean sameNames = info.subjectCommonName().equals(request.commonName())
-          && info.dnsNames().containsAll(request.dnsNames()) && info.ipAddresses().containsAll(request.ipAddresses());
-      return sameNames && info.issuerCommonName().equals(ca.info().subjectCommonName())
-          ? Optional.of(info) : Optional.empty();
+      return Optional.of(CertificateInfo.parse(certificatePem));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /** Everything a Secret holds, in a fixed order. */
+  private static List<String> contents(Secret secret) {
+    List<String> contents = new ArrayList<>();
+    new TreeMap<>(Optional.ofNullable(secret.getData()).orElse(Map.of()))
+        .forEach((key, value) -> contents.add("data:" + key + "=" + value));
+    new TreeMap<>(Optional.ofNullable(secret.getStringData()).orElse(Map.of()))
+        .forEach((key, value) -> contents.add("stringData:" + key + "=" + value));
+    return contents;
   }
 
   private static String normalized(String pem) {

@@ -19,6 +19,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class OperatorIssuedCertificatesTest {
@@ -236,6 +238,41 @@ class OperatorIssuedCertificatesTest {
     assertThat(state.reason()).isEqualTo("CAUnreadable");
     assertThat(state.message()).contains("main-ca");
     assertThat(state.toWrite()).isEmpty();
+  }
+
+  /**
+   * What one reconcile read is kept for the next ones, by the Secrets' exact content: a Secret changed in between is
+   * read afresh. A leaf replaced by one of another CA is re-issued; a CA key swapped for another CA's is reported.
+   */
+  @Test
+  void secretsChangedBetweenReconcilesAreReadAfresh() {
+    OperatorIssuedCertificates certificates = new OperatorIssuedCertificates(Clock.fixed(START, ZoneOffset.UTC));
+    Supplier<TlsState> reconcile = () -> {
+      TlsState state = certificates.plan(BLUEPRINT, SET, RenewalPolicy.DEFAULT, List.of(), store::get,
+          Optional.empty(), generation -> true, Duration.ZERO);
+      state.toWrite().forEach(secret -> store.put(secret.getMetadata().getName(), secret));
+      return state;
+    };
+    reconcile.get();
+    assertThat(reconcile.get().toWrite()).as("nothing changed").isEmpty();
+    Map<String, Secret> otherCluster = new HashMap<>();
+    new OperatorIssuedCertificates(Clock.fixed(START, ZoneOffset.UTC)).plan(BLUEPRINT, SET, RenewalPolicy.DEFAULT,
+        List.of(), otherCluster::get, Optional.empty(), generation -> true, Duration.ZERO).toWrite()
+        .forEach(secret -> otherCluster.put(secret.getMetadata().getName(), secret));
+    String foreign = TlsSecretBuilder.text(otherCluster.get("main-server-tls"), TlsSecretBuilder.TLS_CERT);
+
+    store.put("main-server-tls", otherCluster.get("main-server-tls"));
+    TlsState afterLeafSwap = reconcile.get();
+
+    assertThat(afterLeafSwap.issued()).containsExactly("server renewed");
+    assertThat(text("main-server-tls", TlsSecretBuilder.TLS_CERT)).isNotEqualTo(foreign);
+
+    store.put("main-ca", TlsSecretBuilder.authority(BLUEPRINT, "main-ca", text("main-ca", TlsSecretBuilder.CA_CERT),
+        TlsSecretBuilder.text(otherCluster.get("main-ca"), TlsSecretBuilder.CA_KEY)));
+    TlsState afterKeySwap = reconcile.get();
+
+    assertThat(afterKeySwap.reason()).isEqualTo("CAUnreadable");
+    assertThat(afterKeySwap.message()).contains("does not match");
   }
 
   private static String serial(TlsState state, String name) {
