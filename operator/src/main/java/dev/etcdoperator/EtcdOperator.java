@@ -96,7 +96,8 @@ public final class EtcdOperator implements AutoCloseable {
     this.etcdClients = new EtcdClients(clock);
     this.clientCertificateDir = privateTempDir();
     this.operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(watchdog);
+      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(watchdog)
+          .withExecutorService(ReconcileThreads.create(ReconcileThreads.MAX, ReconcileThreads.IDLE));
       // JOSDK's default exits the JVM when a watch stops for good; in this process that is the entry point's call
       // (it exits, and the Deployment restarts the pod), never a library's, and never while closing.
       o.withInformerStoppedHandler((informer, error) -> {
@@ -145,6 +146,16 @@ public final class EtcdOperator implements AutoCloseable {
   }
 
   public void start() {
+    Thread.ofPlatform().daemon().name("etcd-client-warm-up").start(() -> {
+      long started = System.nanoTime();
+      try {
+        etcdClients.warmUp();
+        LOG.debug("etcd client classes loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+      } catch (RuntimeException e) {
+        // Only a head start (the operator may be closing already): the first cluster loads them otherwise.
+        LOG.debug("etcd client warm-up stopped: {}", e.toString());
+      }
+    });
     operator.start();
   }
 
