@@ -146,16 +146,6 @@ public final class EtcdOperator implements AutoCloseable {
   }
 
   public void start() {
-    Thread.ofPlatform().daemon().name("etcd-client-warm-up").start(() -> {
-      long started = System.nanoTime();
-      try {
-        etcdClients.warmUp();
-        LOG.debug("etcd client classes loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
-      } catch (RuntimeException e) {
-        // Only a head start (the operator may be closing already): the first cluster loads them otherwise.
-        LOG.debug("etcd client warm-up stopped: {}", e.toString());
-      }
-    });
     operator.start();
   }
 

@@ -42,11 +42,6 @@ public final class EtcdClients implements AutoCloseable {
     }).client();
   }
 
-  /** See {@link EtcdClient#warmUp}; on the clients' own threads, so it holds none of its own afterwards. */
-  public void warmUp() {
-    EtcdClient.warmUp(threads);
-  }
-
   public void forget(String key) {
     Entry old = entries.remove(key);
     if (old != null) {

@@ -83,20 +83,6 @@ public final class EtcdClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Loads the gRPC, Netty and jetcd classes that a first look at etcd needs, through one observation of an address
-   * where nothing listens (refused at once). On a cold JVM short of CPU that loading took seconds, and every
-   * cluster's first look at etcd waited for it; run at start-up, it overlaps the informers' first listing.
-   */
-  public static void warmUp(ExecutorService executor) {
-    URI nowhere = URI.create("http://127.0.0.1:1");
-    try (EtcdClient client = connect(EtcdConnection.plain(List.of(nowhere), Duration.ofSeconds(2)), executor)) {
-      client.observe(List.of(nowhere));
-    } catch (EtcdUnavailableException expected) {
-      // Nothing answers there; the classes are loaded all the same.
-    }
-  }
-
   public EtcdConnection connection() {
     return connection;
   }

@@ -44,21 +44,6 @@ class EtcdClientsTest {
     }
   }
 
-  /** The start-up warm-up reaches no etcd, fails quietly, and leaves the shared threads fit for real clients. */
-  @Test
-  void warmingUpNeedsNoEtcdAndLeavesTheClientsReady(@TempDir Path dir) {
-    try (EtcdClients clients = new EtcdClients(Clock.systemUTC())) {
-      clients.warmUp();
-
-      assertThat(threadNames()).noneMatch(n -> PER_CLIENT_THREAD.matcher(n).matches());
-      try (EtcdProcessCluster etcd = EtcdProcessCluster.builder(dir).members(1).namePrefix("warm").start()) {
-        EtcdClient client = clients.forCluster("ns/warm", EtcdConnection.plain(etcd.clientUrls(), TIMEOUT));
-        await("the client answers").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-            .until(() -> client.listMembers().members().size() == 1);
-      }
-    }
-  }
-
   private static List<String> threadNames() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
   }
