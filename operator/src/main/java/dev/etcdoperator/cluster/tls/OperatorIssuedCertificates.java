@@ -31,10 +31,11 @@ import java.util.function.Supplier;
  */
 final class OperatorIssuedCertificates {
   private final Clock clock;
-  private final CertificateReadings readings = new CertificateReadings();
+  private final CertificateReadings readings;
 
   OperatorIssuedCertificates(Clock clock) {
     this.clock = clock;
+    this.readings = new CertificateReadings(clock);
   }
 
   /** What one leaf is: its role in status, its Secret and what it must certify. */

@@ -3,6 +3,9 @@ package dev.etcdoperator.cluster.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdoperator.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +14,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CertificateReadingsTest {
-  private final CertificateReadings readings = new CertificateReadings();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
+  private final CertificateReadings readings = new CertificateReadings(clock);
   private final AtomicInteger reads = new AtomicInteger();
 
   private String read(String kind, String... texts) {
@@ -36,6 +40,22 @@ class CertificateReadingsTest {
     })).hasMessage("unreadable");
 
     assertThat(read("ca", "bad")).isEqualTo("read 1");
+  }
+
+  /** A deleted cluster's readings do not stay for the life of the process. */
+  @Test
+  void aReadingUnusedForTheIdleLimitGoes() {
+    read("ca", "deleted cluster");
+    read("ca", "live cluster");
+    clock.advance(CertificateReadings.IDLE_LIMIT.minusSeconds(1));
+    read("ca", "live cluster");
+    clock.advance(Duration.ofSeconds(2));
+
+    read("ca", "live cluster");
+    assertThat(reads.get()).as("used within the limit, so kept").isEqualTo(2);
+    assertThat(readings.size()).isEqualTo(1);
+    read("ca", "deleted cluster");
+    assertThat(reads.get()).as("read again after it went").isEqualTo(3);
   }
 
   @Test
