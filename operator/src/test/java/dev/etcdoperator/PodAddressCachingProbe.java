@@ -7,7 +7,10 @@ import java.nio.file.Path;
 
 /**
  * Run in a JVM of its own by {@link PodAddressCachingTest} (the settings are read once per JVM): looks up a name
- * its hosts file lacks, adds the name, looks it up again at once, and prints what the second lookup found.
+ * its hosts file lacks, adds the name, looks it up again at once, and writes what the second lookup found to its
+ * answer file (not to its output, which the JVM shares with its own warnings).
+ *
+ * <p>Arguments: the hosts file, the answer file, and {@code apply} to apply the operator's setting first.
  */
 public final class PodAddressCachingProbe {
   static final String NAME = "member-0.members.ns.svc.cluster.local";
@@ -16,22 +19,23 @@ public final class PodAddressCachingProbe {
   private PodAddressCachingProbe() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 1 && args[1].equals("apply")) {
+    Path hosts = Path.of(args[0]);
+    Path answer = Path.of(args[1]);
+    if (args.length > 2 && args[2].equals("apply")) {
       PodAddressCaching.apply();
     }
-    Path hosts = Path.of(args[0]);
     try {
       InetAddress.getByName(NAME);
-      System.out.println("unexpected: resolved before it was published");
+      Files.writeString(answer, "unexpected: resolved before it was published");
       return;
     } catch (UnknownHostException expected) {
       // the pod has no address yet
     }
     Files.writeString(hosts, ADDRESS + " " + NAME + "\n");
     try {
-      System.out.println("resolved " + InetAddress.getByName(NAME).getHostAddress());
+      Files.writeString(answer, "resolved " + InetAddress.getByName(NAME).getHostAddress());
     } catch (UnknownHostException e) {
-      System.out.println("unresolved");
+      Files.writeString(answer, "unresolved");
     }
   }
 }

@@ -38,14 +38,16 @@ class PodAddressCachingTest {
   private static String secondLookup(Path dir, boolean apply, String... jvmFlags)
       throws IOException, InterruptedException {
     Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
+    Path answer = dir.resolve("answer");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path")));
     command.addAll(List.of(jvmFlags));
-    command.addAll(List.of(PodAddressCachingProbe.class.getName(), hosts.toString(), apply ? "apply" : "jdk"));
+    command.addAll(List.of(PodAddressCachingProbe.class.getName(), hosts.toString(), answer.toString(),
+        apply ? "apply" : "jdk"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the probe JVM finished").isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    List<String> lines = output.lines().filter(l -> !l.startsWith("Picked up JAVA_TOOL_OPTIONS")).toList();
-    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(answer).as("the probe's answer; its output:%n%s", output).exists();
+    return Files.readString(answer);
   }
 }
