@@ -1,6 +1,7 @@
 package dev.etcdoperator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 class ScaleOutAndInTest {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleOutAndInTest.class);
   private static final Duration PER_MEMBER = Duration.ofSeconds(60);
+  private static final Duration CLAIM_GONE = Duration.ofSeconds(60);
 
   @Test
   void threeToFiveToThree(Scenario scenario) {
@@ -55,9 +57,14 @@ class ScaleOutAndInTest {
     assertThat(reasons).filteredOn("LeaderMoved"::equals).hasSizeGreaterThanOrEqualTo(1);
     for (int ordinal = from; ordinal < to; ordinal++) {
       String claim = "data-" + name + "-" + ordinal;
-      assertThat(scenario.kube().persistentVolumeClaims().inNamespace(scenario.namespace()).withName(claim).get())
-          .as("claim %s of a removed member", claim).isNull();
-      assertThat(scenario.backend().claimDataExists(claim)).as("data of %s", claim).isFalse();
+      // The operator deletes the claim; the API server keeps it (pvc-protection) until the removed member's pod,
+      // which may still be stopping when the cluster is Ready again, has gone.
+      await("claim " + claim + " of a removed member, and its data, gone").atMost(CLAIM_GONE)
+          .untilAsserted(() -> {
+            assertThat(scenario.kube().persistentVolumeClaims().inNamespace(scenario.namespace()).withName(claim)
+                .get()).as("claim %s of a removed member", claim).isNull();
+            assertThat(scenario.backend().claimDataExists(claim)).as("data of %s", claim).isFalse();
+          });
     }
   }
 
