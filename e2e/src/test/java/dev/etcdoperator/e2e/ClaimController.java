@@ -74,18 +74,26 @@ final class ClaimController implements StandIn {
             && claim.equals(v.getPersistentVolumeClaim().getClaimName()));
   }
 
-  private void release(PersistentVolumeClaim claim) {
+  /**
+   * Removes the claim's data and drops its finalizer, if the claim of that name is still this one: a release decided
+   * on a cache that has not yet seen the claim go leaves a claim made anew under the name, and its data, alone.
+   */
+  void release(PersistentVolumeClaim claim) {
     String ns = claim.getMetadata().getNamespace();
     String name = claim.getMetadata().getName();
-    deleteRecursively(volumes.claimDir(ns, name));
+    String uid = claim.getMetadata().getUid();
     try {
-      client.persistentVolumeClaims().inNamespace(ns).withName(name).edit(c -> {
-        List<String> finalizers = new ArrayList<>(Optional.ofNullable(c.getMetadata().getFinalizers())
-            .orElse(List.of()));
-        finalizers.remove(PROTECTION_FINALIZER);
-        c.getMetadata().setFinalizers(finalizers);
-        return c;
-      });
+      PersistentVolumeClaim live = client.persistentVolumeClaims().inNamespace(ns).withName(name).get();
+      if (live == null || !uid.equals(live.getMetadata().getUid())) {
+        return;
+      }
+      deleteRecursively(volumes.claimDir(ns, name, uid));
+      List<String> finalizers = new ArrayList<>(Optional.ofNullable(live.getMetadata().getFinalizers())
+          .orElse(List.of()));
+      finalizers.remove(PROTECTION_FINALIZER);
+      live.getMetadata().setFinalizers(finalizers);
+      // The read resourceVersion goes with the update: it fails, to be retried, if the claim changed meanwhile.
+      client.persistentVolumeClaims().inNamespace(ns).resource(live).update();
       LOG.info("claim {}/{} released: its data is gone", ns, name);
     } catch (KubernetesClientException e) {
       LOG.debug("claim {}/{} release failed (retrying): {}", ns, name, e.getMessage());

@@ -8,6 +8,7 @@ import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.IpFamily;
 import dev.etcdoperator.testing.TestApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -194,14 +195,23 @@ final class LocalCluster implements Backend {
     return running;
   }
 
-  /** The directory behind a claim of the namespace. */
+  PodVolumes volumes() {
+    return volumes;
+  }
+
+  /** The directory behind the claim of that name the namespace has now. */
   Path claimDir(String claim) {
-    return volumes.claimDir(namespace, claim);
+    PersistentVolumeClaim live = apiServer.client().persistentVolumeClaims().inNamespace(namespace).withName(claim)
+        .get();
+    if (live == null) {
+      throw new IllegalStateException("no claim " + claim + " in " + namespace);
+    }
+    return volumes.claimDir(namespace, claim, live.getMetadata().getUid());
   }
 
   @Override
   public boolean claimDataExists(String claim) {
-    return Files.exists(volumes.claimDir(namespace, claim));
+    return volumes.anyClaimData(namespace, claim);
   }
 
   @Override

@@ -29,8 +29,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>secret / configMap: files written under {@code <podDir>/volumes/<volume>} (items and defaultMode honoured);
  *   <li>emptyDir: {@code <podDir>/volumes/<volume>}, gone with the pod directory;
- *   <li>persistentVolumeClaim: {@link #claimDir} {@code <base>/pvcs/<ns>/<claim>}, which outlives the pod and is
- *       removed only with the claim ({@link ClaimController}).
+ *   <li>persistentVolumeClaim: {@link #claimDir} {@code <base>/pvcs/<ns>/<claim>/<uid>}, which outlives the pod and
+ *       is removed only with the claim ({@link ClaimController}). Keyed by UID as a real claim is bound to a volume of
+ *       its own: a claim made anew under an old one's name never sees, nor loses, the other's data.
  * </ul>
  *
  * The process does not run in a container, so nothing is mounted at the container's paths: {@link MountTable}
@@ -44,8 +45,21 @@ final class PodVolumes {
     this.claimsDir = claimsDir;
   }
 
-  Path claimDir(String namespace, String claim) {
-    return claimsDir.resolve(namespace).resolve(claim);
+  Path claimDir(String namespace, String claim, String uid) {
+    return claimsDir.resolve(namespace).resolve(claim).resolve(uid);
+  }
+
+  /** Whether the data of any claim of that name, this one or an earlier one, is still here. */
+  boolean anyClaimData(String namespace, String claim) {
+    Path dir = claimsDir.resolve(namespace).resolve(claim);
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isPresent();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes the volumes the container mounts and returns its mount table. */
@@ -79,10 +93,11 @@ final class PodVolumes {
         createDirectories(dir);
       } else if (volume.getPersistentVolumeClaim() != null) {
         String claim = volume.getPersistentVolumeClaim().getClaimName();
-        if (client.persistentVolumeClaims().inNamespace(ns).withName(claim).get() == null) {
+        var live = client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+        if (live == null) {
           throw new ContainerEnv.NotReady("persistentvolumeclaim " + claim + " not found");
         }
-        dir = claimDir(ns, claim);
+        dir = claimDir(ns, claim, live.getMetadata().getUid());
         createDirectories(dir);
       } else {
         throw new IllegalArgumentException("volume " + volume.getName() + ": unsupported type");

@@ -204,9 +204,9 @@ final class StatefulSetController implements StandIn {
     }
     claim.getMetadata().setFinalizers(List.of(ClaimController.PROTECTION_FINALIZER));
     claim.setStatus(null);
-    client.persistentVolumeClaims().inNamespace(ns).resource(claim).create();
+    PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(ns).resource(claim).create();
     try {
-      Files.createDirectories(volumes.claimDir(ns, claim.getMetadata().getName()));
+      Files.createDirectories(volumes.claimDir(ns, claim.getMetadata().getName(), created.getMetadata().getUid()));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
