@@ -75,8 +75,8 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
   }
 
   /**
-   * Why the member's data is gone, if it is: its claim was deleted and made anew, or (emptyDir) its pod was; either
-   * way the member came back empty.
+   * Why the member's data is gone, if it is: its claim was deleted (and perhaps made anew), or (emptyDir) its pod was
+   * made anew; either way the member came back empty, or cannot come back at all.
    */
   public Optional<String> dataLoss(EtcdMember member) {
     OptionalInt ordinal = ordinalOf(member);
@@ -88,16 +88,17 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     if (recordedClaim != null && claim != null && !recordedClaim.equals(claim.uid())) {
       return Optional.of("its volume claim was made anew");
     }
+    if (recordedClaim != null && claim == null && pods.containsKey(ordinal.getAsInt()) && !isHealthy(member)) {
+      // A pod made while its old claim was being deleted waits for a claim nothing makes again
+      // (kubernetes/kubernetes#74374). A healthy member is left alone: a claim it still runs on is not yet gone.
+      return Optional.of("its volume claim was deleted");
+    }
     String recordedPod = recordedPodUids.get(nameOf(member));
     String pod = pods.get(ordinal.getAsInt());
     if (recordedPod != null && pod != null && !recordedPod.equals(pod)) {
       return Optional.of("its pod was made anew, and its storage is emptyDir");
     }
     return Optional.empty();
-  }
-
-  public boolean dataLost(EtcdMember member) {
-    return dataLoss(member).isPresent();
   }
 
   /** The same facts without these ordinals among the failing pods (their failure is not the member's). */

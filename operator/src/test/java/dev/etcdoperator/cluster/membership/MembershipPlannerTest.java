@@ -79,6 +79,12 @@ class MembershipPlannerTest {
       return this;
     }
 
+    /** Neither a live claim nor one being deleted: it went, and its volume with it. */
+    Observed withoutClaim(int ordinal) {
+      claims.remove(ordinal);
+      return this;
+    }
+
     Observed podRecreated(int ordinal) {
       pods.put(ordinal, "new-pod-uid-" + ordinal);
       return this;
@@ -258,6 +264,17 @@ class MembershipPlannerTest {
             Observed.voters(3).claimRecreated(1).podRecreated(1), 3, false,
             Optional.of(change(new MembershipAction.Replace("main-1", id(1), LOST, Optional.of("new-claim-uid-1"),
                 Optional.of("new-pod-uid-1")), Reason.REPLACING_MEMBER, "removing main-1 to replace it: " + LOST))),
+        // Kubernetes may make the pod anew while the old claim is still being deleted; the pod then waits, Pending,
+        // for a claim nothing makes again (kubernetes/kubernetes#74374). The data is gone either way.
+        Arguments.of("an unhealthy member whose claim is gone while its pod waits is replaced",
+            Observed.voters(3).unhealthy(1).withoutClaim(1).podRecreated(1), 3, false,
+            Optional.of(change(new MembershipAction.Replace("main-1", id(1), CLAIM_GONE, Optional.empty(),
+                Optional.of("new-pod-uid-1")), Reason.REPLACING_MEMBER, "removing main-1 to replace it: "
+                    + CLAIM_GONE))),
+        Arguments.of("a healthy member whose claim is not seen is left alone",
+            Observed.voters(3).withoutClaim(1), 3, false, Optional.empty()),
+        Arguments.of("without a pod, a member whose claim is gone waits for the StatefulSet to make both",
+            Observed.voters(3).unhealthy(1).withoutClaim(1).withoutPod(1), 3, false, Optional.empty()),
         // emptyDir lives and dies with its pod: a new pod is a member without its data, however it came to be.
         Arguments.of("an emptyDir member whose pod was made anew is replaced, healthy or not",
             Observed.voters(3).onEmptyDir().podRecreated(2), 3, false,
@@ -317,6 +334,7 @@ class MembershipPlannerTest {
   }
 
   private static final String LOST = "its data is gone (its volume claim was made anew)";
+  private static final String CLAIM_GONE = "its data is gone (its volume claim was deleted)";
   private static final String EMPTY_DIR_LOST = "its data is gone (its pod was made anew, and its storage is emptyDir)";
   private static final String FAILING = "its pod has not been ready for 5 minutes and keeps restarting";
 
