@@ -3,6 +3,7 @@ package dev.etcdoperator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.etcdoperator.resources.ClusterLabels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -77,5 +78,10 @@ class ScaleOutAndInTest {
     scenario.awaitVotingMembers(name, replicas, PER_MEMBER.multipliedBy(3));
     assertThat(scenario.kube().apps().statefulSets().inNamespace(scenario.namespace()).withName(name).get()
         .getSpec().getReplicas()).isEqualTo(replicas);
+    // Ready comes once a removed member's pod has begun to stop, not while it still runs.
+    assertThat(scenario.kube().pods().inNamespace(scenario.namespace()).withLabels(new ClusterLabels(name).selector())
+        .list().getItems()).as("pods not being deleted once Ready at %d members", replicas)
+        .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .extracting(p -> p.getMetadata().getName()).hasSize(replicas);
   }
 }

@@ -55,7 +55,7 @@ public final class MembershipPlanner {
     if (voters.size() > desired) {
       return Optional.of(scaleIn(facts, voters));
     }
-    return leftoverClaims(facts, retainClaims);
+    return scaleInLeftovers(facts, retainClaims);
   }
 
   /**
@@ -238,15 +238,26 @@ public final class MembershipPlanner {
   }
 
   /**
-   * Claims of ordinals the StatefulSet no longer runs and no member has: left by scale-in where Kubernetes does
-   * not delete them itself (its PVC retention policy needs 1.27+).
+   * What a scale in leaves once etcd has removed the member and the StatefulSet is scaled down: the member's pod, until
+   * it begins to stop (no Ready while a removed member still runs, and none that deleting its claim takes back), then
+   * claims of ordinals the StatefulSet no longer runs and no member has, which Kubernetes does not delete itself (its
+   * PVC retention policy needs 1.27+).
    */
-  private static Optional<ClusterStep> leftoverClaims(MembershipFacts facts, boolean retainClaims) {
-    if (retainClaims || facts.statefulSetReplicas() != facts.statefulSetReplicasForMembers()) {
+  private static Optional<ClusterStep> scaleInLeftovers(MembershipFacts facts, boolean retainClaims) {
+    if (facts.statefulSetReplicas() != facts.statefulSetReplicasForMembers()) {
+      return Optional.empty();
+    }
+    Optional<Integer> stillRunning = facts.pods().keySet().stream()
+        .filter(ordinal -> ordinal >= facts.statefulSetReplicas()).findFirst();
+    if (stillRunning.isPresent()) {
+      return Optional.of(new ClusterStep.Wait(LEARNER_POLL, Reason.SCALING_IN, "waiting for the pod of removed "
+          + "member " + facts.names().podName(stillRunning.get()) + " to stop"));
+    }
+    if (retainClaims) {
       return Optional.empty();
     }
     List<String> leftovers = facts.claims().entrySet().stream()
-        .filter(e -> e.getKey() >= facts.statefulSetReplicas() && !facts.pods().containsKey(e.getKey()))
+        .filter(e -> e.getKey() >= facts.statefulSetReplicas())
         .map(e -> e.getValue().name()).toList();
     if (leftovers.isEmpty()) {
       return Optional.empty();

@@ -243,6 +243,16 @@ class MembershipPlannerTest {
                 Reason.SCALING_IN, "deleting volume claims of removed members: data-main-3, data-main-4"))),
         Arguments.of("retained claims of removed members are kept", Observed.voters(3).withClaim(3), 3, true,
             Optional.empty()),
+        // The StatefulSet is scaled down, but has not yet begun to stop the removed member's pod: the scale in is not
+        // over (no Ready while the removed member still runs, and no Ready that the claim's deletion takes back).
+        Arguments.of("the claim of a removed member waits until its pod stops",
+            Observed.voters(3).withClaim(3).withPod(3), 3, false,
+            Optional.of(new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, Reason.SCALING_IN,
+                "waiting for the pod of removed member main-3 to stop"))),
+        Arguments.of("a retained claim's member pod is waited for too",
+            Observed.voters(3).withClaim(3).withPod(3), 3, true,
+            Optional.of(new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, Reason.SCALING_IN,
+                "waiting for the pod of removed member main-3 to stop"))),
         Arguments.of("no claim is deleted while the StatefulSet still runs the ordinal",
             Observed.voters(3).withClaim(3).withPod(3).statefulSet(4), 3, false, Optional.empty()),
         // Replacing a broken member: remove, recreate its claim and pod empty, add back, promote.
