@@ -34,6 +34,7 @@ public final class EtcdOperatorMain {
   private EtcdOperatorMain() {}
 
   public static void main(String[] args) throws Exception {
+    JavaLoggingBridge.install();
     PodAddressCaching.apply();
     // Restore pods run the operator's image for the steps around etcd's own restore tool.
     if (RestoreStep.isRestoreStep(args)) {
