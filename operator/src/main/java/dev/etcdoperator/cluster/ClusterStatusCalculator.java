@@ -196,6 +196,9 @@ public final class ClusterStatusCalculator {
     m.setVersion(old.getVersion());
     m.setDbSize(old.getDbSize());
     m.setDbSizeInUse(old.getDbSizeInUse());
+    // Where its data lives stays on record: a loss during the outage is judged against it once etcd answers again.
+    m.setVolumeClaimUID(old.getVolumeClaimUID());
+    m.setPodUID(old.getPodUID());
     m.setHealthy(false);
     m.setLeader(false);
     m.setMessage(message);

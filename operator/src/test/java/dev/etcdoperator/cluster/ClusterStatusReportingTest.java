@@ -96,6 +96,29 @@ class ClusterStatusReportingTest {
         .isEqualTo("claim-a");
   }
 
+  /**
+   * A moment in which no member answers (the operator cut off from the pods, every probe timing out on a loaded
+   * node) keeps the records: otherwise a member that came back empty under its old ID during that moment would have
+   * its new claim or pod recorded as where its data lives, and its loss would go unseen.
+   */
+  @Test
+  void theRecordedClaimsAndPodsOutlastAMomentInWhichEtcdDoesNotAnswer() {
+    EtcdClusterStatus first = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, null), DONE,
+        threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of("main-0", "claim-a"),
+        java.util.Optional.empty(), java.util.Map.of("main-1", "pod-a"), java.util.Optional.empty()), CLOCK);
+    EtcdClusterStatus down = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, first),
+        WAITING_FOR_PODS, new EtcdView.Unreachable("context deadline exceeded"), 3, 0, SELECTOR, true,
+        java.util.Optional.empty(), java.util.Map.of()), CLOCK);
+    assertThat(down.getMembers().get(0).getVolumeClaimUID()).isEqualTo("claim-a");
+    assertThat(down.getMembers().get(1).getPodUID()).isEqualTo("pod-a");
+
+    EtcdClusterStatus up = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, down), DONE,
+        threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of("main-0", "claim-b"),
+        java.util.Optional.empty(), java.util.Map.of("main-1", "pod-b"), java.util.Optional.empty()), CLOCK);
+    assertThat(up.getMembers().get(0).getVolumeClaimUID()).isEqualTo("claim-a");
+    assertThat(up.getMembers().get(1).getPodUID()).isEqualTo("pod-a");
+  }
+
   /** emptyDir: the data lives with the pod, so the pod a member first served from healthy is its record. */
   @Test
   void thePodAnEmptyDirMemberFirstServedFromStaysItsRecordWhenAnotherPodAppearsUnderIt() {
