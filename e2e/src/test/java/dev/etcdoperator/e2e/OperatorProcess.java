@@ -110,8 +110,9 @@ final class OperatorProcess implements OperatorRunner {
 
   /**
    * What operator/Dockerfile's build does when the settings name a class-data archive the JVM writes itself: one run
-   * of the jar with no API server to reach (a build has no cluster), which exits after loading the configuration,
-   * client and model classes and leaves the archive of those. Done again when the jar is newer than the archive.
+   * of the jar with no API server to reach (a build has no cluster), which rehearses a probe of etcd against an
+   * in-process TLS endpoint, exits after loading the configuration, client and model classes and leaves the archive of
+   * all of those. Done again when the jar is newer than the archive.
    */
   private void prepareArchive() {
     Optional<Path> archive = jvm.autoCreatedArchive();
@@ -137,7 +138,7 @@ final class OperatorProcess implements OperatorRunner {
   /** Runs the jar once with {@code settings} and no API server to reach, until it exits. */
   private void runWithoutApiServer(OperatorJvm settings) {
     ProcessBuilder builder = new ProcessBuilder(javaCommand(), "-XX:MaxRAM=" + settings.memoryLimit(), "-jar",
-        jar.toString()).directory(dir.toFile()).redirectErrorStream(true)
+        jar.toString(), "--train-class-data").directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("build-run.log").toFile()));
     imageEnvironment(builder, settings);
     builder.environment().put("KUBERNETES_MASTER", "http://127.0.0.1:1"); // refused at once
