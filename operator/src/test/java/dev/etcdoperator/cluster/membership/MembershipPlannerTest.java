@@ -79,7 +79,7 @@ class MembershipPlannerTest {
       return this;
     }
 
-    /** Neither a live claim nor one being deleted: it went, and its volume with it. */
+    /** No claim the planner counts: it went, or is being deleted (the facts leave those out). */
     Observed withoutClaim(int ordinal) {
       claims.remove(ordinal);
       return this;
