@@ -135,6 +135,24 @@ class ClusterStatusReportingTest {
         .isEqualTo("pod-a");
   }
 
+  /**
+   * A status without pods on record (written by an operator from before they were recorded): the first reconcile
+   * records them, and that is a change the reconciler writes, not one it skips as an unchanged status.
+   */
+  @Test
+  void aPodRecordedForTheFirstTimeChangesTheStatus() {
+    EtcdClusterStatus before = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(cluster(4L, null),
+        DONE, threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(), java.util.Map.of(),
+        java.util.Optional.empty(), java.util.Map.of(), java.util.Optional.empty()), CLOCK);
+    EtcdClusterStatus recorded = ClusterStatusCalculator.compute(new ClusterStatusCalculator.Input(
+        cluster(4L, before), DONE, threeHealthy(), 3, 3, SELECTOR, true, java.util.Optional.empty(),
+        java.util.Map.of(), java.util.Optional.empty(), java.util.Map.of("main-0", "pod-a"), java.util.Optional.empty()),
+        CLOCK);
+
+    assertThat(recorded.getMembers().get(0).getPodUID()).isEqualTo("pod-a");
+    assertThat(recorded).as("a status to write").isNotEqualTo(before);
+  }
+
   /** MemberStatus.message is documented as "why the member is not healthy, when it is not". */
   @Test
   void healthyMembersCarryNoMessage() {

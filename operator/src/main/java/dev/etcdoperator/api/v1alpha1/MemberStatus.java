@@ -29,7 +29,8 @@ public class MemberStatus {
   private String message;
 
   @JsonPropertyDescription("UID of the volume claim holding this member's data, as last seen while the member was "
-      + "healthy: a claim of another UID for this member means its data is gone, and the member is replaced.")
+      + "healthy: a claim of another UID for this member means its data is gone, and the member is replaced; so is "
+      + "an unhealthy member whose claim was deleted and not made again.")
   private String volumeClaimUID;
 
   @JsonPropertyDescription("UID of the pod holding this member's data when storage is emptyDir, as last seen while "
@@ -148,7 +149,8 @@ public class MemberStatus {
         && Objects.equals(learner, m.learner) && Objects.equals(healthy, m.healthy)
         && Objects.equals(leader, m.leader) && Objects.equals(version, m.version)
         && Objects.equals(dbSize, m.dbSize) && Objects.equals(dbSizeInUse, m.dbSizeInUse)
-        && Objects.equals(message, m.message) && Objects.equals(volumeClaimUID, m.volumeClaimUID);
+        && Objects.equals(message, m.message) && Objects.equals(volumeClaimUID, m.volumeClaimUID)
+        && Objects.equals(podUID, m.podUID);
   }
 
   @Override
