@@ -58,8 +58,9 @@ public final class EtcdOperatorMain {
       return;
     }
 
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
-        .withUserAgent(EtcdOperator.USER_AGENT).build()).build();
+    KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new ResumingWatchHttpClientFactory())
+        .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent(EtcdOperator.USER_AGENT).build())
+        .build();
     String problem = apiServerProblem(client);
     if (problem != null) {
       LOG.error("etcd-operator cannot start: {}", problem);

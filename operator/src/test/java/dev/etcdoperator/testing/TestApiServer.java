@@ -1,5 +1,6 @@
 package dev.etcdoperator.testing;
 
+import dev.etcdoperator.ResumingWatchHttpClientFactory;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -151,7 +152,9 @@ public final class TestApiServer implements AutoCloseable {
   /** A client that says it is {@code userAgent} (the stand-in counts requests by it). */
   public KubernetesClient newClient(String userAgent) {
     // Config.empty(): nothing from ~/.kube/config, KUBECONFIG, the environment or proxy settings leaks in.
-    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+    // The operator's HTTP client (EtcdOperatorMain): a watch whose WebSocket stream breaks off resumes.
+    return new KubernetesClientBuilder().withHttpClientFactory(new ResumingWatchHttpClientFactory())
+        .withConfig(new ConfigBuilder(Config.empty())
         .withMasterUrl(url)
         .withUserAgent(userAgent)
         .withTrustCerts(true)
