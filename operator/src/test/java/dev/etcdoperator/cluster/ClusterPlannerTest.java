@@ -108,7 +108,7 @@ class ClusterPlannerTest {
         List.of(URI.create(names.peerUrl(i, "https"))), List.of(), false)).toList();
     MembershipFacts facts = new MembershipFacts(names, members, Set.of(0x100L, 0x101L), Optional.of(0x100L),
         Map.of(0x100L, URI.create("https://a:2379"), 0x101L, URI.create("https://b:2379")),
-        new TreeMap<>(Map.of(0, "uid-0", 1, "uid-1", 2, "uid-2")), Set.of(2),
+        new TreeMap<>(Map.of(0, "uid-0", 1, "uid-1", 2, "uid-2")), Set.of(2), Set.of(),
         new TreeMap<>(Map.of(2, new MembershipFacts.MemberClaim("data-main-2", "claim-2"))), 3,
         Map.of("main-2", "claim-2"), Map.of(), Optional.empty(), Duration.ofMinutes(5));
     RolloutFacts rollout = new RolloutFacts(Optional.of("new"), true, "etcd:v3.6.5", Map.of(

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * Which member ordinals have a pod (with its UID), a pod that keeps failing, or a volume claim, by the names the
  * StatefulSet gives them ({@code <sts>-<ordinal>}, {@code data-<sts>-<ordinal>}). Objects being deleted do not count.
  */
-public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failingPods,
+public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failingPods, Set<Integer> pendingPods,
     SortedMap<Integer, MemberClaim> claims, Duration failingAfter) {
   /** @param failingAfter how long a pod is not Ready, restarting meanwhile, before it counts as failing */
   public static MemberObjects of(ClusterNames names, Collection<Pod> pods, Collection<PersistentVolumeClaim> claims,
@@ -38,11 +38,14 @@ public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failin
     Set<Integer> failing = live(pods).filter(p -> keepsFailing(p, clock.instant(), failingAfter))
         .map(p -> ordinal(p.getMetadata().getName(), podPrefix))
         .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).collect(Collectors.toSet());
+    Set<Integer> pending = live(pods).filter(p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()))
+        .map(p -> ordinal(p.getMetadata().getName(), podPrefix))
+        .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).collect(Collectors.toSet());
     String claimPrefix = MemberStatefulSetBuilder.DATA_VOLUME + "-" + podPrefix;
     SortedMap<Integer, MemberClaim> byOrdinal = new TreeMap<>();
     live(claims).forEach(c -> ordinal(c.getMetadata().getName(), claimPrefix).ifPresent(o -> byOrdinal.put(o,
         new MemberClaim(c.getMetadata().getName(), c.getMetadata().getUid()))));
-    return new MemberObjects(podUids, failing, byOrdinal, failingAfter);
+    return new MemberObjects(podUids, failing, pending, byOrdinal, failingAfter);
   }
 
   /** The UID of each member's claim, by member (pod) name. */

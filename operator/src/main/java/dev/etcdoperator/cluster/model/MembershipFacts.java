@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param endpoints each answering member's client endpoint, by member id
  * @param pods UIDs of the member pods that are not being deleted, by ordinal
  * @param failingPods ordinals whose pod has not been Ready for a long while and keeps restarting
+ * @param pendingPods ordinals whose pod has not started (phase Pending)
  * @param claims volume claims of member ordinals that are not being deleted, by ordinal
  * @param statefulSetReplicas what the StatefulSet runs now
  * @param recordedClaimUids the claim UID each member's data was last seen on, by member name
@@ -38,7 +39,7 @@ import java.util.stream.Collectors;
  */
 public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<Long> healthy,
     Optional<Long> leaderId, Map<Long, URI> endpoints, SortedMap<Integer, String> pods, Set<Integer> failingPods,
-    SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas, Map<String, String> recordedClaimUids,
+    Set<Integer> pendingPods, SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas, Map<String, String> recordedClaimUids,
     Map<String, String> recordedPodUids, Optional<MembershipChange> intent, Duration failingAfter) {
 
   /** A member's volume claim. */
@@ -50,6 +51,7 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     endpoints = Map.copyOf(endpoints);
     pods = new TreeMap<>(pods);
     failingPods = Set.copyOf(failingPods);
+    pendingPods = Set.copyOf(pendingPods);
     claims = new TreeMap<>(claims);
     recordedClaimUids = Map.copyOf(recordedClaimUids);
     recordedPodUids = Map.copyOf(recordedPodUids);
@@ -62,7 +64,7 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     Set<Long> healthy = observation.probes().values().stream().filter(MemberProbe::healthy)
         .flatMap(p -> p.memberId().stream()).collect(Collectors.toSet());
     return new MembershipFacts(names, observation.members(), healthy, observation.leaderId(), endpoints,
-        objects.pods(), objects.failingPods(), objects.claims(), statefulSetReplicas,
+        objects.pods(), objects.failingPods(), objects.pendingPods(), objects.claims(), statefulSetReplicas,
         recorded(status, MemberStatus::getVolumeClaimUID), recorded(status, MemberStatus::getPodUID),
         status.map(EtcdClusterStatus::getMembershipChange), objects.failingAfter());
   }
@@ -88,9 +90,11 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
     if (recordedClaim != null && claim != null && !recordedClaim.equals(claim.uid())) {
       return Optional.of("its volume claim was made anew");
     }
-    if (recordedClaim != null && claim == null && pods.containsKey(ordinal.getAsInt()) && !isHealthy(member)) {
-      // A pod made while its old claim was being deleted waits for a claim nothing makes again
-      // (kubernetes/kubernetes#74374). A healthy member is left alone: a claim it still runs on is not yet gone.
+    if (recordedClaim != null && claim == null && pendingPods.contains(ordinal.getAsInt()) && !isHealthy(member)) {
+      // A pod made while its old claim was being deleted waits, Pending, for a claim nothing makes again
+      // (kubernetes/kubernetes#74374). A healthy member is left alone: a claim it still runs on is not yet gone. So is
+      // one whose pod has started: that is the old pod, whose deletion the cache may not show yet, and the StatefulSet
+      // makes the next one with a claim, which the rule above then sees.
       return Optional.of("its volume claim was deleted");
     }
     String recordedPod = recordedPodUids.get(nameOf(member));
@@ -105,7 +109,7 @@ public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<
   public MembershipFacts withoutFailing(Set<Integer> ordinals) {
     Set<Integer> failing = new java.util.HashSet<>(failingPods);
     failing.removeAll(ordinals);
-    return new MembershipFacts(names, members, healthy, leaderId, endpoints, pods, failing, claims,
+    return new MembershipFacts(names, members, healthy, leaderId, endpoints, pods, failing, pendingPods, claims,
         statefulSetReplicas, recordedClaimUids, recordedPodUids, intent, failingAfter);
   }
 

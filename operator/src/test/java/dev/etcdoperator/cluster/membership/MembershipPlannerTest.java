@@ -36,6 +36,7 @@ class MembershipPlannerTest {
     Optional<Long> leader = Optional.of(id(0));
     final TreeMap<Integer, String> pods = new TreeMap<>();
     final Set<Integer> failing = new HashSet<>();
+    final Set<Integer> pending = new HashSet<>();
     final TreeMap<Integer, MembershipFacts.MemberClaim> claims = new TreeMap<>();
     final Map<String, String> recordedClaims = new java.util.HashMap<>();
     final Map<String, String> recordedPods = new java.util.HashMap<>();
@@ -95,6 +96,12 @@ class MembershipPlannerTest {
       return this;
     }
 
+    /** The member's pod has not started (phase Pending). */
+    Observed podPending(int ordinal) {
+      pending.add(ordinal);
+      return this;
+    }
+
     Observed replacing(int ordinal, String staleClaimUid, String stalePodUid) {
       MembershipChange change = new MembershipChange(MembershipChange.REPLACE_MEMBER, NAMES.podName(ordinal),
           "2026-11-21T10:00:00Z");
@@ -142,7 +149,7 @@ class MembershipPlannerTest {
     MembershipFacts facts() {
       Map<Long, URI> endpoints = members.stream().collect(Collectors.toMap(EtcdMember::id,
           m -> URI.create("https://" + m.peerUrls().get(0).getHost() + ":2379")));
-      return new MembershipFacts(NAMES, members, healthy, leader, endpoints, pods, failing, claims,
+      return new MembershipFacts(NAMES, members, healthy, leader, endpoints, pods, failing, pending, claims,
           statefulSetReplicas, recordedClaims, recordedPods, intent, Duration.ofMinutes(5));
     }
   }
@@ -277,10 +284,14 @@ class MembershipPlannerTest {
         // Kubernetes may make the pod anew while the old claim is still being deleted; the pod then waits, Pending,
         // for a claim nothing makes again (kubernetes/kubernetes#74374). The data is gone either way.
         Arguments.of("an unhealthy member whose claim is gone while its pod waits is replaced",
-            Observed.voters(3).unhealthy(1).withoutClaim(1).podRecreated(1), 3, false,
+            Observed.voters(3).unhealthy(1).withoutClaim(1).podRecreated(1).podPending(1), 3, false,
             Optional.of(change(new MembershipAction.Replace("main-1", id(1), CLAIM_GONE, Optional.empty(),
                 Optional.of("new-pod-uid-1")), Reason.REPLACING_MEMBER, "removing main-1 to replace it: "
                     + CLAIM_GONE))),
+        // The old pod, stopped, whose deletion the cache does not show yet: the StatefulSet makes the next pod with a
+        // claim, and a member on a new claim is replaced by the rule for that (its stale claim recorded).
+        Arguments.of("an unhealthy member whose claim is gone while its started pod remains waits",
+            Observed.voters(3).unhealthy(1).withoutClaim(1), 3, false, Optional.empty()),
         Arguments.of("a healthy member whose claim is not seen is left alone",
             Observed.voters(3).withoutClaim(1), 3, false, Optional.empty()),
         Arguments.of("without a pod, a member whose claim is gone waits for the StatefulSet to make both",

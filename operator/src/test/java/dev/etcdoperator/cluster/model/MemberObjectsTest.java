@@ -60,4 +60,16 @@ class MemberObjectsTest {
     assertThat(MemberObjects.of(NAMES, List.of(pod("main-1", false, Duration.ofMinutes(6), 2)), List.of(), CLOCK, FAILING_AFTER)
         .failingPods()).containsExactly(1);
   }
+
+  /** A pod that has not started: how a pod waiting for a claim nothing makes shows (kubernetes/kubernetes#74374). */
+  @Test
+  void pendingPodsByOrdinal() {
+    Pod waiting = pod("main-1", false, Duration.ofMinutes(1), 0);
+    waiting.getStatus().setPhase("Pending");
+    Pod running = pod("main-2", false, Duration.ofMinutes(1), 0);
+    running.getStatus().setPhase("Running");
+
+    assertThat(MemberObjects.of(NAMES, List.of(pod("main-0", true, Duration.ZERO, 0), waiting, running), List.of(),
+        CLOCK, FAILING_AFTER).pendingPods()).containsExactly(1);
+  }
 }

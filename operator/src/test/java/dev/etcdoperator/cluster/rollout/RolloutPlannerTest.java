@@ -108,7 +108,7 @@ class RolloutPlannerTest {
       Map<Long, URI> endpoints = IntStream.range(0, size).boxed()
           .collect(Collectors.toMap(RolloutPlannerTest::id, RolloutPlannerTest::client));
       return new MembershipFacts(NAMES, members, healthy, Optional.of(leader), endpoints, new TreeMap<>(),
-          failing, new TreeMap<>(), size, Map.of(), Map.of(), Optional.empty(), Duration.ofMinutes(5));
+          failing, Set.of(), new TreeMap<>(), size, Map.of(), Map.of(), Optional.empty(), Duration.ofMinutes(5));
     }
 
     RolloutFacts rollout() {
