@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * restarts), and resumes it from its last resource version on any other IOException. The JDK's WebSocket client
  * raises one mid-stream when it loses its place in the bytes it receives ("Invalid UTF-8 in frame TEXT", "Unexpected
  * rsv1 bit": docs/performance.md, "Watches that fail in the JDK's WebSocket client"), a fault of the transport that
- * a fresh connection does not have. A ProtocolException before the WebSocket opened (a refused upgrade) is left as it is.
+ * a fresh connection does not have. A ProtocolException before the WebSocket opened (a refused upgrade) is left as
+ * it is.
  */
 final class ResumingWatchListener implements WebSocket.Listener {
   private final WebSocket.Listener watch;

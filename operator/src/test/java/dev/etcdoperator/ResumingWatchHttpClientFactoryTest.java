@@ -146,7 +146,7 @@ class ResumingWatchHttpClientFactoryTest {
         OutputStream out = connection.getOutputStream();
         out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        // One frame: FIN and text, then the length (16 bits from 126 bytes on; every payload here is shorter than 64 KiB)
+        // One frame: FIN and text, then the length (16 bits from 126 bytes on; every payload here is under 64 KiB)
         out.write(payload.length < 126 ? new byte[] {(byte) 0x81, (byte) payload.length}
             : new byte[] {(byte) 0x81, 126, (byte) (payload.length >>> 8), (byte) payload.length});
         out.write(payload);

@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Which member ordinals have a pod (with its UID), a pod that keeps failing, or a volume claim, by the names the
- * StatefulSet gives them ({@code <sts>-<ordinal>}, {@code data-<sts>-<ordinal>}). Objects being deleted do not count.
+ * Which member ordinals have a pod (with its UID), a pod that keeps failing or has not started, or a volume claim, by
+ * the names the StatefulSet gives them ({@code <sts>-<ordinal>}, {@code data-<sts>-<ordinal>}). Objects being deleted
+ * do not count.
  */
 public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failingPods, Set<Integer> pendingPods,
     SortedMap<Integer, MemberClaim> claims, Duration failingAfter) {

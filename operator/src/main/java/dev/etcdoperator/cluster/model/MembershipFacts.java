@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
  */
 public record MembershipFacts(ClusterNames names, List<EtcdMember> members, Set<Long> healthy,
     Optional<Long> leaderId, Map<Long, URI> endpoints, SortedMap<Integer, String> pods, Set<Integer> failingPods,
-    Set<Integer> pendingPods, SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas, Map<String, String> recordedClaimUids,
-    Map<String, String> recordedPodUids, Optional<MembershipChange> intent, Duration failingAfter) {
+    Set<Integer> pendingPods, SortedMap<Integer, MemberClaim> claims, int statefulSetReplicas,
+    Map<String, String> recordedClaimUids, Map<String, String> recordedPodUids, Optional<MembershipChange> intent,
+    Duration failingAfter) {
 
   /** A member's volume claim. */
   public record MemberClaim(String name, String uid) {}
