@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.etcdoperator.EtcdOperator;
+import dev.etcdoperator.ResumingWatchHttpClientFactory;
 import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.access.PortForwardMemberEndpoints;
@@ -168,7 +169,9 @@ final class K3sCluster implements Backend {
   }
 
   private KubernetesClient newClient() {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+    // as EtcdOperatorMain builds its client
+    return new KubernetesClientBuilder().withHttpClientFactory(new ResumingWatchHttpClientFactory())
+        .withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 
   /** The CRDs as a user installs them, then until the API server serves them. */

@@ -19,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,12 +37,9 @@ public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failin
     SortedMap<Integer, String> podUids = new TreeMap<>();
     live(pods).forEach(p -> ordinal(p.getMetadata().getName(), podPrefix)
         .ifPresent(o -> podUids.put(o, p.getMetadata().getUid())));
-    Set<Integer> failing = live(pods).filter(p -> keepsFailing(p, clock.instant(), failingAfter))
-        .map(p -> ordinal(p.getMetadata().getName(), podPrefix))
-        .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).collect(Collectors.toSet());
-    Set<Integer> pending = live(pods).filter(p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()))
-        .map(p -> ordinal(p.getMetadata().getName(), podPrefix))
-        .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).collect(Collectors.toSet());
+    Set<Integer> failing = podOrdinals(pods, podPrefix, p -> keepsFailing(p, clock.instant(), failingAfter));
+    Set<Integer> pending = podOrdinals(pods, podPrefix,
+        p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()));
     String claimPrefix = MemberStatefulSetBuilder.DATA_VOLUME + "-" + podPrefix;
     SortedMap<Integer, MemberClaim> byOrdinal = new TreeMap<>();
     live(claims).forEach(c -> ordinal(c.getMetadata().getName(), claimPrefix).ifPresent(o -> byOrdinal.put(o,
@@ -91,6 +89,11 @@ public record MemberObjects(SortedMap<Integer, String> pods, Set<Integer> failin
 
   private static <T extends HasMetadata> Stream<T> live(Collection<T> objects) {
     return objects.stream().filter(o -> o.getMetadata().getDeletionTimestamp() == null);
+  }
+
+  private static Set<Integer> podOrdinals(Collection<Pod> pods, String prefix, Predicate<Pod> which) {
+    return live(pods).filter(which).map(p -> ordinal(p.getMetadata().getName(), prefix))
+        .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).collect(Collectors.toSet());
   }
 
   private static OptionalInt ordinal(String name, String prefix) {
