@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
  *       stand-in by User-Agent: the stand-ins' own requests are not in it);</li>
  *   <li>the time a restarted operator takes to take up every cluster again (each cluster's Lease renewed; with a
  *       child process, from its fork, so the JVM's start-up is in it);</li>
- *   <li>one cluster's scale-out from 1 to 3 members while the others are idle.</li>
+ *   <li>one cluster's scale-out from 1 to 3 members while the others are idle, and etcd's own floor for it
+ *       ({@link ScaleOutFloor}).</li>
  * </ul>
  *
  * <p>Figures only. Run with {@code ./mvnw -q -Pbench -Dbench.main=dev.etcdoperator.e2e.ScaleBenchmark -pl e2e -am
@@ -67,6 +68,8 @@ public final class ScaleBenchmark {
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
+    ScaleOutFloor.Result scaleOutFloor = ScaleOutFloor.measure(3);
+    System.out.print(scaleOutFloor);
     try {
       for (String n : System.getProperty("bench.scale.clusters", "10,50,100").split(",")) {
         int clusters = Integer.parseInt(n.trim());
@@ -89,14 +92,17 @@ public final class ScaleBenchmark {
     System.out.println("| clusters | etcd floor: N processes healthy (ms) | operator: all Ready (ms) "
         + "| last pod Ready -> all Ready (ms) | heap idle (MB) | RSS idle (MB) | operator API requests/min idle "
         + "| etcd connections idle | restart: first taken up (ms) | restart: all taken up (ms) "
-        + "| scale-out 1 -> 3 of one (ms) | the same while others are backed up (ms, backups) |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        + "| etcd floor: scale-out 1 -> 3 (ms) | scale-out 1 -> 3 of one (ms) "
+        + "| the same while others are backed up (ms, backups) |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Row r : rows) {
-      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d | %d (%d) |%n", r.clusters(),
-          r.floor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(), r.rssMb(),
-          r.requestsPerMinute(), r.etcdConnections(), r.firstTakenUp().toMillis(), r.restart().toMillis(),
-          r.scaleOut().toMillis(), r.scaleOutDuringBackups().toMillis(), r.backups());
+      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d | %d | %d (%d) |%n",
+          r.clusters(), r.floor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(),
+          r.rssMb(), r.requestsPerMinute(), r.etcdConnections(), r.firstTakenUp().toMillis(), r.restart().toMillis(),
+          scaleOutFloor.total().toMillis(), r.scaleOut().toMillis(), r.scaleOutDuringBackups().toMillis(),
+          r.backups());
     }
+    System.out.print(scaleOutFloor);
     System.out.println(jvm == null
         ? "Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector stand-ins "
             + "(the API stand-in runs in its own process)."
@@ -265,7 +271,7 @@ public final class ScaleBenchmark {
       }
     }
 
-    private static boolean healthy(URI uri) {
+    static boolean healthy(URI uri) {
       try {
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString()).body().contains("\"health\":\"true\"");
