@@ -1,5 +1,6 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.etcd.SnapshotIntegrity;
 import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.objectstore.ObjectStoreException;
 import dev.etcdoperator.access.ObjectStoreAccess;

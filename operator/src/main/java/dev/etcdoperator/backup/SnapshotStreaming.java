@@ -1,5 +1,6 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.etcd.SnapshotIntegrity;
 import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.objectstore.SnapshotMetadata;
 import dev.etcdoperator.objectstore.ObjectStoreException;
@@ -9,7 +10,6 @@ import dev.etcdoperator.etcd.SnapshotSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,8 +17,8 @@ import java.util.Optional;
  * A snapshot streamed from one etcd member straight into an object, with no copy on disk and a fixed number of parts
  * in memory (those in flight and the one filling); any failure (etcd, the store, or a stream whose trailing SHA-256
  * does not match) aborts the upload, so no partial or damaged object is left. The object holds etcd's stream as
- * sent, trailing hash included. Its user metadata says where the snapshot came from and, once it is complete, its
- * size and SHA-256.
+ * sent, trailing hash included, which is what a restore checks it by; the object is written once (no copy in the
+ * store to add a checksum known only at its end). Its user metadata says where the snapshot came from.
  */
 public final class SnapshotStreaming {
   /** The part size the operator uses (the benchmark measures with it). */
@@ -55,8 +55,9 @@ public final class SnapshotStreaming {
    */
   public StoredSnapshot stream(EtcdClient etcd, SnapshotSource source, String cluster, ObjectStore store,
       Target target) {
-    Map<String, String> metadata = new HashMap<>(Map.of(SnapshotMetadata.REVISION, Long.toString(source.revision()),
-        SnapshotMetadata.VERSION, source.etcdVersion(), SnapshotMetadata.CLUSTER_ID, source.clusterIdHex(), SnapshotMetadata.SOURCE, cluster));
+    Map<String, String> metadata = Map.of(SnapshotMetadata.REVISION, Long.toString(source.revision()),
+        SnapshotMetadata.VERSION, source.etcdVersion(), SnapshotMetadata.CLUSTER_ID, source.clusterIdHex(),
+        SnapshotMetadata.SOURCE, cluster);
     MultipartUpload upload = store.upload(target.bucket(), target.key(), metadata, target.encryption(), partSize,
         partsInFlight);
     SnapshotIntegrity integrity = new SnapshotIntegrity(upload);
@@ -69,15 +70,6 @@ public final class SnapshotStreaming {
       // A part that failed to upload fails etcd's stream too: the store's failure is the one to report.
       throw storeFailure(e).<RuntimeException>map(f -> f)
           .orElseGet(() -> e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e);
-    }
-    metadata.put(SnapshotMetadata.SHA256, integrity.streamSha256());
-    metadata.put(SnapshotMetadata.SIZE, Long.toString(integrity.size()));
-    try {
-      store.replaceMetadata(target.bucket(), target.key(), integrity.size(), metadata, target.encryption());
-    } catch (ObjectStoreException e) {
-      // an object without its checksum cannot be verified by a restore: it is not a backup
-      store.delete(target.bucket(), target.key());
-      throw e;
     }
     return new StoredSnapshot(target, source, integrity.size(), integrity.streamSha256(), upload.partsHeldAtOnce());
   }

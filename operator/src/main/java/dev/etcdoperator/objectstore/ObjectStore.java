@@ -4,11 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.time.Duration;
@@ -22,10 +17,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
@@ -34,8 +26,6 @@ public final class ObjectStore implements AutoCloseable {
   /** S3's smallest part (except the last). */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
   /** The largest object S3 copies in one request. */
-  private static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
-  private static final long COPY_PART_SIZE = 1024L * 1024 * 1024;
 
   /**
    * Where and how to reach the store.
@@ -116,81 +106,18 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /**
-   * Replaces the user metadata of an existing object, in the store (no data passes through here): S3 fixes
-   * metadata when an upload starts, and a snapshot's SHA-256 is known only at its end. Objects up to 5 GiB are
-   * copied onto themselves in one request; larger ones by a multipart copy, which S3 needs above that size.
+   * Streams the object into {@code out} (not closed here) and returns the bytes read; checking them is the reader's
+   * (a restore checks a snapshot's own trailing SHA-256 on the way, see SnapshotIntegrity).
    */
-  public void replaceMetadata(String bucket, String key, long size, Map<String, String> metadata,
-      Optional<Encryption> sse) {
-    replaceMetadata(bucket, key, size, metadata, sse, MAX_SINGLE_COPY, COPY_PART_SIZE);
-  }
-
-  /** As above, with S3's limits as parameters, so that tests can take the multipart path with small objects. */
-  void replaceMetadata(String bucket, String key, long size, Map<String, String> metadata, Optional<Encryption> sse,
-      long singleCopyLimit, long copyPartSize) {
-    try {
-      if (size <= singleCopyLimit) {
-        s3.copyObject(b -> {
-          b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
-              .metadata(metadata).metadataDirective(MetadataDirective.REPLACE);
-          Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
-        });
-      } else {
-        copyInParts(bucket, key, size, metadata, sse, copyPartSize);
-      }
-    } catch (RuntimeException e) {
-      throw ObjectStoreException.of("writing the metadata of s3://" + bucket + "/" + key, bucket, e);
-    }
-  }
-
-  private void copyInParts(String bucket, String key, long size, Map<String, String> metadata,
-      Optional<Encryption> sse, long partSize) {
-    String uploadId = s3.createMultipartUpload(b -> {
-      b.bucket(bucket).key(key).metadata(metadata);
-      Encryption.apply(sse, (type, keyId) -> b.serverSideEncryption(type).ssekmsKeyId(keyId));
-    }).uploadId();
-    try {
-      List<CompletedPart> parts = new ArrayList<>();
-      for (long first = 0; first < size; first += partSize) {
-        long last = Math.min(first + partSize, size) - 1;
-        int number = parts.size() + 1;
-        String range = "bytes=" + first + "-" + last;
-        String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
-            .destinationKey(key).uploadId(uploadId).partNumber(number).copySourceRange(range)).copyPartResult()
-            .eTag();
-        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-      }
-      s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-    } catch (RuntimeException e) {
-      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-      throw e;
-    }
-  }
-
-  /** An object read back: its size and the SHA-256 of the bytes as they arrived. */
-  public record Downloaded(long size, String sha256) {}
-
-  /**
-   * Streams the object into {@code out} (not closed here), computing its SHA-256 on the way, so that a restore can
-   * compare it with the checksum recorded when the snapshot was taken before using a single byte of it.
-   */
-  public Downloaded download(String bucket, String key, OutputStream out) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+  public long download(String bucket, String key, OutputStream out) {
     try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key))) {
       byte[] chunk = new byte[64 * 1024];
       long size = 0;
       for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-        sha256.update(chunk, 0, n);
         out.write(chunk, 0, n);
         size += n;
       }
-      return new Downloaded(size, HexFormat.of().formatHex(sha256.digest()));
+      return size;
     } catch (NoSuchKeyException e) {
       throw new ObjectStoreException("download of s3://" + bucket + "/" + key + " failed: the object does not exist",
           false, e);

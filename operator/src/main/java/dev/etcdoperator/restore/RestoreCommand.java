@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The two steps a restore pod runs with the operator's own image, around the etcd image's {@code snapshot restore}:
- * fetch the snapshot (checked against its SHA-256) onto the member's volume, then move the restored data directory
+ * fetch the snapshot (checked by etcd's own trailing SHA-256, and against the checksum recorded for it where one is)
+ * onto the member's volume, then move the restored data directory
  * into place. The operator renders them as arguments ({@link #toArgs()}); the pod parses them back ({@link #parse}).
  */
 public sealed interface RestoreCommand {
@@ -21,12 +22,13 @@ public sealed interface RestoreCommand {
   List<String> toArgs();
 
   /**
-   * Download {@code s3://bucket/key} into {@code snapshot}, refusing it unless its SHA-256 is {@code sha256}.
+   * Download {@code s3://bucket/key} into {@code snapshot}, refusing it unless it ends with the SHA-256 of what
+   * precedes it (as every etcd snapshot does) and, if {@code sha256} is given, the whole object's SHA-256 is that.
    * Refuses to start when {@code dataDir} already holds data: a restore never overwrites a member's data.
    * Credentials come from the pod's environment (the AWS variables set from the Secret, or the default chain).
    */
-  record Fetch(String bucket, String key, String sha256, String region, Optional<String> endpoint, boolean pathStyle,
-      Path snapshot, Path dataDir) implements RestoreCommand {
+  record Fetch(String bucket, String key, Optional<String> sha256, String region, Optional<String> endpoint,
+      boolean pathStyle, Path snapshot, Path dataDir) implements RestoreCommand {
     public Fetch {
       Objects.requireNonNull(bucket, "bucket");
       Objects.requireNonNull(key, "key");
@@ -39,8 +41,9 @@ public sealed interface RestoreCommand {
 
     @Override
     public List<String> toArgs() {
-      List<String> args = new ArrayList<>(List.of(FETCH, "--bucket=" + bucket, "--key=" + key, "--sha256=" + sha256,
-          "--region=" + region));
+      List<String> args = new ArrayList<>(List.of(FETCH, "--bucket=" + bucket, "--key=" + key));
+      sha256.ifPresent(h -> args.add("--sha256=" + h));
+      args.add("--region=" + region);
       endpoint.ifPresent(e -> args.add("--endpoint=" + e));
       if (pathStyle) {
         args.add("--path-style=true");
@@ -82,7 +85,7 @@ public sealed interface RestoreCommand {
     }
     Options o = new Options(options);
     RestoreCommand command = switch (args.get(0)) {
-      case FETCH -> new Fetch(o.take("bucket"), o.take("key"), o.take("sha256"), o.take("region"),
+      case FETCH -> new Fetch(o.take("bucket"), o.take("key"), o.optional("sha256"), o.take("region"),
           o.optional("endpoint"), Boolean.parseBoolean(o.optional("path-style").orElse("false")),
           Path.of(o.take("snapshot")), Path.of(o.take("data-dir")));
       case COMMIT -> new Commit(Path.of(o.take("restored")), Path.of(o.take("data-dir")), Path.of(o.take("staging")));

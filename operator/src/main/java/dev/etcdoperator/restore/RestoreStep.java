@@ -1,5 +1,6 @@
 package dev.etcdoperator.restore;
 
+import dev.etcdoperator.etcd.SnapshotIntegrity;
 import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.objectstore.ObjectStoreException;
 import java.io.IOException;
@@ -73,19 +74,28 @@ public final class RestoreStep {
     ObjectStore.Settings settings = new ObjectStore.Settings(fetch.region(), fetch.endpoint().map(URI::create),
         fetch.pathStyle(), Optional.empty());
     LOG.info("restore: downloading {}", location);
-    ObjectStore.Downloaded downloaded;
-    try (ObjectStore store = ObjectStore.connect(settings); OutputStream out = Files.newOutputStream(partial)) {
-      downloaded = store.download(fetch.bucket(), fetch.key(), out);
+    SnapshotIntegrity integrity;
+    try (ObjectStore store = ObjectStore.connect(settings); OutputStream file = Files.newOutputStream(partial)) {
+      integrity = new SnapshotIntegrity(file);
+      store.download(fetch.bucket(), fetch.key(), integrity);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
     }
-    if (!downloaded.sha256().equals(fetch.sha256())) {
+    try {
+      integrity.verify();
+    } catch (SnapshotIntegrity.SnapshotCorrupt e) {
       deleteRecursively(staging);
-      throw new RestoreRefused("snapshot " + location + " is corrupt: its SHA-256 is " + downloaded.sha256()
-          + ", expected " + fetch.sha256() + " (" + downloaded.size() + " bytes read); refusing to restore it");
+      throw new RestoreRefused("snapshot " + location + " is corrupt: " + e.getMessage() + "; refusing to restore it");
+    }
+    String sha256 = integrity.streamSha256();
+    if (fetch.sha256().filter(expected -> !expected.equals(sha256)).isPresent()) {
+      deleteRecursively(staging);
+      throw new RestoreRefused("snapshot " + location + " is not the one recorded: its SHA-256 is " + sha256
+          + ", expected " + fetch.sha256().get() + " (" + integrity.size() + " bytes read); refusing to restore it");
     }
     move(partial, fetch.snapshot());
-    LOG.info("restore: {} bytes from {}, SHA-256 {} as expected", downloaded.size(), location, downloaded.sha256());
+    LOG.info("restore: {} bytes from {}, SHA-256 {}{}", integrity.size(), location, sha256,
+        fetch.sha256().isPresent() ? " as recorded" : ", etcd's trailing hash intact");
   }
 
   static void commit(RestoreCommand.Commit commit) {

@@ -1,5 +1,6 @@
 package dev.etcdoperator.backup;
 
+import dev.etcdoperator.etcd.SnapshotIntegrity;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.SnapshotSource;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -53,8 +53,8 @@ public final class BackupBenchmark {
   }
 
   /** One backup of each kind on one database. */
-  private record Run(long sizeMiB, Parts parts, long snapshotBytes, double operatorSeconds, double copySeconds,
-      long heapGrowth, double saveSeconds, double uploadSeconds) {
+  private record Run(long sizeMiB, Parts parts, long snapshotBytes, double operatorSeconds, long heapGrowth,
+      double saveSeconds, double uploadSeconds) {
     double operatorMbPerSecond() {
       return mb(snapshotBytes) / operatorSeconds;
     }
@@ -120,11 +120,6 @@ public final class BackupBenchmark {
       streamed = seconds(start);
       heap = sampler.growthBytes();
     }
-    // The metadata write at the end (SHA-256 and size) is a copy in the store, included above: timed on its own.
-    start = System.nanoTime();
-    store.replaceMetadata("bench", streamedKey, stored.sizeBytes(), Map.of("sha256", stored.sha256()),
-        Optional.empty());
-    double copied = seconds(start);
     store.delete("bench", streamedKey);
 
     String savedKey = "saved-" + sizeMiB + "-" + run + ".db";
@@ -138,7 +133,7 @@ public final class BackupBenchmark {
     double uploaded = seconds(start);
     Files.delete(file);
     plainS3.deleteObject(b -> b.bucket("bench").key(savedKey));
-    return new Run(sizeMiB, parts, stored.sizeBytes(), streamed, copied, heap, saved, uploaded);
+    return new Run(sizeMiB, parts, stored.sizeBytes(), streamed, heap, saved, uploaded);
   }
 
   private static void printHeader() {
@@ -148,25 +143,24 @@ public final class BackupBenchmark {
     System.out.println("parts: MiB per part x parts sent at once. ratio: operator MB/s over etcdctl save + upload MB/s "
         + "(target >= 0.9). heap+: peak used heap of this JVM during the operator's backup over the heap after a full "
         + "GC before it (uncollected garbage included; S3Proxy's share too: it runs in this JVM, its objects are "
-        + "files). (copy s): the metadata copy alone, timed again after the backup. Per size, a split: etcd's stream "
-        + "read alone, with the SHA-256 check, and the live heap of one more (untimed) backup, GC'd every second.");
-    System.out.println("                        |   operator: stream to S3 + metadata  |"
+        + "files). Per size, a split: etcd's stream read alone, with the SHA-256 check, and the live heap of one more "
+        + "(untimed) backup, GC'd every second.");
+    System.out.println("                        |   operator: stream to S3  |"
         + "   etcdctl save + upload      |");
-    System.out.println("live MiB  snap MB  parts |  total s   MB/s  (copy s)  heap+ MB |"
+    System.out.println("live MiB  snap MB  parts |  total s   MB/s  heap+ MB |"
         + "  save s  upload s   MB/s |  ratio");
   }
 
   private static void printRow(Run r) {
-    System.out.printf("%8d %8.1f %6s | %8.2f %6.1f %9.2f %9.1f | %7.2f %9.2f %6.1f | %6.2f%n", r.sizeMiB(),
-        mb(r.snapshotBytes()), r.parts(), r.operatorSeconds(), r.operatorMbPerSecond(), r.copySeconds(),
-        mb(r.heapGrowth()), r.saveSeconds(), r.uploadSeconds(),
-        r.manualMbPerSecond(), r.operatorMbPerSecond() / r.manualMbPerSecond());
+    System.out.printf("%8d %8.1f %6s | %8.2f %6.1f %9.1f | %7.2f %9.2f %6.1f | %6.2f%n", r.sizeMiB(),
+        mb(r.snapshotBytes()), r.parts(), r.operatorSeconds(), r.operatorMbPerSecond(), mb(r.heapGrowth()),
+        r.saveSeconds(), r.uploadSeconds(), r.manualMbPerSecond(), r.operatorMbPerSecond() / r.manualMbPerSecond());
     System.out.flush();
   }
 
   /**
    * Where the operator's time goes, without the store: etcd's stream read into nothing, then read through the
-   * integrity check (SHA-256) into nothing. The rest of a backup is the upload and the metadata copy.
+   * integrity check (SHA-256) into nothing. The rest of a backup is the upload.
    */
   private static void printSplits(long sizeMiB, EtcdProcessCluster etcd, EtcdClient client, ObjectStore store,
       List<Parts> variants) throws InterruptedException {
@@ -200,12 +194,8 @@ public final class BackupBenchmark {
         java.util.TreeMap::new, java.util.stream.Collectors.toList())).forEach((what, runs) -> {
           double[] ratios = runs.stream().mapToDouble(r -> r.operatorMbPerSecond() / r.manualMbPerSecond()).sorted()
               .toArray();
-          // the copy is timed apart from the backup, so this is an estimate of the streaming alone
-          double[] withoutCopy = runs.stream().mapToDouble(r -> mb(r.snapshotBytes())
-              / (r.operatorSeconds() - r.copySeconds()) / r.manualMbPerSecond()).sorted().toArray();
-          System.out.printf("%s: median ratio %.2f over %d runs (lowest %.2f, highest %.2f); without the metadata "
-              + "copy about %.2f%n", what, median(ratios), ratios.length, ratios[0], ratios[ratios.length - 1],
-              median(withoutCopy));
+          System.out.printf("%s: median ratio %.2f over %d runs (lowest %.2f, highest %.2f)%n", what,
+              median(ratios), ratios.length, ratios[0], ratios[ratios.length - 1]);
         });
   }
 

@@ -2,12 +2,12 @@ package dev.etcdoperator.backup;
 
 import dev.etcdoperator.testing.S3ProxyServer;
 import dev.etcdoperator.objectstore.ObjectStore;
-import dev.etcdoperator.objectstore.SnapshotMetadata;
 import dev.etcdoperator.objectstore.ObjectStoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdoperator.etcd.EtcdClient;
+import dev.etcdoperator.etcd.SnapshotIntegrity;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import io.etcd.jetcd.ByteSequence;
@@ -74,13 +74,13 @@ class SnapshotRestoreTest {
   @Test
   void aClusterRestoredFromABackupHoldsExactlyTheSameKeysAndValues(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("snapshot.db");
-    ObjectStore.Downloaded downloaded;
+    SnapshotIntegrity downloaded;
     try (OutputStream out = Files.newOutputStream(file)) {
-      downloaded = store.download(BUCKET, KEY, out);
+      downloaded = new SnapshotIntegrity(out);
+      assertThat(store.download(BUCKET, KEY, downloaded)).isEqualTo(stored.sizeBytes());
     }
-    assertThat(downloaded.sha256()).isEqualTo(stored.sha256())
-        .isEqualTo(store.head(BUCKET, KEY).orElseThrow().metadata().get(SnapshotMetadata.SHA256));
-    assertThat(downloaded.size()).isEqualTo(stored.sizeBytes());
+    downloaded.verify();
+    assertThat(downloaded.streamSha256()).as("what the backup's status records").isEqualTo(stored.sha256());
 
     try (EtcdProcessCluster restored = EtcdProcessCluster.builder(dir.resolve("restored")).members(3)
         .namePrefix("restored").restoredFrom(file).start();
@@ -96,14 +96,16 @@ class SnapshotRestoreTest {
   }
 
   @Test
-  void aCorruptedSnapshotIsCaughtByItsChecksumAndRefusedByEtcd(@TempDir Path dir) throws Exception {
+  void aCorruptedSnapshotIsCaughtByItsOwnTrailingHashAndRefusedByEtcd(@TempDir Path dir) throws Exception {
     byte[] bytes = s3.read(BUCKET, KEY);
     bytes[bytes.length / 2] ^= 0x01; // one flipped bit, as a bad disk or a truncated copy would leave
     s3.put(BUCKET, "ns/src/bad.db", bytes);
 
     Path file = dir.resolve("bad.db");
     try (OutputStream out = Files.newOutputStream(file)) {
-      assertThat(store.download(BUCKET, "ns/src/bad.db", out).sha256()).isNotEqualTo(stored.sha256());
+      SnapshotIntegrity downloaded = new SnapshotIntegrity(out);
+      store.download(BUCKET, "ns/src/bad.db", downloaded);
+      assertThatThrownBy(downloaded::verify).isInstanceOf(SnapshotIntegrity.SnapshotCorrupt.class);
     }
     assertThatThrownBy(() -> EtcdProcessCluster.builder(dir.resolve("restored")).members(1)
         .namePrefix("restored").restoredFrom(file).start())

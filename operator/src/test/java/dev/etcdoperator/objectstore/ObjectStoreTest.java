@@ -11,7 +11,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,28 +32,6 @@ class ObjectStoreTest {
   }
 
   @Test
-  void metadataIsReplacedWithoutTouchingTheContentInOneCopyOrInParts() {
-    byte[] content = new byte[12 * 1024 * 1024 + 17];
-    new Random(7).nextBytes(content);
-    s3.put(BUCKET, "one-copy.db", content);
-    s3.put(BUCKET, "in-parts.db", content);
-    try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
-      store.replaceMetadata(BUCKET, "one-copy.db", content.length, Map.of("sha256", "abc"), Optional.empty());
-      // above the single-copy limit S3 needs a multipart copy: three parts of 5 MiB, 5 MiB and the rest
-      store.replaceMetadata(BUCKET, "in-parts.db", content.length, Map.of("sha256", "abc"), Optional.empty(),
-          1024, ObjectStore.MIN_PART_SIZE);
-      for (String key : new String[] {"one-copy.db", "in-parts.db"}) {
-        assertThat(store.head(BUCKET, key)).as(key).hasValueSatisfying(o -> {
-          assertThat(o.metadata()).containsExactly(Map.entry("sha256", "abc"));
-          assertThat(o.size()).isEqualTo(content.length);
-        });
-        assertThat(s3.read(BUCKET, key)).as(key).isEqualTo(content);
-      }
-      assertThat(store.incompleteUploads(BUCKET, "")).isZero();
-    }
-  }
-
-  @Test
   void onlyTheUnfinishedUploadsOfTheGivenKeysAreAborted() {
     try (ObjectStore store = ObjectStore.connect(s3.settings(S3ProxyServer.ACCESS_KEY))) {
       MultipartUpload mine = store.upload(BUCKET, "ns/c/1-mine.db", Map.of(), Optional.empty(),
@@ -71,11 +48,10 @@ class ObjectStoreTest {
 
   /**
    * S3Proxy stores objects unencrypted whatever it is asked, so what can be checked here is the request on the wire:
-   * the upload and the copy that writes the final metadata (which would otherwise drop the encryption) both ask for
-   * it, with the KMS key.
+   * the upload asks for it, with the KMS key.
    */
   @Test
-  void encryptionIsAskedForByTheUploadAndByTheMetadataCopy() throws Exception {
+  void encryptionIsAskedForByTheUpload() throws Exception {
     ObjectStore.Encryption kms = new ObjectStore.Encryption(true, Optional.of("alias/etcd-backups"));
     try (RecordingRelay relay = new RecordingRelay(s3.endpoint());
         ObjectStore store = ObjectStore.connect(new ObjectStore.Settings("us-east-1", Optional.of(relay.endpoint()),
@@ -83,11 +59,8 @@ class ObjectStoreTest {
       MultipartUpload upload = store.upload(BUCKET, "sse.db", Map.of(), Optional.of(kms), ObjectStore.MIN_PART_SIZE);
       upload.write("snapshot".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       upload.complete();
-      store.replaceMetadata(BUCKET, "sse.db", 8, Map.of("sha256", "abc"), Optional.of(kms));
 
       assertThat(relay.requests()).filteredOn(r -> r.method().equals("POST") && r.target().endsWith("?uploads"))
-          .singleElement().satisfies(RecordingRelayAssertions::asksForKms);
-      assertThat(relay.requests()).filteredOn(r -> r.headers().containsKey("x-amz-copy-source"))
           .singleElement().satisfies(RecordingRelayAssertions::asksForKms);
     }
   }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RestoreStepTest {
   private static final String BUCKET = "snapshots";
   private static final String KEY = "ns/main/snapshot.db";
-  private static final byte[] CONTENT = "snapshot bytes".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+  private static final String DAMAGED_KEY = "ns/main/damaged.db";
+  private static final byte[] DATABASE = "database bytes".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+  /** In etcd's snapshot format: the database, then its SHA-256. */
+  private static byte[] content;
   private static S3ProxyServer s3;
   private static String sha256;
 
@@ -32,8 +36,12 @@ class RestoreStepTest {
   static void start() throws Exception {
     s3 = new S3ProxyServer();
     s3.createBucket(BUCKET);
-    s3.put(BUCKET, KEY, CONTENT);
-    sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CONTENT));
+    content = withTrailingHash(DATABASE);
+    s3.put(BUCKET, KEY, content);
+    byte[] damaged = content.clone();
+    damaged[100] ^= 0x01;
+    s3.put(BUCKET, DAMAGED_KEY, damaged);
+    sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
   }
@@ -51,22 +59,42 @@ class RestoreStepTest {
     Files.createDirectories(staging.resolve("data"));
     Files.writeString(staging.resolve("snapshot.db.part"), "left by a crashed run");
 
-    assertThat(RestoreStep.run(args(fetch(volume, sha256)))).isZero();
+    assertThat(RestoreStep.run(args(fetch(volume, Optional.of(sha256))))).isZero();
 
-    assertThat(Files.readAllBytes(staging.resolve("snapshot.db"))).isEqualTo(CONTENT);
+    assertThat(Files.readAllBytes(staging.resolve("snapshot.db"))).isEqualTo(content);
     try (var left = Files.list(staging)) {
       assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("snapshot.db");
     }
   }
 
   @Test
-  void aSnapshotWhoseChecksumDiffersIsRefusedAndNotKept(@TempDir Path volume) {
-    String other = "0".repeat(64);
+  void aSnapshotOtherThanTheOneRecordedIsRefusedAndNotKept(@TempDir Path volume) {
+    Optional<String> other = Optional.of("0".repeat(64));
 
     assertThat(RestoreStep.run(args(fetch(volume, other)))).isEqualTo(1);
     assertThatThrownBy(() -> RestoreStep.fetch(fetch(volume, other)))
-        .hasMessage("snapshot s3://" + BUCKET + "/" + KEY + " is corrupt: its SHA-256 is " + sha256 + ", expected "
-            + other + " (" + CONTENT.length + " bytes read); refusing to restore it");
+        .hasMessage("snapshot s3://" + BUCKET + "/" + KEY + " is not the one recorded: its SHA-256 is " + sha256
+            + ", expected " + other.get() + " (" + content.length + " bytes read); refusing to restore it");
+    assertThat(volume.resolve("restore")).doesNotExist();
+  }
+
+  /** A snapshot saved by hand and uploaded records no checksum: etcd's own, at its end, is checked instead. */
+  @Test
+  void aSnapshotWithNoRecordedChecksumIsFetchedWhenItsOwnHashHolds(@TempDir Path volume) throws Exception {
+    assertThat(RestoreStep.run(args(fetch(volume, Optional.empty())))).isZero();
+
+    assertThat(Files.readAllBytes(volume.resolve("restore/snapshot.db"))).isEqualTo(content);
+  }
+
+  @Test
+  void aDamagedSnapshotIsRefusedByItsOwnHashAndNotKept(@TempDir Path volume) {
+    RestoreCommand.Fetch damaged = new RestoreCommand.Fetch(BUCKET, DAMAGED_KEY, Optional.empty(), "us-east-1",
+        Optional.of(s3.endpoint().toString()), true, volume.resolve("restore/snapshot.db"), volume.resolve("data"));
+
+    assertThat(RestoreStep.run(args(damaged))).isEqualTo(1);
+    assertThatThrownBy(() -> RestoreStep.fetch(damaged))
+        .hasMessageStartingWith("snapshot s3://" + BUCKET + "/" + DAMAGED_KEY + " is corrupt: the snapshot stream's "
+            + "trailing SHA-256 ").hasMessageEndingWith("; refusing to restore it");
     assertThat(volume.resolve("restore")).doesNotExist();
   }
 
@@ -74,7 +102,7 @@ class RestoreStepTest {
   void aVolumeThatHoldsDataIsNeverRestoredOnto(@TempDir Path volume) throws Exception {
     Files.createDirectories(volume.resolve("data/member"));
 
-    assertThatThrownBy(() -> RestoreStep.fetch(fetch(volume, sha256)))
+    assertThatThrownBy(() -> RestoreStep.fetch(fetch(volume, Optional.of(sha256))))
         .hasMessageStartingWith("the member volume already holds etcd data in " + volume.resolve("data"));
     assertThat(volume.resolve("restore")).doesNotExist();
     assertThat(volume.resolve("data/member")).isDirectory();
@@ -111,7 +139,7 @@ class RestoreStepTest {
     assertThat(RestoreStep.run(args(commit))).isZero();
     assertThat(RestoreStep.committedMarker(volume.resolve("data"))).exists();
 
-    assertThat(RestoreStep.run(args(fetch(volume, sha256)))).isZero();
+    assertThat(RestoreStep.run(args(fetch(volume, Optional.of(sha256))))).isZero();
     Files.createDirectories(restored.resolve("member/snap"));
     Files.writeString(restored.resolve("member/snap/db"), "restored again, with a new member id");
     assertThat(RestoreStep.run(args(commit))).isZero();
@@ -122,10 +150,14 @@ class RestoreStepTest {
 
   @Test
   void argumentsRoundTripAndMistakesAreNamed() {
-    RestoreCommand.Fetch fetch = new RestoreCommand.Fetch("b", "k/x.db", sha256, "eu-west-1",
+    RestoreCommand.Fetch fetch = new RestoreCommand.Fetch("b", "k/x.db", Optional.of(sha256), "eu-west-1",
         Optional.of("https://minio:9000"), true, Path.of("/var/lib/etcd/restore/snapshot.db"),
         Path.of("/var/lib/etcd/data"));
     assertThat(RestoreCommand.parse(fetch.toArgs())).isEqualTo(fetch);
+    RestoreCommand.Fetch unchecked = new RestoreCommand.Fetch("b", "k/x.db", Optional.empty(), "eu-west-1",
+        Optional.empty(), false, Path.of("/s.db"), Path.of("/d"));
+    assertThat(unchecked.toArgs()).noneMatch(arg -> arg.startsWith("--sha256"));
+    assertThat(RestoreCommand.parse(unchecked.toArgs())).isEqualTo(unchecked);
     RestoreCommand.Commit commit = new RestoreCommand.Commit(Path.of("/a"), Path.of("/b"), Path.of("/c"));
     assertThat(RestoreCommand.parse(commit.toArgs())).isEqualTo(commit);
 
@@ -136,9 +168,16 @@ class RestoreStepTest {
     assertThat(RestoreStep.run(new String[] {"fetch-snapshot", "--bucket=b"})).isEqualTo(1);
   }
 
-  private static RestoreCommand.Fetch fetch(Path volume, String expectedSha256) {
+  private static RestoreCommand.Fetch fetch(Path volume, Optional<String> expectedSha256) {
     return new RestoreCommand.Fetch(BUCKET, KEY, expectedSha256, "us-east-1", Optional.of(s3.endpoint().toString()),
         true, volume.resolve("restore/snapshot.db"), volume.resolve("data"));
+  }
+
+  private static byte[] withTrailingHash(byte[] database) throws Exception {
+    byte[] hash = MessageDigest.getInstance("SHA-256").digest(database);
+    byte[] snapshot = Arrays.copyOf(database, database.length + hash.length);
+    System.arraycopy(hash, 0, snapshot, database.length, hash.length);
+    return snapshot;
   }
 
   private static String[] args(RestoreCommand command) {

@@ -6,7 +6,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
-/** One snapshot object in a bucket, with the SHA-256 it must have. */
+/** One snapshot object in a bucket, optionally with the SHA-256 it must have. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3SnapshotLocation extends S3Bucket {
   @Required
@@ -17,8 +17,9 @@ public class S3SnapshotLocation extends S3Bucket {
 
   @Pattern("^[0-9a-f]{64}$")
   @Size(max = SchemaLimits.SHA256_HEX)
-  @JsonPropertyDescription("SHA-256 of the snapshot (64 lowercase hex digits). Optional when the object carries "
-      + "the sha256 metadata EtcdBackup writes; a snapshot with neither is refused.")
+  @JsonPropertyDescription("SHA-256 of the whole snapshot object (64 lowercase hex digits), as an EtcdBackup's "
+      + "status.sha256 or sha256sum gives it. Optional: every etcd snapshot ends with the SHA-256 of its database, "
+      + "which the restore checks in any case; this also pins the exact object, and any other is refused.")
   private String sha256;
 
   public String getKey() {

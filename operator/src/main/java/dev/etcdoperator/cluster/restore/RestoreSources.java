@@ -67,7 +67,7 @@ final class RestoreSources {
         Optional.ofNullable(status.getSha256()));
   }
 
-  /** HEAD of the object; the SHA-256 named in the spec or backup status wins over the object's metadata. */
+  /** HEAD of the object; the SHA-256 named in the spec or backup status wins over one in the object's metadata. */
   private RestoreSource locate(String namespace, S3Bucket bucket, String key, Optional<String> sha256) {
     String location = "s3://" + bucket.getBucket() + "/" + key;
     ObjectStore.Settings settings;
@@ -88,12 +88,8 @@ final class RestoreSources {
     if (object.isEmpty()) {
       return new RestoreSource.Unusable("snapshot " + location + " does not exist");
     }
+    // Objects written by operators before 2026-12-05 carry their SHA-256 in their metadata.
     Optional<String> recorded = Optional.ofNullable(object.get().metadata().get(SnapshotMetadata.SHA256));
-    Optional<String> expected = sha256.or(() -> recorded);
-    if (expected.isEmpty()) {
-      return new RestoreSource.Unusable("snapshot " + location + " has no SHA-256 to check it against: set "
-          + "spec.bootstrap.restore.s3.sha256");
-    }
-    return new RestoreSource.Located(bucket, key, expected.get(), object.get().size());
+    return new RestoreSource.Located(bucket, key, sha256.or(() -> recorded), object.get().size());
   }
 }

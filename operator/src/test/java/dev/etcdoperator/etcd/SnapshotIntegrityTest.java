@@ -1,4 +1,4 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

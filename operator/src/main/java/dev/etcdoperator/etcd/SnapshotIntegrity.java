@@ -1,4 +1,4 @@
-package dev.etcdoperator.backup;
+package dev.etcdoperator.etcd;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -9,14 +9,14 @@ import java.util.HexFormat;
 
 /**
  * Passes etcd's snapshot stream through unchanged and checks its end: etcd appends the SHA-256 of the database to
- * the stream, so the last 32 bytes must be the hash of everything before them. A stream cut short or changed on the
- * way fails {@link #verify} instead of becoming a backup that only a restore would find broken. The object keeps
- * the trailing hash, so {@code etcdutl snapshot restore} checks it again. The same pass gives the SHA-256 of the
- * whole stream (the object a restore checks): a copy of the digest's state takes the trailing bytes on, so no byte
- * is hashed twice.
+ * the stream, so the last 32 bytes must be the hash of everything before them. Every etcd snapshot therefore proves
+ * its own integrity: a backup checks the stream as it arrives from etcd (one cut short or changed on the way fails
+ * {@link #verify} instead of becoming a backup only a restore would find broken), and a restore checks the object as
+ * it arrives from the store, whoever wrote it. The same pass gives the SHA-256 of the whole stream (what
+ * EtcdBackup's status records): a copy of the digest's state takes the trailing bytes on, so no byte is hashed twice.
  */
-final class SnapshotIntegrity extends FilterOutputStream {
-  static final int HASH_LENGTH = 32;
+public final class SnapshotIntegrity extends FilterOutputStream {
+  public static final int HASH_LENGTH = 32;
 
   private final MessageDigest digest;
   // The last bytes seen; they join the digest once later bytes show they are not the trailing hash.
@@ -25,7 +25,7 @@ final class SnapshotIntegrity extends FilterOutputStream {
   private long total;
   private String streamSha256;
 
-  SnapshotIntegrity(OutputStream out) {
+  public SnapshotIntegrity(OutputStream out) {
     super(out);
     try {
       this.digest = MessageDigest.getInstance("SHA-256");
@@ -59,7 +59,7 @@ final class SnapshotIntegrity extends FilterOutputStream {
   }
 
   /** Throws unless the stream ended with the SHA-256 of the database before it. */
-  void verify() {
+  public void verify() {
     if (tailLength < HASH_LENGTH) {
       throw new SnapshotCorrupt("the snapshot stream ended after " + total + " bytes, too short to hold etcd's "
           + "trailing SHA-256");
@@ -81,7 +81,7 @@ final class SnapshotIntegrity extends FilterOutputStream {
   }
 
   /** The SHA-256 (hex) of the whole stream, trailing hash included; known once {@link #verify} passed. */
-  String streamSha256() {
+  public String streamSha256() {
     if (streamSha256 == null) {
       throw new IllegalStateException("the stream is not verified");
     }
@@ -89,12 +89,12 @@ final class SnapshotIntegrity extends FilterOutputStream {
   }
 
   /** Bytes passed through. */
-  long size() {
+  public long size() {
     return total;
   }
 
   /** etcd's snapshot stream does not carry the hash of its own content. */
-  static final class SnapshotCorrupt extends RuntimeException {
+  public static final class SnapshotCorrupt extends RuntimeException {
     SnapshotCorrupt(String message) {
       super(message);
     }
