@@ -22,6 +22,7 @@ import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.etcd.EtcdClient;
 import dev.etcdoperator.etcd.EtcdConnection;
 import dev.etcdoperator.etcd.EtcdMember;
+import dev.etcdoperator.support.ConditionSet;
 import dev.etcdoperator.testing.EtcdProcessCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -32,11 +33,16 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -270,6 +276,18 @@ class EtcdClusterReconcilerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(condition(env().status("solo"), READY).getStatus())
         .isEqualTo("True"));
 
+    List<String> readySeen = new CopyOnWriteArrayList<>();
+    Watch watch = env().client().resources(EtcdCluster.class).inNamespace(NS).withName("solo")
+        .watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, EtcdCluster resource) {
+            readySeen.add(ConditionSet.find(resource.getStatus().getConditions(), READY)
+                .map(Condition::getStatus).orElse("absent"));
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        });
     env().editSpec("solo", c -> {
       c.getSpec().setReplicas(3);
       return c;
@@ -294,6 +312,12 @@ class EtcdClusterReconcilerTest {
       assertThat(c.getOperation()).isEqualTo("ScaleOut");
       assertThat(c.getMember()).isEqualTo("solo-1");
     });
+    watch.close();
+    // The learner never starts here, so once the cluster said not Ready for three members it must not say Ready
+    // again: not even while the intent is recorded from a status read a moment before (JOSDK does not cache the
+    // operator's own last status write for its next reconcile).
+    assertThat(String.join(" ", readySeen).replaceFirst("^(True )*", "")).as("Ready after the edit, watched")
+        .doesNotContain("True");
     assertThat(env().get(ConfigMap.class, "solo-config").getData().get("initial-cluster"))
         .contains("solo-0=http://").contains(",solo-1=http://solo-1.solo-peer.");
     assertThat(env().eventsAbout("solo")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("MemberAdded"));

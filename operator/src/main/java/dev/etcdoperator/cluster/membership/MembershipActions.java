@@ -77,7 +77,7 @@ public final class MembershipActions {
         case MembershipAction.AddLearner add -> {
           if (!change.reason().equals(Reason.REPLACING_MEMBER)) {
             // a member coming back after being replaced keeps that record (with its stale claim and pod)
-            recordIntent(cluster, intent(MembershipChange.SCALE_OUT, add.member()));
+            recordIntent(cluster, change, intent(MembershipChange.SCALE_OUT, add.member()));
           }
           Optional<EtcdMember> added = etcd.addLearner(via, add.peerUrl());
           if (added.isEmpty()) {
@@ -104,7 +104,7 @@ public final class MembershipActions {
           faults.reached(FaultPoints.LEADER_MOVED);
         }
         case MembershipAction.Remove remove -> {
-          recordIntent(cluster, intent(MembershipChange.SCALE_IN, remove.member()));
+          recordIntent(cluster, change, intent(MembershipChange.SCALE_IN, remove.member()));
           if (!etcd.removeMember(via, remove.id())) {
             return notSettled(change, remove.member());
           }
@@ -116,7 +116,7 @@ public final class MembershipActions {
           MembershipChange intent = intent(MembershipChange.REPLACE_MEMBER, replace.member());
           intent.setStaleVolumeClaimUID(replace.staleClaimUid().orElse(null));
           intent.setStalePodUID(replace.stalePodUid().orElse(null));
-          recordIntent(cluster, intent);
+          recordIntent(cluster, change, intent);
           if (!etcd.removeMember(via, replace.id())) {
             return notSettled(change, replace.member());
           }
@@ -128,7 +128,7 @@ public final class MembershipActions {
           MembershipChange intent = intent(MembershipChange.REPLACE_MEMBER, clear.member());
           intent.setStaleVolumeClaimUID(clear.staleClaimUid().orElse(null));
           intent.setStalePodUID(clear.stalePodUid().orElse(null));
-          recordIntent(cluster, intent);
+          recordIntent(cluster, change, intent);
           event(cluster, EventRecorder.Type.Warning, MEMBER_RECREATED, change.message());
         }
         case MembershipAction.Recycle recycle -> {
@@ -165,12 +165,12 @@ public final class MembershipActions {
    * Writes the intent into the status with the same server-side apply field manager as the reconciler's own status
    * patches, so that their later status, which leaves it out once the change is done, removes it.
    */
-  private void recordIntent(EtcdCluster cluster, MembershipChange intent) {
-    EtcdClusterStatus status = Optional.ofNullable(cluster.getStatus()).orElseGet(EtcdClusterStatus::new);
-    if (intent.sameChange(status.getMembershipChange())) {
+  private void recordIntent(EtcdCluster cluster, ClusterStep.ChangeMembership change, MembershipChange intent) {
+    if (cluster.getStatus() != null && intent.sameChange(cluster.getStatus().getMembershipChange())) {
       return;
     }
-    status.setMembershipChange(intent);
+    EtcdClusterStatus status = IntentStatus.of(cluster.getStatus(), intent, change,
+        Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock);
     EtcdCluster patch = new EtcdCluster();
     patch.getMetadata().setName(cluster.getMetadata().getName());
     patch.getMetadata().setNamespace(cluster.getMetadata().getNamespace());
