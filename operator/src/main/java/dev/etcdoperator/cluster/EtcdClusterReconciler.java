@@ -10,6 +10,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.backups.BackupScheduler;
 import dev.etcdoperator.cluster.backups.ScheduledBackups;
 import dev.etcdoperator.cluster.membership.MembershipActions;
+import dev.etcdoperator.cluster.model.ClusterStatusWrites;
 import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.cluster.model.EtcdView;
 import dev.etcdoperator.cluster.model.FaultPoints;
@@ -103,6 +104,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final ReconcilerMetrics metrics;
   private final ClusterMonitoring monitoring;
   private final OwnedObjectsApply ownedObjects;
+  private final ClusterStatusWrites statusWrites;
 
   public EtcdClusterReconciler(KubernetesClient client, MemberEndpoints memberEndpoints, EtcdClients etcdClients,
       Settings settings, Clock clock, FaultPoints faults, ReconcilerMetrics metrics) {
@@ -115,7 +117,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
     this.etcdObserver = new EtcdObserver(memberEndpoints, etcdClients,
         new OperatorClientFiles(settings.clientCertificateDir()), settings.etcdRequestTimeout());
-    this.membershipActions = new MembershipActions(client, events, clock, faults, NAME);
+    this.statusWrites = new ClusterStatusWrites(client, NAME);
+    this.membershipActions = new MembershipActions(client, events, clock, faults, statusWrites);
     this.memberRestarts = new MemberRestarts(client, events, clock);
     this.backupScheduler = new BackupScheduler(client, events, clock);
     this.maintenance = new ClusterMaintenance(client, events, clock, settings.resyncInterval());
@@ -153,7 +156,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   }
 
   @Override
-  public UpdateControl<EtcdCluster> reconcile(EtcdCluster cluster, Context<EtcdCluster> context) {
+  public UpdateControl<EtcdCluster> reconcile(EtcdCluster read, Context<EtcdCluster> context) {
+    EtcdCluster cluster = statusWrites.latest(read);
     Optional<ClusterLease.HeldElsewhere> fenced = lease.claim(cluster);
     if (fenced.isPresent()) {
       // Another installation changes this cluster: two would restart members and write status against each other.
@@ -256,17 +260,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
           "certificates written: " + String.join(", ", tls.get().issued()));
     }
 
-    UpdateControl<EtcdCluster> control;
-    if (status.equals(previous)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      cluster.setStatus(status);
-      // Server-side apply of a status this operator alone writes, computed from what it just observed: no
-      // optimistic lock, so a cache a moment behind our own last patch does not turn into a conflict and a retry.
-      cluster.getMetadata().setResourceVersion(null);
-      control = UpdateControl.patchStatus(cluster);
+    if (!status.equals(previous)) {
+      // A status this operator alone writes, computed from what it just observed: no optimistic lock.
+      statusWrites.write(cluster, status);
     }
-    return cadence.next(control, step, status, List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)),
+    return cadence.next(UpdateControl.noUpdate(), step, status, List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)),
         maintained.wakeUp()));
   }
 
@@ -277,6 +275,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   @Override
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
+    statusWrites.forget(cluster);
     maintenance.forget(cluster);
     etcdObserver.forget(cluster);
     monitoring.forget(cluster);

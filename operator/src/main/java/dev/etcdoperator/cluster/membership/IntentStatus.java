@@ -15,10 +15,9 @@ import java.util.Optional;
 
 /**
  * The status written to record a membership change before it is made. It starts from the status the reconcile read,
- * which may be a moment old: JOSDK does not hand the next reconcile the operator's own last status write, so a
- * cluster that was Ready before its spec changed can still read Ready here. Written as it was read, that status
- * would show the cluster Ready again in the middle of a scale-out, for as long as the change takes to make; so
- * Ready and Progressing say what is under way, and everything else is kept as read.
+ * which was computed before this change was planned: a cluster that was Ready before its spec asked for more members
+ * still reads Ready then. Written back as read, it would show the cluster Ready in the middle of a scale-out, for as
+ * long as the change takes to make; so Ready and Progressing say what is under way, and everything else is kept.
  */
 final class IntentStatus {
   private IntentStatus() {}

@@ -4,6 +4,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.MembershipChange;
+import dev.etcdoperator.cluster.model.ClusterStatusWrites;
 import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.cluster.model.MembershipAction;
@@ -15,8 +16,6 @@ import dev.etcdoperator.etcd.EtcdMember;
 import dev.etcdoperator.etcd.MemberProbe;
 import dev.etcdoperator.support.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
@@ -42,17 +41,17 @@ public final class MembershipActions {
   private final EventRecorder events;
   private final Clock clock;
   private final FaultPoints faults;
-  private final String statusFieldManager;
+  private final ClusterStatusWrites statusWrites;
   private final MemberRecycling recycling;
 
-  /** @param statusFieldManager the field manager of the reconciler's status writes, which the intent joins */
+  /** @param statusWrites the reconciler's status writes, which the intent joins */
   public MembershipActions(KubernetesClient client, EventRecorder events, Clock clock, FaultPoints faults,
-      String statusFieldManager) {
+      ClusterStatusWrites statusWrites) {
     this.client = client;
     this.events = events;
     this.clock = clock;
     this.faults = faults;
-    this.statusFieldManager = statusFieldManager;
+    this.statusWrites = statusWrites;
     this.recycling = new MemberRecycling(client);
   }
 
@@ -169,18 +168,8 @@ public final class MembershipActions {
     if (cluster.getStatus() != null && intent.sameChange(cluster.getStatus().getMembershipChange())) {
       return;
     }
-    EtcdClusterStatus status = IntentStatus.of(cluster.getStatus(), intent, change,
-        Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock);
-    EtcdCluster patch = new EtcdCluster();
-    patch.getMetadata().setName(cluster.getMetadata().getName());
-    patch.getMetadata().setNamespace(cluster.getMetadata().getNamespace());
-    patch.setSpec(null);
-    patch.setStatus(status);
-    // As JOSDK patches the status (its field manager defaults to the controller's name).
-    client.resource(patch).subresource("status").patch(new PatchContext.Builder()
-        .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(statusFieldManager).withForce(true)
-        .build(), patch);
-    cluster.setStatus(status);
+    statusWrites.write(cluster, IntentStatus.of(cluster.getStatus(), intent, change,
+        Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L), clock));
   }
 
   private MembershipChange intent(String operation, String member) {
