@@ -29,14 +29,26 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * A watch through the real JDK WebSocket client, against a server whose first WebSocket sends a text frame that is not
- * UTF-8 (what the client sees when it loses its place in a stream) and whose later ones send a valid event.
+ * A watch through the real JDK WebSocket client, against a server whose first WebSocket sends what the client hands
+ * on when it loses its place in a stream (a text frame that is not UTF-8, or a message cut short) and whose later
+ * ones send a valid event.
  */
 class ResumingWatchHttpClientFactoryTest {
 
   @Test
   void aWatchWhoseStreamBreaksOffResumesOnANewConnection() throws Exception {
-    try (BrokenFirstWatchServer server = new BrokenFirstWatchServer()) {
+    try (BrokenFirstWatchServer server = new BrokenFirstWatchServer(BrokenFirstWatchServer.NOT_UTF8)) {
+      Outcome outcome = watch(server, new ResumingWatchHttpClientFactory());
+
+      assertThat(outcome.added().get(30, TimeUnit.SECONDS)).isEqualTo("after-reconnect");
+      assertThat(outcome.ended()).as("the watch ended").isNotDone();
+      assertThat(server.connections()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aWatchWhoseMessageArrivesCutShortResumesOnANewConnection() throws Exception {
+    try (BrokenFirstWatchServer server = new BrokenFirstWatchServer(BrokenFirstWatchServer.CUT_SHORT)) {
       Outcome outcome = watch(server, new ResumingWatchHttpClientFactory());
 
       assertThat(outcome.added().get(30, TimeUnit.SECONDS)).isEqualTo("after-reconnect");
@@ -48,12 +60,24 @@ class ResumingWatchHttpClientFactoryTest {
   /** What the wrapper changes: the JDK client's ProtocolException ends a Fabric8 watch for good. */
   @Test
   void withoutItTheSameWatchEnds() throws Exception {
-    try (BrokenFirstWatchServer server = new BrokenFirstWatchServer()) {
+    try (BrokenFirstWatchServer server = new BrokenFirstWatchServer(BrokenFirstWatchServer.NOT_UTF8)) {
       Outcome outcome = watch(server, new JdkHttpClientFactory());
 
       WatcherException ended = outcome.ended().get(30, TimeUnit.SECONDS);
       assertThat(ended).hasRootCauseInstanceOf(java.nio.charset.MalformedInputException.class);
       assertThat(ended.getCause()).isInstanceOf(ProtocolException.class);
+      assertThat(outcome.added()).isNotDone();
+    }
+  }
+
+  /** And so does a message Fabric8 cannot read. */
+  @Test
+  void withoutItAWatchWhoseMessageArrivesCutShortEnds() throws Exception {
+    try (BrokenFirstWatchServer server = new BrokenFirstWatchServer(BrokenFirstWatchServer.CUT_SHORT)) {
+      Outcome outcome = watch(server, new JdkHttpClientFactory());
+
+      assertThat(outcome.ended().get(30, TimeUnit.SECONDS)).hasMessage("Unexpected exception processing watch event")
+          .hasRootCauseInstanceOf(com.fasterxml.jackson.core.io.JsonEOFException.class);
       assertThat(outcome.added()).isNotDone();
     }
   }
@@ -90,15 +114,19 @@ class ResumingWatchHttpClientFactoryTest {
   /** Answers every request with a WebSocket upgrade and one text frame; not a general server. */
   private static final class BrokenFirstWatchServer implements AutoCloseable {
     private static final Pattern KEY = Pattern.compile("(?im)^Sec-WebSocket-Key:\\s*(\\S+)\\s*$");
-    private static final byte[] NOT_UTF8 = {'{', (byte) 0xC3, '(', '}'};
+    static final byte[] NOT_UTF8 = {'{', (byte) 0xC3, '(', '}'};
     private static final byte[] ADDED = ("{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
         + "\"metadata\":{\"name\":\"after-reconnect\",\"namespace\":\"ns\",\"resourceVersion\":\"2\"}}}")
         .getBytes(StandardCharsets.US_ASCII);
+    /** An event's first half: what arrived of a message whose bytes the client lost track of. */
+    static final byte[] CUT_SHORT = java.util.Arrays.copyOf(ADDED, ADDED.length / 2);
+    private final byte[] first;
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Runnable onClose = () -> { };
 
-    BrokenFirstWatchServer() throws IOException {
+    BrokenFirstWatchServer(byte[] first) throws IOException {
+      this.first = first;
       Thread.ofPlatform().daemon().name("watch-server").start(this::accept);
     }
 
@@ -119,7 +147,7 @@ class ResumingWatchHttpClientFactoryTest {
         while (true) {
           Socket connection = socket.accept();
           int n = connections.incrementAndGet();
-          Thread.ofPlatform().daemon().start(() -> serve(connection, n == 1 ? NOT_UTF8 : ADDED));
+          Thread.ofPlatform().daemon().start(() -> serve(connection, n == 1 ? first : ADDED));
         }
       } catch (IOException closed) {
         // the test is over

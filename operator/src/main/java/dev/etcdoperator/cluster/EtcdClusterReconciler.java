@@ -264,8 +264,8 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       // A status this operator alone writes, computed from what it just observed: no optimistic lock.
       statusWrites.write(cluster, status);
     }
-    return cadence.next(UpdateControl.noUpdate(), step, status, List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)),
-        maintained.wakeUp()));
+    return cadence.next(UpdateControl.noUpdate(), step, status,
+        List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintained.wakeUp()));
   }
 
   /**

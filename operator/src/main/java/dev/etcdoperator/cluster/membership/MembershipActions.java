@@ -2,7 +2,6 @@ package dev.etcdoperator.cluster.membership;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
-import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.api.v1alpha1.MembershipChange;
 import dev.etcdoperator.cluster.model.ClusterStatusWrites;
 import dev.etcdoperator.cluster.model.ClusterStep;
@@ -161,8 +160,8 @@ public final class MembershipActions {
   }
 
   /**
-   * Writes the intent into the status with the same server-side apply field manager as the reconciler's own status
-   * patches, so that their later status, which leaves it out once the change is done, removes it.
+   * Writes the intent into the status through the reconciler's own status writes (one field manager), so that their
+   * later status, which leaves it out once the change is done, removes it.
    */
   private void recordIntent(EtcdCluster cluster, ClusterStep.ChangeMembership change, MembershipChange intent) {
     if (cluster.getStatus() != null && intent.sameChange(cluster.getStatus().getMembershipChange())) {

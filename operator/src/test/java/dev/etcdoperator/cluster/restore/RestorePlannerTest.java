@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** The restore's next step from the restore pods' states and the snapshot's, and what a failed pod says. */
 class RestorePlannerTest {
-  private static final RestoreSource.Located SNAPSHOT = new RestoreSource.Located(bucket(), "a/b.db", Optional.of("ab"), 42);
+  private static final RestoreSource.Located SNAPSHOT = new RestoreSource.Located(bucket(), "a/b.db",
+      Optional.of("ab"), 42);
   private static final MemberRestore NOT_STARTED = new MemberRestore.NotStarted();
   private static final MemberRestore RUNNING = new MemberRestore.Running();
   private static final MemberRestore DONE = new MemberRestore.Succeeded();
