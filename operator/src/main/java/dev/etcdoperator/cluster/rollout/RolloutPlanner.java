@@ -7,6 +7,7 @@ import dev.etcdoperator.cluster.model.MembershipFacts;
 import dev.etcdoperator.etcd.EtcdMember;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -65,15 +66,16 @@ public final class RolloutPlanner {
           + "pods of " + String.join(", ", podless) + " are back: they are being deleted or are missing (a node "
           + "drain, an eviction), and the member goes down with them"));
     }
-    Optional<String> settling = voters.stream().filter(m -> m.id() != next.id())
-        .filter(m -> pod(members, rollout, m).filter(p -> revision.equals(p.revision()))
-            .filter(p -> p.readySince().map(t -> t.isAfter(rollout.now().minus(SETTLE))).orElse(true)).isPresent())
-        .map(members::nameOf).findFirst();
-    if (settling.isPresent()) {
-      // Clients (and the client Service, which lists Ready pods only) need a moment to come back to a restarted
-      // member; restarting the next one at once would leave them fewer members than the cluster has up.
-      return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "restarting " + name + " waits until "
-          + settling.get() + " has been Ready for " + SETTLE.toSeconds() + "s, so that clients reconnect to it"));
+    for (EtcdMember other : voters) {
+      Optional<Duration> settling = pod(members, rollout, other).filter(p -> other.id() != next.id())
+          .filter(p -> revision.equals(p.revision())).flatMap(p -> settleLeft(p, rollout.now()));
+      if (settling.isPresent()) {
+        // Clients (and the client Service, which lists Ready pods only) need a moment to come back to a restarted
+        // member; restarting the next one at once would leave them fewer members than the cluster has up.
+        return Optional.of(new ClusterStep.Wait(settling.get(), Reason.ROLLING_OUT, "restarting " + name
+            + " waits until " + members.nameOf(other) + " has been Ready for " + SETTLE.toSeconds()
+            + "s, so that clients reconnect to it"));
+      }
     }
     if (members.leaderId().isEmpty()) {
       return Optional.of(new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for a leader before restarting "
@@ -146,6 +148,18 @@ public final class RolloutPlanner {
     // write every poll.
     return new ClusterStep.Wait(POLL, Reason.ROLLING_OUT, "waiting for " + name + " to become healthy after its "
         + "restart (the rollout stalls at " + pod.created().plus(rollout.progressDeadline()) + " if it is not)");
+  }
+
+  /**
+   * How long a restarted member's pod still has to be Ready before the next restart: until its settle time is up
+   * (a wake-up then, not a poll), or a poll while it is not Ready; empty once it has settled.
+   */
+  private static Optional<Duration> settleLeft(RolloutFacts.MemberPod pod, Instant now) {
+    if (pod.readySince().isEmpty()) {
+      return Optional.of(POLL);
+    }
+    Duration left = Duration.between(now, pod.readySince().get().plus(SETTLE));
+    return left.isPositive() ? Optional.of(left) : Optional.empty();
   }
 
   private static Optional<RolloutFacts.MemberPod> pod(MembershipFacts members, RolloutFacts rollout,

@@ -173,9 +173,9 @@ class RolloutPlannerTest {
         Arguments.of("once it no longer leads, the last member restarts",
             new Observed(3).updated(1, Duration.ofMinutes(2)).updated(2, Duration.ofMinutes(1)).leader(1),
             restart(0, 2, 3)),
-        Arguments.of("a restarted member Ready for less than the settle time holds the next restart",
+        Arguments.of("a restarted member Ready for less than the settle time holds the next restart until it is up",
             new Observed(3).updated(2, Duration.ofSeconds(3)),
-            Optional.of(new ClusterStep.Wait(poll, Reason.ROLLING_OUT, "restarting main-1 waits until main-2 has "
+            Optional.of(new ClusterStep.Wait(Duration.ofSeconds(2), Reason.ROLLING_OUT, "restarting main-1 waits until main-2 has "
                 + "been Ready for 5s, so that clients reconnect to it"))),
         Arguments.of("a restarted member not Ready yet holds the next restart too",
             new Observed(3).updated(2, Duration.ofMinutes(1)).notReady(2),
