@@ -39,6 +39,10 @@ final class JvmChoices {
     // dirties their pages; at the address they were written for, the pages stay the file's. (Measured: the resident
     // set did not move, as the operator touches most of the archive anyway.)
     choices.add(new Choice(image.withFlags("image+archive-in-place", ARCHIVE_IN_PLACE), null));
+    // A collector that gives memory back when the operator is idle (Serial shrinks the heap only at a full
+    // collection, which an idle operator rarely has). Measured: 46 MB more resident with 100 clusters, not less.
+    choices.add(new Choice(image.withFlags("image+g1-periodic", "-XX:-UseSerialGC -XX:+UseG1GC "
+        + "-XX:G1PeriodicGCInterval=15000"), null));
     OperatorJvm g1 = jvm("g1", "-XX:+UseG1GC", memoryLimit);
     OperatorJvm serial = jvm("serial", "-XX:+UseSerialGC", memoryLimit);
     choices.add(new Choice(g1, null));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 public final class ObjectStore implements AutoCloseable {
   /** S3's smallest part (except the last). */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
-  /** The largest object S3 copies in one request. */
 
   /**
    * Where and how to reach the store.
