@@ -1,5 +1,6 @@
 package dev.etcdoperator;
 
+import dev.etcdoperator.support.FileTree;
 import dev.etcdoperator.access.ClientPems;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.OperatorClientFiles;
@@ -23,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A first contact with etcd, rehearsed while the image is built, so that the class-data archive the JVM writes at the
@@ -68,7 +67,7 @@ final class ClassDataTraining {
       return e.getMessage();
     } finally {
       server.shutdownNow();
-      deleteRecursively(dir);
+      FileTree.delete(dir);
     }
   }
 
@@ -76,11 +75,4 @@ final class ClassDataTraining {
     return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.etcdoperator;
 
+import dev.etcdoperator.support.FileTree;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
@@ -20,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -179,10 +178,8 @@ public final class EtcdOperator implements AutoCloseable {
   }
 
   private static void deleteRecursively(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
+    try {
+      FileTree.delete(dir);
     } catch (IOException e) {
       LOG.warn("could not remove {}: {}", dir, e.getMessage());
     }

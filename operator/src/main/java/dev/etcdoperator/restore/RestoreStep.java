@@ -1,5 +1,6 @@
 package dev.etcdoperator.restore;
 
+import dev.etcdoperator.support.FileTree;
 import dev.etcdoperator.etcd.SnapshotIntegrity;
 import dev.etcdoperator.objectstore.ObjectStore;
 import dev.etcdoperator.objectstore.ObjectStoreException;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -174,13 +174,8 @@ public final class RestoreStep {
   }
 
   private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> tree = Files.walk(dir)) {
-      for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    try {
+      FileTree.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
