@@ -131,19 +131,14 @@ public final class ScaleOutFloor {
     record Accepted(String output, int refusals) {}
 
     /** Asks every 100 ms until etcd accepts: it refuses a change it cannot take yet (the operator asks every 1 s). */
-    static Accepted untilAccepted(String... args) throws IOException, InterruptedException {
-      Instant deadline = Instant.now().plus(GIVE_UP);
-      for (int refusals = 0; ; refusals++) {
-        Outcome outcome = run(args);
-        if (outcome.succeeded()) {
-          return new Accepted(outcome.output(), refusals);
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("etcdctl " + String.join(" ", args) + " refused for " + GIVE_UP + ": "
-              + outcome.output());
-        }
-        Thread.sleep(RETRY.toMillis());
-      }
+    static Accepted untilAccepted(String... args) {
+      List<Outcome> tries = new ArrayList<>();
+      await("etcdctl " + String.join(" ", args) + " accepted").atMost(GIVE_UP).pollInSameThread()
+          .pollDelay(Duration.ZERO).pollInterval(RETRY).until(() -> {
+            tries.add(run(args));
+            return tries.getLast().succeeded();
+          });
+      return new Accepted(tries.getLast().output(), tries.size() - 1);
     }
 
     private record Outcome(boolean succeeded, String output) {}
