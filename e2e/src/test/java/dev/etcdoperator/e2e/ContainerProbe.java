@@ -21,7 +21,7 @@ import java.util.Optional;
  * (the operator does not use them) and fail loudly.
  *
  * <p>Deviation: each check gives up after at most one second whatever {@code timeoutSeconds} says, so a paused
- * member cannot hold its pod's kubelet worker for long.
+ * member cannot hold the kubelet stand-in's single loop for long.
  */
 final class ContainerProbe {
   private static final Duration MAX_CHECK_TIME = Duration.ofSeconds(1);

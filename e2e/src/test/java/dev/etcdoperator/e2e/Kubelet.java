@@ -34,9 +34,7 @@ import org.slf4j.LoggerFactory;
  * period) and keeps {@link ClusterDns} in step with pods ({@link EndpointsController} does Services). A pod that
  * completed (restartPolicy Never/OnFailure) keeps its record, directory and log until its object is deleted.
  *
- * <p>One sync loop every 200 ms over informer caches hands each pod's work to {@link KeyedWorkers}: pods side by
- * side (one slow pod, e.g. a probe waiting out its timeout, does not hold up the rest, as it would not on a real
- * kubelet), and no two actions on one pod race.
+ * <p>One sync loop on one thread, every 200 ms, over informer caches: simple, and no two actions on one pod race.
  * Probes ({@link ContainerProbes}): startup, liveness and readiness as the kubelet runs them. Deviation: readiness is
  * checked at least every second whatever periodSeconds says (thresholds are honoured), to keep scenarios quick.
  */
@@ -71,8 +69,6 @@ final class Kubelet implements StandIn {
   /** Every process started, with its pod ({@code ns/name}). */
   private final Map<ContainerProcess, String> everStarted = new ConcurrentHashMap<>();
   private final StandInLoop loop = new StandInLoop("kubelet-standin");
-  /** Pods are synced side by side, each by one worker at a time, as a real kubelet's pod workers do. */
-  private final KeyedWorkers workers = new KeyedWorkers("kubelet-standin-pod", 16);
   private SharedIndexInformer<Pod> pods;
   /** No etcd outlives this JVM, even when a test forgets close() or the JVM is stopped by Ctrl-C. */
   private final Thread killOnExit = new Thread(() -> everStarted.keySet().forEach(ContainerProcess::kill), "kubelet-kill");
@@ -162,33 +158,23 @@ final class Kubelet implements StandIn {
       String key = pod.getMetadata().getUid();
       if (pod.getMetadata().getDeletionTimestamp() != null) {
         if (!runtimes.containsKey(key) && !stopping.contains(key)) {
-          workers.offer(key, () -> release(pod)); // deleted before it was admitted: no process to stop
+          release(pod); // deleted before it was admitted: no process to stop
         }
         continue; // handled below like a pod that is gone; the object goes once the process is down
       }
       seen.add(key);
-      workers.offer(key, () -> syncPod(pod, runtimeOf(pod)));
+      PodRuntime runtime;
+      // With the DNS removal of a stopped pod of the same name (below): a new pod's name is never unpublished.
+      synchronized (dns) {
+        runtime = runtimes.computeIfAbsent(key, k -> admit(pod));
+      }
+      syncPod(pod, runtime);
     }
     for (PodRuntime runtime : List.copyOf(runtimes.values())) {
       if (!seen.contains(runtime.uid)) {
-        workers.offer(runtime.uid, () -> terminate(runtime));
+        terminate(runtime);
       }
     }
-  }
-
-  private PodRuntime runtimeOf(Pod pod) {
-    PodRuntime known = runtimes.get(pod.getMetadata().getUid());
-    if (known != null) {
-      return known;
-    }
-    PodRuntime admitted;
-    // With the DNS removal of a stopped pod of the same name (in terminate): a new pod's name is never unpublished.
-    synchronized (dns) {
-      admitted = admit(pod);
-      runtimes.put(admitted.uid, admitted);
-    }
-    addFinalizer(pod);
-    return admitted;
   }
 
   private PodRuntime admit(Pod pod) {
@@ -198,13 +184,6 @@ final class Kubelet implements StandIn {
         podsDir.resolve(ns).resolve(name + "-" + pod.getMetadata().getUid()));
     runtime.grace = Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds()).orElse(30L);
     dns.putPod(ns, name, pod.getSpec().getSubdomain(), runtime.address);
-    LOG.info("pod {}/{} admitted on {}", ns, name, runtime.address);
-    return runtime;
-  }
-
-  private void addFinalizer(Pod pod) {
-    String ns = pod.getMetadata().getNamespace();
-    String name = pod.getMetadata().getName();
     if (!Optional.ofNullable(pod.getMetadata().getFinalizers()).orElse(List.of())
         .contains(GRACEFUL_DELETION_FINALIZER)) {
       try {
@@ -219,6 +198,8 @@ final class Kubelet implements StandIn {
         LOG.debug("pod {}/{}: finalizer not added: {}", ns, name, e.getMessage());
       }
     }
+    LOG.info("pod {}/{} admitted on {}", ns, name, runtime.address);
+    return runtime;
   }
 
   private void syncPod(Pod pod, PodRuntime runtime) {
@@ -411,7 +392,6 @@ final class Kubelet implements StandIn {
   @Override
   public void close() {
     loop.stop();
-    workers.close(); // before the kill below, so no worker starts a process after it
     if (pods != null) {
       pods.close();
     }

@@ -56,8 +56,6 @@ final class StatefulSetController implements StandIn {
   private final KubernetesClient client;
   private final PodVolumes volumes;
   private final StandInLoop loop = new StandInLoop("statefulset-standin");
-  /** StatefulSets side by side, five at a time, as kube-controller-manager's {@code --concurrent-statefulset-syncs}. */
-  private final KeyedWorkers workers = new KeyedWorkers("statefulset-standin-sync", 5);
   private SharedIndexInformer<StatefulSet> statefulSets;
   private SharedIndexInformer<Pod> pods;
 
@@ -75,7 +73,7 @@ final class StatefulSetController implements StandIn {
 
   private void sync() {
     for (StatefulSet sts : statefulSets.getStore().list()) {
-      workers.offer(sts.getMetadata().getUid(), () -> syncOne(sts));
+      syncOne(sts);
     }
   }
 
@@ -271,7 +269,6 @@ final class StatefulSetController implements StandIn {
   @Override
   public void close() {
     loop.stop();
-    workers.close();
     if (statefulSets != null) {
       statefulSets.close();
     }
