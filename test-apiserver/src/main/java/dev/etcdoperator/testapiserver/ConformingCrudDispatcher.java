@@ -16,6 +16,7 @@ import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,9 @@ import static java.net.HttpURLConnection.HTTP_OK;
  * <p>Known approximations that remain: server-side apply is a JSON merge patch of the applied configuration (no
  * field ownership: a field dropped from the applied configuration is not removed, except in an apply to /status,
  * which replaces the status, lists are replaced rather than
- * merged by key, no conflicts between managers); strategic merge patch likewise replaces lists.
+ * merged by key, no conflicts between managers); strategic merge patch likewise replaces lists. Writes record
+ * {@code metadata.managedFields} as a real server does, approximately ({@link ManagedFields}): what clients cache
+ * should weigh what it weighs against a real server.
  */
 public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
 
@@ -122,7 +125,56 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       return super.dispatch(request); // query strings of reads carry watch=true and the label/field selectors
     }
     synchronized (writes) {
-      return conformConflict(super.dispatch(withoutWriteQuery(request)));
+      write = WriteOrigin.of(request, agent);
+      try {
+        return conformConflict(super.dispatch(withoutWriteQuery(request)));
+      } finally {
+        write = null;
+      }
+    }
+  }
+
+  /**
+   * Who makes the write under way and how, for its managedFields entry ({@link ManagedFields}); set while the
+   * {@link #writes} lock is held.
+   */
+  private WriteOrigin write;
+
+  private record WriteOrigin(String manager, String operation, String subresource) {
+    private static final Pattern FIELD_MANAGER = Pattern.compile("[?&]fieldManager=([^&]+)");
+
+    static WriteOrigin of(RecordedRequest request, String agent) {
+      Matcher named = FIELD_MANAGER.matcher(request.getPath());
+      // Without fieldManager a real API server names the manager after the User-Agent's first part.
+      String manager = named.find() ? java.net.URLDecoder.decode(named.group(1), StandardCharsets.UTF_8)
+          : agent.split("/", 2)[0];
+      boolean apply = request.method() == HttpMethod.PATCH
+          && APPLY_PATCH.equals(mediaType(request.getHeader(CONTENT_TYPE)));
+      String path = request.getPath().split("\\?", 2)[0];
+      return new WriteOrigin(manager.isEmpty() ? "unknown" : manager, apply ? "Apply" : "Update",
+          isStatusPath(path) ? "status" : "");
+    }
+
+    /** The fields this write sets: the status for a write to /status, everything else otherwise. */
+    JsonNode written(JsonNode object) {
+      ObjectNode fields = object.deepCopy();
+      if (subresource.equals("status")) {
+        fields.retain("status");
+      } else {
+        fields.remove("status");
+      }
+      return fields;
+    }
+  }
+
+  /** Every update and patch: records the write's managedFields entry (creates get theirs in handleCreate). */
+  @Override
+  public void preserveMetadata(JsonNode currentResource, JsonNode updatedResource) {
+    super.preserveMetadata(currentResource, updatedResource);
+    if (write != null && updatedResource.path("metadata").isObject()) {
+      ((ObjectNode) updatedResource.get("metadata")).set("managedFields", ManagedFields.after(
+          currentResource.path("metadata").get("managedFields"), write.manager(), write.operation(),
+          write.subresource(), write.written(updatedResource), Instant.now()));
     }
   }
 
@@ -162,7 +214,23 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
     if (refused.isPresent()) {
       return failure(new KubernetesCrudDispatcherException(refused.get(), HTTP_FORBIDDEN));
     }
-    return super.handleCreate(request);
+    return super.handleCreate(withManagedFields(request));
+  }
+
+  /** A create records its writer's managedFields entry, as a real API server does. */
+  private RecordedRequest withManagedFields(RecordedRequest request) {
+    try {
+      JsonNode object = asNode(body(request));
+      if (write == null || !object.path("metadata").isObject()) {
+        return request;
+      }
+      ((ObjectNode) object.get("metadata")).set("managedFields", ManagedFields.after(null, write.manager(),
+          write.operation(), write.subresource(), write.written(object), Instant.now()));
+      return copy(request, request.method(), request.getPath(), null,
+          object.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (KubernetesCrudDispatcherException unreadable) {
+      return request; // the stock handler answers it
+    }
   }
 
   /** A real API server answers a granted eviction with 201 and a Success status. */

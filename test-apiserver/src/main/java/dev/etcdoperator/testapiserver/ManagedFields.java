@@ -1,0 +1,118 @@
+package dev.etcdoperator.testapiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code metadata.managedFields} as a real API server records them: one entry per field manager, operation (Apply or
+ * Update) and subresource, with the set of fields that write sent ({@code fieldsV1}). Clients cache objects with
+ * these entries, so an operator's memory measured against this stand-in should include them.
+ *
+ * <p>Approximations: a manager owns every field its last write of that kind sent (a real server also drops fields
+ * another manager took over, and for an Update counts only the fields that changed); list items are keyed by their
+ * {@code name}, {@code type} or {@code containerPort} where they have one, by position otherwise; scalar lists are
+ * owned whole. An entry's time moves only when its set of fields does, so a write that changes nothing else stays a
+ * no-op.
+ */
+final class ManagedFields {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Set by the server, never sent as owned fields. */
+  private static final Set<String> SERVER_METADATA = Set.of("name", "namespace", "uid", "resourceVersion",
+      "creationTimestamp", "generation", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
+      "selfLink");
+  private static final List<String> LIST_KEYS = List.of("name", "type", "containerPort");
+
+  private ManagedFields() {}
+
+  /**
+   * The object's managedFields after a write: {@code current} (may be null or missing) with the entry of this manager,
+   * operation and subresource replaced by one for the fields of {@code written}.
+   */
+  static ArrayNode after(JsonNode current, String manager, String operation, String subresource, JsonNode written,
+      Instant now) {
+    ObjectNode fields = fieldsOf(written);
+    ArrayNode result = NODES.arrayNode();
+    String time = null;
+    if (current != null && current.isArray()) {
+      for (JsonNode entry : current) {
+        if (sameEntry(entry, manager, operation, subresource)) {
+          if (entry.path("fieldsV1").equals(fields)) {
+            time = entry.path("time").asText(null);
+          }
+        } else {
+          result.add(entry);
+        }
+      }
+    }
+    ObjectNode entry = result.addObject();
+    entry.put("manager", manager);
+    entry.put("operation", operation);
+    entry.put("apiVersion", written.path("apiVersion").asText("v1"));
+    entry.put("time", time != null ? time : now.truncatedTo(ChronoUnit.SECONDS).toString());
+    entry.put("fieldsType", "FieldsV1");
+    entry.set("fieldsV1", fields);
+    if (!subresource.isEmpty()) {
+      entry.put("subresource", subresource);
+    }
+    return result;
+  }
+
+  private static boolean sameEntry(JsonNode entry, String manager, String operation, String subresource) {
+    return manager.equals(entry.path("manager").asText()) && operation.equals(entry.path("operation").asText())
+        && subresource.equals(entry.path("subresource").asText(""));
+  }
+
+  /** The fieldsV1 set of an object as written: {@code f:<key>} for every field but the server's own. */
+  static ObjectNode fieldsOf(JsonNode written) {
+    ObjectNode fields = NODES.objectNode();
+    for (Map.Entry<String, JsonNode> field : written.properties()) {
+      String key = field.getKey();
+      if (key.equals("apiVersion") || key.equals("kind")) {
+        continue;
+      }
+      if (key.equals("metadata") && field.getValue().isObject()) {
+        ObjectNode metadata = NODES.objectNode();
+        field.getValue().properties().stream().filter(m -> !SERVER_METADATA.contains(m.getKey()))
+            .forEach(m -> metadata.set("f:" + m.getKey(), fieldSet(m.getValue())));
+        if (!metadata.isEmpty()) {
+          fields.set("f:metadata", metadata);
+        }
+        continue;
+      }
+      fields.set("f:" + key, fieldSet(field.getValue()));
+    }
+    return fields;
+  }
+
+  private static ObjectNode fieldSet(JsonNode value) {
+    ObjectNode set = NODES.objectNode();
+    if (value.isObject()) {
+      set.putObject(".");
+      value.properties().forEach(f -> set.set("f:" + f.getKey(), fieldSet(f.getValue())));
+    } else if (value.isArray() && !value.isEmpty() && value.get(0).isObject()) {
+      for (int i = 0; i < value.size(); i++) {
+        JsonNode item = value.get(i);
+        ObjectNode itemSet = fieldSet(item);
+        set.set(itemKey(item, i), itemSet);
+      }
+    }
+    return set; // a scalar, or a list owned whole
+  }
+
+  private static String itemKey(JsonNode item, int index) {
+    for (String key : LIST_KEYS) {
+      JsonNode value = item.get(key);
+      if (value != null && value.isValueNode()) {
+        return "k:{\"" + key + "\":" + value + "}";
+      }
+    }
+    return "i:" + index;
+  }
+}
