@@ -1,6 +1,7 @@
 package dev.etcdoperator;
 
 import dev.etcdoperator.support.FileTree;
+import dev.etcdoperator.support.ManagedFieldsFreeCache;
 import dev.etcdoperator.access.EtcdClients;
 import dev.etcdoperator.access.MemberEndpoints;
 import dev.etcdoperator.backup.EtcdBackupReconciler;
@@ -133,11 +134,13 @@ public final class EtcdOperator implements AutoCloseable {
         clock, reportTo.reconcilers().events());
     Set<String> namespaces = config.watchNamespaces();
     operator.register(reconciler, o -> {
+      o.withItemStore(ManagedFieldsFreeCache.store());
       if (!namespaces.isEmpty()) {
         o.settingNamespaces(namespaces);
       }
     });
     operator.register(backups, o -> {
+      o.withItemStore(ManagedFieldsFreeCache.store());
       if (!namespaces.isEmpty()) {
         o.settingNamespaces(namespaces);
       }

@@ -31,6 +31,7 @@ import dev.etcdoperator.resources.ClusterBlueprint;
 import dev.etcdoperator.resources.ClusterLabels;
 import dev.etcdoperator.resources.ClusterNames;
 import dev.etcdoperator.resources.MemberTls;
+import dev.etcdoperator.support.ManagedFieldsFreeCache;
 import dev.etcdoperator.support.EtcdVersion;
 import dev.etcdoperator.support.EventRecorder;
 import dev.etcdoperator.support.IpFamily;
@@ -136,12 +137,14 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     List<EventSource<?, EtcdCluster>> sources = new ArrayList<>();
     for (Class<? extends HasMetadata> owned : OWNED_TYPES) {
       sources.add(new InformerEventSource<>(
-          InformerEventSourceConfiguration.from(owned, EtcdCluster.class).withLabelSelector(ours).build(), context));
+          InformerEventSourceConfiguration.from(owned, EtcdCluster.class).withLabelSelector(ours)
+              .withItemStore(ManagedFieldsFreeCache.store()).build(), context));
     }
     // Pods and volume claims belong to the StatefulSet, not to us: map them to their cluster by the instance label.
     for (Class<? extends HasMetadata> member : List.of(Pod.class, PersistentVolumeClaim.class)) {
       sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(member, EtcdCluster.class)
           .withLabelSelector(ours)
+          .withItemStore(ManagedFieldsFreeCache.store())
           .withSecondaryToPrimaryMapper(o -> Set.of(new ResourceID(
               o.getMetadata().getLabels().get(ClusterLabels.INSTANCE), o.getMetadata().getNamespace())))
           .build(), context));
@@ -149,6 +152,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     // Scheduled backups carry the cluster's labels (no owner reference: they outlive the cluster).
     sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(EtcdBackup.class, EtcdCluster.class)
         .withLabelSelector(ours)
+        .withItemStore(ManagedFieldsFreeCache.store())
         .withSecondaryToPrimaryMapper(b -> Optional.ofNullable(b.getMetadata().getLabels().get(ClusterLabels.INSTANCE))
             .map(cluster -> Set.of(new ResourceID(cluster, b.getMetadata().getNamespace()))).orElse(Set.of()))
         .build(), context));
