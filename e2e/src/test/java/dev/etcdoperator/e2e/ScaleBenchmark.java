@@ -62,7 +62,8 @@ public final class ScaleBenchmark {
   private static OperatorJvm operatorJvm() {
     return switch (System.getProperty("bench.operator", "in-process")) {
       case "in-process" -> null;
-      case "process" -> OperatorJvm.ofImage();
+      // -Dbench.operator.flags adds JVM flags after the image's, e.g. a flight recording for a profile
+      case "process" -> OperatorJvm.ofImage().withFlags("image", System.getProperty("bench.operator.flags", ""));
       default -> throw new IllegalArgumentException("bench.operator must be in-process or process");
     };
   }
