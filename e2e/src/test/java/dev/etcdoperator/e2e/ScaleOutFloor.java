@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class ScaleOutFloor {
   private static final Duration RETRY = Duration.ofMillis(100);
-  private static final Pattern ADDED = Pattern.compile("Member ([0-9a-f]+) added");
+  // etcdctl prints the id with %16x: a leading zero becomes a space ("Member  34d4d254cc820d1 added")
+  private static final Pattern ADDED = Pattern.compile("Member\\s+([0-9a-f]+) added");
 
   private ScaleOutFloor() {}
 
