@@ -15,6 +15,7 @@ import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -146,7 +147,7 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
     static WriteOrigin of(RecordedRequest request, String agent) {
       Matcher named = FIELD_MANAGER.matcher(request.getPath());
       // Without fieldManager a real API server names the manager after the User-Agent's first part.
-      String manager = named.find() ? java.net.URLDecoder.decode(named.group(1), StandardCharsets.UTF_8)
+      String manager = named.find() ? URLDecoder.decode(named.group(1), StandardCharsets.UTF_8)
           : agent.split("/", 2)[0];
       boolean apply = request.method() == HttpMethod.PATCH
           && APPLY_PATCH.equals(mediaType(request.getHeader(CONTENT_TYPE)));

@@ -39,29 +39,38 @@ final class ManagedFields {
       Instant now) {
     ObjectNode fields = fieldsOf(written);
     ArrayNode result = NODES.arrayNode();
-    String time = null;
+    boolean recorded = false;
     if (current != null && current.isArray()) {
       for (JsonNode entry : current) {
         if (sameEntry(entry, manager, operation, subresource)) {
-          if (entry.path("fieldsV1").equals(fields)) {
-            time = entry.path("time").asText(null);
-          }
+          // in its place, so that a write of the same fields leaves the list as it was
+          result.add(entry.path("fieldsV1").equals(fields) ? entry
+              : entry(manager, operation, subresource, written, fields, now));
+          recorded = true;
         } else {
           result.add(entry);
         }
       }
     }
-    ObjectNode entry = result.addObject();
+    if (!recorded) {
+      result.add(entry(manager, operation, subresource, written, fields, now));
+    }
+    return result;
+  }
+
+  private static ObjectNode entry(String manager, String operation, String subresource, JsonNode written,
+      ObjectNode fields, Instant now) {
+    ObjectNode entry = NODES.objectNode();
     entry.put("manager", manager);
     entry.put("operation", operation);
     entry.put("apiVersion", written.path("apiVersion").asText("v1"));
-    entry.put("time", time != null ? time : now.truncatedTo(ChronoUnit.SECONDS).toString());
+    entry.put("time", now.truncatedTo(ChronoUnit.SECONDS).toString());
     entry.put("fieldsType", "FieldsV1");
     entry.set("fieldsV1", fields);
     if (!subresource.isEmpty()) {
       entry.put("subresource", subresource);
     }
-    return result;
+    return entry;
   }
 
   private static boolean sameEntry(JsonNode entry, String manager, String operation, String subresource) {
@@ -70,7 +79,7 @@ final class ManagedFields {
   }
 
   /** The fieldsV1 set of an object as written: {@code f:<key>} for every field but the server's own. */
-  static ObjectNode fieldsOf(JsonNode written) {
+  private static ObjectNode fieldsOf(JsonNode written) {
     ObjectNode fields = NODES.objectNode();
     for (Map.Entry<String, JsonNode> field : written.properties()) {
       String key = field.getKey();
@@ -98,9 +107,7 @@ final class ManagedFields {
       value.properties().forEach(f -> set.set("f:" + f.getKey(), fieldSet(f.getValue())));
     } else if (value.isArray() && !value.isEmpty() && value.get(0).isObject()) {
       for (int i = 0; i < value.size(); i++) {
-        JsonNode item = value.get(i);
-        ObjectNode itemSet = fieldSet(item);
-        set.set(itemKey(item, i), itemSet);
+        set.set(itemKey(value.get(i), i), fieldSet(value.get(i)));
       }
     }
     return set; // a scalar, or a list owned whole

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** What a client reads back in metadata.managedFields after the kinds of write the operator and stand-ins make. */
 class ManagedFieldsTest {
@@ -68,22 +70,26 @@ class ManagedFieldsTest {
 
     assertThat(read().getMetadata().getManagedFields())
         .extracting(ManagedFieldsEntry::getManager, ManagedFieldsEntry::getOperation)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("etcd-operator", "Apply"),
-            org.assertj.core.groups.Tuple.tuple("kubelet", "Update"));
+        .containsExactly(tuple("etcd-operator", "Apply"),
+            tuple("kubelet", "Update"));
   }
 
   @Test
   void anEntrysTimeMovesOnlyWhenItsSetOfFieldsDoes() {
     Instant first = Instant.parse("2026-12-05T08:00:00Z");
-    ArrayNode created = ManagedFields.after(null, "etcd-operator", "Apply", "", configMapJson("{'a':'1'}"), first);
+    ArrayNode created = ManagedFields.after(ManagedFields.after(null, "etcd-operator", "Apply", "",
+        configMapJson("{'a':'1'}"), first), "kubectl", "Update", "", configMapJson("{'c':'1'}"), first);
     Instant later = first.plusSeconds(60);
 
-    ArrayNode sameFields = ManagedFields.after(created, "etcd-operator", "Apply", "", configMapJson("{'a':'2'}"), later);
+    ArrayNode sameFields = ManagedFields.after(created, "etcd-operator", "Apply", "", configMapJson("{'a':'2'}"),
+        later);
     ArrayNode moreFields = ManagedFields.after(created, "etcd-operator", "Apply", "",
         configMapJson("{'a':'2','b':'3'}"), later);
 
-    assertThat(sameFields).as("a new value in the same fields").isEqualTo(created);
+    assertThat(sameFields).as("a new value in the same fields: the list as it was").isEqualTo(created);
+    assertThat(moreFields.get(0).path("manager").asText()).as("in its place").isEqualTo("etcd-operator");
     assertThat(moreFields.get(0).path("time").asText()).isEqualTo("2026-12-05T08:01:00Z");
+    assertThat(moreFields.get(1)).as("the other manager's entry").isEqualTo(created.get(1));
   }
 
   @Test
@@ -126,7 +132,7 @@ class ManagedFieldsTest {
   }
 
   private KubernetesClient client(String userAgent) {
-    return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
         .withMasterUrl(server.url("/")).withTrustCerts(true).withNamespace("ns").withUserAgent(userAgent).build())
         .build();
   }
