@@ -224,7 +224,9 @@ public final class ScaleBenchmark {
         .filter(c -> c.getStatus() != null && Scenario.hasCondition(c, "Ready", "True")).count();
   }
 
-  /** Clusters whose Lease an operator renewed after {@code since}: a restarted operator renews each at its first look. */
+  /**
+   * Clusters whose Lease an operator renewed after {@code since}: a restarted operator renews each at its first look.
+   */
   private static long renewedSince(Scenario scenario, Instant since) {
     return scenario.kube().resources(Lease.class).inNamespace(NAMESPACE).list().getItems().stream()
         .filter(l -> l.getMetadata().getName().endsWith("-operator")) // the clusters', not the leader election's
