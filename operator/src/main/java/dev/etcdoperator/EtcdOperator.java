@@ -54,6 +54,8 @@ public final class EtcdOperator implements AutoCloseable {
   private static final Duration STUCK_AFTER = Duration.ofMinutes(10);
 
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private final Runnable releaseLeaderLease;
   private final ReconcileWatchdog watchdog;
   private final Operator operator;
   private final MemberEndpoints memberEndpoints;
@@ -90,6 +92,8 @@ public final class EtcdOperator implements AutoCloseable {
   private EtcdOperator(KubernetesClient client, OperatorConfig config, MemberEndpoints memberEndpoints, Clock clock,
       Runnable onFatalStop, FaultPoints faults, OperatorMeters reportTo, boolean ownsMeters) {
     this.ownMeters = ownsMeters ? reportTo : null;
+    this.releaseLeaderLease = () -> LeaderLeaseRelease.release(client, config.leaseNamespace(), config.leaseName(),
+        config.leaderIdentity(), clock);
     this.memberEndpoints = memberEndpoints;
     this.watchdog = new ReconcileWatchdog(clock, STUCK_AFTER,
         MicrometerMetrics.withoutPerResourceMetrics(reportTo.registry()));
@@ -109,7 +113,10 @@ public final class EtcdOperator implements AutoCloseable {
       if (config.leaderElection()) {
         // JOSDK would call System.exit itself on stop, also from inside our shutdown hook, where exit blocks
         // forever; we exit only when leadership is lost while still running.
-        LeaderCallbacks callbacks = new LeaderCallbacks(() -> LOG.info("leading as {}", config.leaderIdentity()),
+        LeaderCallbacks callbacks = new LeaderCallbacks(() -> {
+          leading.set(true);
+          LOG.info("leading as {}", config.leaderIdentity());
+        },
             () -> {
               if (!closing.get()) {
                 LOG.error("lost leadership to another replica; stopping");
@@ -169,6 +176,9 @@ public final class EtcdOperator implements AutoCloseable {
       ownMeters.close();
     }
     deleteRecursively(clientCertificateDir);
+    if (leading.get()) {
+      releaseLeaderLease.run(); // last: nothing of this operator reconciles any more
+    }
   }
 
   private static Path privateTempDir() {

@@ -58,6 +58,31 @@ class LeaderElectionTest {
     }
   }
 
+  @Test
+  void aLeaderThatStopsGivesItsLeaseUp() {
+    try (TestApiServer apiServer = TestApiServer.start();
+        KubernetesClient clientA = apiServer.newClient();
+        KubernetesClient clientB = apiServer.newClient()) {
+      KubernetesClient client = apiServer.client();
+      apiServer.installCrds();
+      MemberEndpoints noMembers = (cluster, pods) -> Map.of();
+      EtcdOperator a = new EtcdOperator(clientA, config("replica-a"), noMembers, Clock.systemUTC(), () -> { });
+      a.start();
+      await().atMost(WAIT).until(() -> holder(client), "replica-a"::equals);
+
+      a.close();
+
+      // What `kubectl get lease` shows: no holder, so a standby need not wait out the 15 s the Lease was held for.
+      Lease released = client.leases().inNamespace(NS).withName("etcd-operator-leader").get();
+      assertThat(released.getSpec().getHolderIdentity()).isNull();
+      assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
+      try (EtcdOperator b = new EtcdOperator(clientB, config("replica-b"), noMembers, Clock.systemUTC(), () -> { })) {
+        b.start();
+        await().atMost(WAIT).until(() -> holder(client), "replica-b"::equals);
+      }
+    }
+  }
+
   private static OperatorConfig config(String identity) {
     return new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23), "gcr.io/etcd-development/etcd",
         OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, true,
