@@ -98,6 +98,8 @@ final class OperatorProcess implements OperatorRunner {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator-" + ++starts + ".log").toFile()));
     imageEnvironment(builder, jvm);
     builder.environment().putAll(operatorEnv);
+    // Every start is a new pod, as when a Deployment's pod is replaced: it takes the leader Lease over from the last.
+    builder.environment().computeIfPresent("POD_NAME", (name, identity) -> identity + "-" + starts);
     builder.environment().put("HEALTH_PORT", Integer.toString(port));
     try {
       startedAt = Instant.now();
