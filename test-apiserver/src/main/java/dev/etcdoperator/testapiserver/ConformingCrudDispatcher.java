@@ -2,6 +2,7 @@ package dev.etcdoperator.testapiserver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -156,8 +157,13 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
           isStatusPath(path) ? "status" : "");
     }
 
+    /** {@code object}'s managedFields once this write of it is stored, from {@code current}'s (null: a create). */
+    ArrayNode managedFields(JsonNode current, JsonNode object) {
+      return ManagedFields.after(current, manager, operation, subresource, written(object), Instant.now());
+    }
+
     /** The fields this write sets: the status for a write to /status, everything else otherwise. */
-    JsonNode written(JsonNode object) {
+    private JsonNode written(JsonNode object) {
       ObjectNode fields = object.deepCopy();
       if (subresource.equals("status")) {
         fields.retain("status");
@@ -173,9 +179,8 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
   public void preserveMetadata(JsonNode currentResource, JsonNode updatedResource) {
     super.preserveMetadata(currentResource, updatedResource);
     if (write != null && updatedResource.path("metadata").isObject()) {
-      ((ObjectNode) updatedResource.get("metadata")).set("managedFields", ManagedFields.after(
-          currentResource.path("metadata").get("managedFields"), write.manager(), write.operation(),
-          write.subresource(), write.written(updatedResource), Instant.now()));
+      ((ObjectNode) updatedResource.get("metadata")).set("managedFields",
+          write.managedFields(currentResource.path("metadata").get("managedFields"), updatedResource));
     }
   }
 
@@ -225,8 +230,7 @@ public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
       if (write == null || !object.path("metadata").isObject()) {
         return request;
       }
-      ((ObjectNode) object.get("metadata")).set("managedFields", ManagedFields.after(null, write.manager(),
-          write.operation(), write.subresource(), write.written(object), Instant.now()));
+      ((ObjectNode) object.get("metadata")).set("managedFields", write.managedFields(null, object));
       return copy(request, request.method(), request.getPath(), null,
           object.toString().getBytes(StandardCharsets.UTF_8));
     } catch (KubernetesCrudDispatcherException unreadable) {
