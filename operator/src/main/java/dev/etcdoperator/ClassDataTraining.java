@@ -11,20 +11,31 @@ import dev.etcdoperator.pki.CertificateAuthority;
 import dev.etcdoperator.pki.EtcdCertificateSet;
 import dev.etcdoperator.pki.IssuedCertificate;
 import io.grpc.Server;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.handler.ssl.ClientAuth;
-import java.io.ByteArrayInputStream;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A first contact with etcd, rehearsed while the image is built, so that the class-data archive the JVM writes at the
@@ -44,15 +55,14 @@ final class ClassDataTraining {
   }
 
   /** @return how the probe ended: with etcd's member list refused as unknown when the handshake went through */
-  static String rehearseProbe() throws IOException {
+  static String rehearseProbe() throws IOException, GeneralSecurityException {
     EtcdCertificateSet names = EtcdCertificateSet.withDefaults("training", "build");
     CertificateAuthority ca = CertificateAuthority.create(names.caCommonName(), names.keyAlgorithm(),
         Duration.ofHours(1), Clock.systemUTC());
     IssuedCertificate serving = ca.issue(names.server().withAdditionalNames(List.of("localhost"), List.of()));
     IssuedCertificate client = ca.issue(names.operatorClient());
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .sslContext(GrpcSslContexts.forServer(pem(serving.certificatePem()), pem(serving.privateKeyPem()))
-            .trustManager(pem(ca.certificatePem())).clientAuth(ClientAuth.REQUIRE).build())
+        .sslContext(serverContext(ca, serving))
         .build().start();
     Path dir = Files.createTempDirectory("class-data-training");
     try (EtcdClients clients = new EtcdClients(Clock.systemUTC())) {
@@ -71,8 +81,29 @@ final class ClassDataTraining {
     }
   }
 
-  private static ByteArrayInputStream pem(String text) {
-    return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
+  /**
+   * The server's TLS, asking for a client certificate. Built from a JDK {@link SSLContext}: Netty's own server
+   * context parses a key of its own with Bouncy Castle's provider when first used, which would put that provider's
+   * classes (hundreds, never loaded by the operator) into the archive.
+   */
+  private static SslContext serverContext(CertificateAuthority ca, IssuedCertificate serving)
+      throws GeneralSecurityException, IOException {
+    char[] password = new char[0];
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, password);
+    keys.setKeyEntry("serving", serving.privateKey(), password, new Certificate[] {serving.certificate()});
+    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(keys, password);
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, password);
+    trusted.setCertificateEntry("ca", ca.certificate());
+    TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+    ApplicationProtocolConfig http2 = new ApplicationProtocolConfig(Protocol.ALPN,
+        SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2);
+    return new JdkSslContext(context, false, null, IdentityCipherSuiteFilter.INSTANCE, http2, ClientAuth.REQUIRE,
+        null, false);
   }
-
 }

@@ -11,7 +11,9 @@ import io.grpc.MethodDescriptor;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 
 /**
  * Builds the jetcd clients of one {@link EtcdClient}, all configured the same way and sharing one executor: either
@@ -119,11 +120,12 @@ final class JetcdFactory implements AutoCloseable {
 
   private static SslContext sslContext(EtcdTls tls) {
     try {
+      ClientTlsMaterial material = ClientTlsMaterial.read(tls);
       return GrpcSslContexts.forClient()
-          .trustManager(tls.caCertPem().toFile())
-          .keyManager(tls.clientCertPem().toFile(), tls.clientKeyPem().toFile())
+          .trustManager(material.trusted())
+          .keyManager(material.key(), material.chain())
           .build();
-    } catch (SSLException | IllegalArgumentException e) {
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot load etcd client TLS material (" + tls.caCertPem() + ", "
           + tls.clientCertPem() + ", " + tls.clientKeyPem() + "; the key must be PKCS#8 PEM): "
           + e.getMessage(), e);

@@ -182,6 +182,11 @@ public final class CertificateAuthority {
     return PemCodec.certificatePem(certificate);
   }
 
+  /** The CA certificate itself, for a trust store. */
+  public X509Certificate certificate() {
+    return certificate;
+  }
+
   /** The CA key as PKCS#8 PEM: for the CA's own Secret only, which is never mounted into pods. */
   public String privateKeyPem() {
     return PemCodec.privateKeyPem(privateKey);

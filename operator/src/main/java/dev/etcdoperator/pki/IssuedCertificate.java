@@ -1,5 +1,7 @@
 package dev.etcdoperator.pki;
 
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -24,6 +26,16 @@ public record IssuedCertificate(String certificatePem, String privateKeyPem, Ins
   /** The parsed certificate. */
   public CertificateInfo info() {
     return CertificateInfo.parse(certificatePem);
+  }
+
+  /** The certificate, parsed: for a TLS library handed objects, so that it does not parse PEM its own way. */
+  public X509Certificate certificate() {
+    return PemCodec.firstCertificate(certificatePem);
+  }
+
+  /** The key, parsed with the JDK's providers (see {@link #certificate()}). */
+  public PrivateKey privateKey() {
+    return PemCodec.privateKey(privateKeyPem);
   }
 
   /** Deliberately without the key: records print every component by default, and this one ends up in logs. */
