@@ -8,7 +8,8 @@ import dev.etcdoperator.api.v1alpha1.S3Destination;
 import dev.etcdoperator.testing.S3ProxyServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 final class BackupLoad implements AutoCloseable {
   private static final String BUCKET = "bench-backups";
   private static final int VALUE_BYTES = 1024 * 1024;
+  private static final int PUTS_IN_FLIGHT = 4;
 
   private final Scenario scenario;
   private final List<String> clusters;
@@ -35,11 +37,15 @@ final class BackupLoad implements AutoCloseable {
     byte[] value = new byte[VALUE_BYTES];
     for (String cluster : clusters) {
       try (Client client = scenario.serviceClient(cluster)) {
-        List<CompletableFuture<?>> puts = new ArrayList<>();
+        // A few puts in flight, not all: 64 MiB sent at once outlasted a put's 30 s wait on a saturated machine.
+        Deque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
         for (int i = 0; i < mebibytes; i++) {
-          puts.add(client.getKVClient().put(Scenario.bytes("/load/" + i), ByteSequence.from(value)));
+          if (inFlight.size() == PUTS_IN_FLIGHT) {
+            Scenario.join(inFlight.removeFirst());
+          }
+          inFlight.add(client.getKVClient().put(Scenario.bytes("/load/" + i), ByteSequence.from(value)));
         }
-        puts.forEach(Scenario::join);
+        inFlight.forEach(Scenario::join);
       }
     }
   }
