@@ -56,6 +56,7 @@ public final class EtcdOperator implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean leading = new AtomicBoolean();
   private final Runnable releaseLeaderLease;
+  private final EtcdClusterReconciler reconciler;
   private final ReconcileWatchdog watchdog;
   private final Operator operator;
   private final MemberEndpoints memberEndpoints;
@@ -129,7 +130,7 @@ public final class EtcdOperator implements AutoCloseable {
             callbacks, false));
       }
     });
-    var reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
+    this.reconciler = new EtcdClusterReconciler(client, memberEndpoints, etcdClients,
         new EtcdClusterReconciler.Settings(config.defaultEtcdVersion(), config.etcdImageRepository(),
             config.resyncInterval(), config.etcdRequestTimeout(), config.clusterDomain(), clientCertificateDir,
             config.operatorImage(), config.replaceFailingMemberAfter(), config.podIpFamily(), config.installation(),
@@ -170,6 +171,7 @@ public final class EtcdOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     operator.stop();
+    reconciler.releaseClusterLeases();
     etcdClients.close();
     memberEndpoints.close();
     if (ownMeters != null) {

@@ -83,9 +83,39 @@ class LeaderElectionTest {
     }
   }
 
+  @Test
+  void withoutLeaderElectionAStoppingOperatorGivesItsClustersLeasesUp() {
+    try (TestApiServer apiServer = TestApiServer.start();
+        KubernetesClient clientA = apiServer.newClient();
+        KubernetesClient clientB = apiServer.newClient()) {
+      KubernetesClient client = apiServer.client();
+      apiServer.installCrds();
+      MemberEndpoints noMembers = (cluster, pods) -> Map.of();
+      create(client, "main");
+      EtcdOperator a = new EtcdOperator(clientA, config("pod-a", false), noMembers, Clock.systemUTC(), () -> { });
+      a.start();
+      await().atMost(WAIT).until(() -> clusterLeaseHolder(client), "unelected/pod-a"::equals);
+
+      a.close();
+
+      // Its replacement is another installation (named after its pod), which would otherwise wait until the Lease,
+      // renewed at most 10 s before, ran out: 30 s after that renewal.
+      assertThat(clusterLeaseHolder(client)).isNull();
+      try (EtcdOperator b = new EtcdOperator(clientB, config("pod-b", false), noMembers, Clock.systemUTC(),
+          () -> { })) {
+        b.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> clusterLeaseHolder(client), "unelected/pod-b"::equals);
+      }
+    }
+  }
+
   private static OperatorConfig config(String identity) {
+    return config(identity, true);
+  }
+
+  private static OperatorConfig config(String identity, boolean leaderElection) {
     return new OperatorConfig(Set.of(), new EtcdVersion(3, 4, 23), "gcr.io/etcd-development/etcd",
-        OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, true,
+        OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, leaderElection,
         "etcd-operator-leader", NS, identity, "cluster.local", OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER,
           IpFamily.IPV4);
@@ -93,6 +123,11 @@ class LeaderElectionTest {
 
   private static String holder(KubernetesClient client) {
     Lease lease = client.leases().inNamespace(NS).withName("etcd-operator-leader").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static String clusterLeaseHolder(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace(NS).withName("main-operator").get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 

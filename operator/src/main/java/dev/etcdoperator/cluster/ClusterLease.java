@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fences each cluster to one operator installation: the operator changes a cluster only while it holds the cluster's
@@ -26,9 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <namespace>/<leader Lease>}) is alive while its leader Lease is renewed, which its leader does every few
  * seconds whatever the number of clusters; so it writes a cluster's Lease once, when it takes the cluster up, and never
  * renews it. An installation without leader election ({@code unelected/<name>}) has no such Lease: it renews each
- * cluster's Lease after a third of its duration, and is alive while that is recent.
+ * cluster's Lease after a third of its duration, and is alive while that is recent, or until it gives the Leases up
+ * when it stops.
  */
 final class ClusterLease {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterLease.class);
   /** The Lease is held by {@code holder}, who renewed it last, until {@code until}. */
   record HeldElsewhere(String holder, Instant until) {}
 
@@ -40,10 +44,12 @@ final class ClusterLease {
   private final Duration duration;
   private final Clock clock;
   /**
-   * When this operator last wrote each cluster's Lease (by cluster UID): without leader election, renewed again after
-   * a third of its duration.
+   * The Leases this operator holds, by cluster UID, with when it last wrote each: without leader election, renewed
+   * again after a third of its duration.
    */
-  private final Map<String, Instant> renewed = new ConcurrentHashMap<>();
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+  private record Held(String namespace, String lease, Instant renewed) {}
 
   ClusterLease(KubernetesClient client, String installation, Duration duration, Clock clock) {
     this.client = client;
@@ -56,23 +62,26 @@ final class ClusterLease {
   Optional<HeldElsewhere> claim(EtcdCluster cluster) {
     String uid = cluster.getMetadata().getUid();
     Instant now = clock.instant();
-    Instant last = renewed.get(uid);
-    if (last != null && (leaderLeaseOf(installation).isPresent() || now.isBefore(last.plus(duration.dividedBy(3))))) {
+    Held last = held.get(uid);
+    if (last != null && (leaderLeaseOf(installation).isPresent()
+        || now.isBefore(last.renewed().plus(duration.dividedBy(3))))) {
       return Optional.empty();
     }
-    renewed.remove(uid);
+    held.remove(uid);
     String ns = cluster.getMetadata().getNamespace();
-    Lease live = client.leases().inNamespace(ns).withName(ClusterNames.of(cluster).operatorLease()).get();
+    String name = ClusterNames.of(cluster).operatorLease();
+    Lease live = client.leases().inNamespace(ns).withName(name).get();
     try {
       if (live == null) {
         client.resource(OperatorLeaseBuilder.build(cluster, installation, duration, now, now, 0)).create();
       } else {
         LeaseSpec spec = live.getSpec();
         boolean ours = installation.equals(spec.getHolderIdentity());
-        if (!ours) {
-          Optional<HeldElsewhere> held = heldElsewhere(spec, now);
-          if (held.isPresent()) {
-            return held;
+        boolean released = spec.getHolderIdentity() == null || spec.getHolderIdentity().isBlank();
+        if (!ours && !released) {
+          Optional<HeldElsewhere> elsewhere = heldElsewhere(spec, now);
+          if (elsewhere.isPresent()) {
+            return elsewhere;
           }
         }
         Instant acquired = ours && spec.getAcquireTime() != null ? spec.getAcquireTime().toInstant() : now;
@@ -88,8 +97,34 @@ final class ClusterLease {
       }
       throw e;
     }
-    renewed.put(uid, now);
+    held.put(uid, new Held(ns, name, now));
     return Optional.empty();
+  }
+
+  /**
+   * Gives up the clusters' Leases when the operator stops, if it runs without leader election: such an installation
+   * is named after its pod, so the pod that replaces it is another installation, which would otherwise wait for each
+   * cluster until its Lease ran out (up to its duration). With leader election the installation outlives its pods and
+   * nothing is given up. A Lease another installation has taken meanwhile is left alone (the write is conditional on
+   * the version read).
+   */
+  void releaseAll() {
+    if (leaderLeaseOf(installation).isPresent()) {
+      return;
+    }
+    for (Held lease : held.values()) {
+      try {
+        Lease live = client.leases().inNamespace(lease.namespace()).withName(lease.lease()).get();
+        if (live != null && live.getSpec() != null && installation.equals(live.getSpec().getHolderIdentity())) {
+          live.getSpec().setHolderIdentity(null);
+          client.resource(live).update();
+        }
+      } catch (KubernetesClientException e) {
+        // Then the next installation waits for this one to run out, as it would have without the release.
+        LOG.warn("cannot give up Lease {}/{}: {}", lease.namespace(), lease.lease(), e.getMessage());
+      }
+    }
+    held.clear();
   }
 
   /** Whether the holder of a cluster's Lease is alive, by its leader Lease if it has one, else by its renewals. */
@@ -136,6 +171,6 @@ final class ClusterLease {
 
   /** The cluster is gone (its Lease goes with it). */
   void forget(EtcdCluster cluster) {
-    renewed.remove(cluster.getMetadata().getUid());
+    held.remove(cluster.getMetadata().getUid());
   }
 }

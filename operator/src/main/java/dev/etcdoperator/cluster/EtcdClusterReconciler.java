@@ -276,6 +276,11 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
    * The members' data goes with the EtcdCluster and with nothing else: the StatefulSet keeps its claims when it is
    * deleted (whenDeleted: Retain), so they are deleted here, once the cluster object is going.
    */
+  /** When the operator stops, after its last reconcile: gives up the clusters' Leases if it has to (see there). */
+  public void releaseClusterLeases() {
+    lease.releaseAll();
+  }
+
   @Override
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);

@@ -72,6 +72,43 @@ class ClusterLeaseTest {
   }
 
   @Test
+  void withoutLeaderElectionAStoppingHolderGivesItsLeasesUpAndTheNextTakesThemAtOnce() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
+    EtcdCluster cluster = TestClusters.cluster(spec -> {});
+    cluster.getMetadata().setNamespace(NS);
+    cluster.getMetadata().setName("released"); // never created: the test environment's operator leaves it alone
+    ClusterLease old = new ClusterLease(env().client(), "unelected/pod-1", DURATION, clock);
+    ClusterLease next = new ClusterLease(env().client(), "unelected/pod-2", DURATION, clock);
+    assertThat(old.claim(cluster)).isEmpty();
+
+    old.releaseAll();
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(next.claim(cluster)).as("given up: taken at once, not at 10:00:30").isEmpty();
+    Lease lease = env().client().leases().inNamespace(NS).withName("released-operator").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("unelected/pod-2");
+    assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
+  }
+
+  @Test
+  void aHolderGivesUpOnlyLeasesItStillHolds() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
+    EtcdCluster cluster = TestClusters.cluster(spec -> {});
+    cluster.getMetadata().setNamespace(NS);
+    cluster.getMetadata().setName("taken-over"); // never created: the test environment's operator leaves it alone
+    ClusterLease paused = new ClusterLease(env().client(), "unelected/paused", DURATION, clock);
+    ClusterLease other = new ClusterLease(env().client(), "unelected/other", DURATION, clock);
+    assertThat(paused.claim(cluster)).isEmpty();
+    clock.advance(DURATION.plusSeconds(1));
+    assertThat(other.claim(cluster)).as("run out: taken over").isEmpty();
+
+    paused.releaseAll();
+
+    assertThat(env().client().leases().inNamespace(NS).withName("taken-over-operator").get().getSpec()
+        .getHolderIdentity()).isEqualTo("unelected/other");
+  }
+
+  @Test
   void withLeaderElectionTheHolderIsAliveWhileItsLeaderLeaseIsRenewedAndNeverRewritesTheClustersLease() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
     EtcdCluster cluster = TestClusters.cluster(spec -> {});
