@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * The operator's memory under each of {@link JvmChoices}' JVM settings (a main class, not a test), on the
- * {@code local} backend with the operator in a JVM of its own ({@link OperatorProcess}, simulated limit
- * {@code -Dbench.operator.limit}, default 512m). For each N of {@code -Dbench.memory.clusters} (default 10,100) it
- * creates N one-member emptyDir TLS clusters once, then for each setting: starts the operator with it, times its
+ * {@code local} backend with the operator in a JVM of its own ({@link OperatorProcess}, leader election on, simulated
+ * limit {@code -Dbench.operator.limit}, default 512m). For each N of {@code -Dbench.memory.clusters} (default 10,100)
+ * it creates N one-member emptyDir TLS clusters once, then for each setting: starts the operator with it, times its
  * start-up (fork to the first and to every cluster taken up, i.e. its Lease renewed), has it create and delete one more
  * cluster (so it has run the creation and deletion code too, not only the take-over), lets it idle for
  * {@code -Dbench.memory.idle} seconds (default 60) and prints its resident set before and after a full collection,
@@ -56,8 +56,9 @@ public final class OperatorMemoryBenchmark {
   private static List<Row> run(int clusters) throws Exception {
     String limit = System.getProperty("bench.operator.limit", "512m");
     Duration idle = Duration.ofSeconds(Long.getLong("bench.memory.idle", 60));
+    // With leader election, as deployed (each start is a new pod that takes the leader Lease over).
     LocalCluster backend = new LocalCluster("memory-" + clusters, NAMESPACE,
-        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, false, OperatorJvm.ofImage());
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, true, OperatorJvm.ofImage());
     List<Row> rows = new ArrayList<>();
     try {
       Scenario scenario = new Scenario(backend);

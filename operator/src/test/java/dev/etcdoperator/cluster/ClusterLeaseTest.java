@@ -42,9 +42,7 @@ class ClusterLeaseTest {
   @Test
   void withoutLeaderElectionTheHolderRenewsAndAnotherInstallationWaitsUntilTheLeaseRunsOut() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
-    EtcdCluster cluster = TestClusters.cluster(spec -> {});
-    cluster.getMetadata().setNamespace(NS);
-    cluster.getMetadata().setName("unreconciled"); // never created: the test environment's operator leaves it alone
+    EtcdCluster cluster = unreconciled("unreconciled");
     ClusterLease blue = new ClusterLease(env().client(), "unelected/blue", DURATION, clock);
     ClusterLease green = new ClusterLease(env().client(), "unelected/green", DURATION, clock);
 
@@ -74,9 +72,7 @@ class ClusterLeaseTest {
   @Test
   void withoutLeaderElectionAStoppingHolderGivesItsLeasesUpAndTheNextTakesThemAtOnce() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
-    EtcdCluster cluster = TestClusters.cluster(spec -> {});
-    cluster.getMetadata().setNamespace(NS);
-    cluster.getMetadata().setName("released"); // never created: the test environment's operator leaves it alone
+    EtcdCluster cluster = unreconciled("released");
     ClusterLease old = new ClusterLease(env().client(), "unelected/pod-1", DURATION, clock);
     ClusterLease next = new ClusterLease(env().client(), "unelected/pod-2", DURATION, clock);
     assertThat(old.claim(cluster)).isEmpty();
@@ -93,9 +89,7 @@ class ClusterLeaseTest {
   @Test
   void aHolderGivesUpOnlyLeasesItStillHolds() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
-    EtcdCluster cluster = TestClusters.cluster(spec -> {});
-    cluster.getMetadata().setNamespace(NS);
-    cluster.getMetadata().setName("taken-over"); // never created: the test environment's operator leaves it alone
+    EtcdCluster cluster = unreconciled("taken-over");
     ClusterLease paused = new ClusterLease(env().client(), "unelected/paused", DURATION, clock);
     ClusterLease other = new ClusterLease(env().client(), "unelected/other", DURATION, clock);
     assertThat(paused.claim(cluster)).isEmpty();
@@ -111,9 +105,7 @@ class ClusterLeaseTest {
   @Test
   void withLeaderElectionTheHolderIsAliveWhileItsLeaderLeaseIsRenewedAndNeverRewritesTheClustersLease() {
     MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
-    EtcdCluster cluster = TestClusters.cluster(spec -> {});
-    cluster.getMetadata().setNamespace(NS);
-    cluster.getMetadata().setName("elected"); // never created: the test environment's operator leaves it alone
+    EtcdCluster cluster = unreconciled("elected");
     renewLeaderLease("blue-leader", clock.instant());
     ClusterLease blue = new ClusterLease(env().client(), NS + "/blue-leader", DURATION, clock);
     ClusterLease green = new ClusterLease(env().client(), NS + "/green-leader", DURATION, clock);
@@ -135,6 +127,14 @@ class ClusterLeaseTest {
     assertThat(green.claim(cluster)).as("taken over").isEmpty();
     assertThat(env().client().leases().inNamespace(NS).withName("elected-operator").get().getSpec()
         .getHolderIdentity()).isEqualTo(NS + "/green-leader");
+  }
+
+  /** A cluster that is never created, so the test environment's operator leaves it (and its Lease) alone. */
+  private static EtcdCluster unreconciled(String name) {
+    EtcdCluster cluster = TestClusters.cluster(spec -> {});
+    cluster.getMetadata().setNamespace(NS);
+    cluster.getMetadata().setName(name);
+    return cluster;
   }
 
   private static void renewLeaderLease(String name, Instant at) {
