@@ -272,15 +272,15 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintained.wakeUp()));
   }
 
-  /**
-   * The members' data goes with the EtcdCluster and with nothing else: the StatefulSet keeps its claims when it is
-   * deleted (whenDeleted: Retain), so they are deleted here, once the cluster object is going.
-   */
-  /** When the operator stops, after its last reconcile: gives up the clusters' Leases if it has to (see there). */
+  /** When the operator stops, after its last reconcile: gives up the clusters' Leases if it has to ({@link ClusterLease#releaseAll}). */
   public void releaseClusterLeases() {
     lease.releaseAll();
   }
 
+  /**
+   * The members' data goes with the EtcdCluster and with nothing else: the StatefulSet keeps its claims when it is
+   * deleted (whenDeleted: Retain), so they are deleted here, once the cluster object is going.
+   */
   @Override
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
