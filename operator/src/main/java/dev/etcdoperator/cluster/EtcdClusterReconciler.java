@@ -272,7 +272,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintained.wakeUp()));
   }
 
-  /** When the operator stops, after its last reconcile: gives up the clusters' Leases if it has to ({@link ClusterLease#releaseAll}). */
+  /** When the operator stops, after its last reconcile: {@link ClusterLease#releaseAll}. */
   public void releaseClusterLeases() {
     lease.releaseAll();
   }
