@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Client-side TLS material for talking to etcd: the cluster CA and a client certificate.
  *
- * <p>All three are PEM files; the key must be PKCS#8 ("BEGIN PRIVATE KEY") because Netty, which jetcd uses,
- * cannot read PKCS#1/SEC1 keys. Only paths are held, so {@link #toString()} never prints key material.
+ * <p>All three are PEM files; the key must be PKCS#8 ("BEGIN PRIVATE KEY"), the one form {@link ClientTlsMaterial}
+ * reads with the JDK alone. Only paths are held, so {@link #toString()} never prints key material.
  */
 public record EtcdTls(Path caCertPem, Path clientCertPem, Path clientKeyPem) {
 
