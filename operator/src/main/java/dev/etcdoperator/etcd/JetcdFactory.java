@@ -123,7 +123,7 @@ final class JetcdFactory implements AutoCloseable {
       ClientTlsMaterial material = ClientTlsMaterial.read(tls);
       return GrpcSslContexts.forClient()
           .trustManager(material.trusted())
-          .keyManager(material.key(), material.chain())
+          .keyManager(new ClientKeyManager(material.key(), material.chain()))
           .build();
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot load etcd client TLS material (" + tls.caCertPem() + ", "
