@@ -9,17 +9,20 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Presents one client certificate and key. Handed a key, Netty would build a PKCS#12 key store for it, and PKCS#12
- * protects the key with PBKDF2 (10,000 rounds of HMAC-SHA256 to store it and as many to read it back): at a restart
- * with 100 clusters that was a fifth of the operator's CPU while it took them up.
+ * Presents one client certificate and key, whatever the server asks for (the JDK's own key managers send none when
+ * the server's list of acceptable issuers does not name the certificate's, and the server's refusal then says less).
+ *
+ * <p>Handed a key instead, Netty would build a PKCS#12 key store for it, and PKCS#12 protects the key with PBKDF2
+ * (10,000 rounds of HMAC-SHA256 to store it and as many to read it back): at a restart with 100 clusters that was a
+ * fifth of the operator's CPU while it took them up.
  */
-final class ClientKeyManager extends X509ExtendedKeyManager {
+public final class ClientKeyManager extends X509ExtendedKeyManager {
   private static final String ALIAS = "client";
 
   private final PrivateKey key;
   private final X509Certificate[] chain;
 
-  ClientKeyManager(PrivateKey key, List<X509Certificate> chain) {
+  public ClientKeyManager(PrivateKey key, List<X509Certificate> chain) {
     this.key = key;
     this.chain = chain.toArray(X509Certificate[]::new);
   }
@@ -29,7 +32,6 @@ final class ClientKeyManager extends X509ExtendedKeyManager {
     return new String[] {ALIAS};
   }
 
-  /** Always the one certificate: a server that asks for another kind refuses it, with a message saying so. */
   @Override
   public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
     return ALIAS;

@@ -1,5 +1,6 @@
 package dev.etcdoperator.pki;
 
+import dev.etcdoperator.etcd.ClientKeyManager;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Principal;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -31,10 +31,8 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Test helpers that read our PEM with the JDK alone (no Bouncy Castle), so tests check the pki package against an
@@ -124,56 +122,13 @@ public final class TlsFixtures {
       SSLContext context = SSLContext.getInstance("TLS");
       KeyManager[] keyManagers = kmf.getKeyManagers();
       if (always) {
-        keyManagers = new KeyManager[] {new AlwaysPresent((X509ExtendedKeyManager) keyManagers[0])};
+        keyManagers = new KeyManager[] {new ClientKeyManager((PrivateKey) keys.getKey("client", password),
+            List.of(x509(client.orElseThrow().certificatePem())))};
       }
       context.init(keyManagers, tmf.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build test SSLContext", e);
-    }
-  }
-
-  /** Chooses our one client certificate whatever issuers the server asks for. */
-  private static final class AlwaysPresent extends X509ExtendedKeyManager {
-    private final X509ExtendedKeyManager delegate;
-
-    AlwaysPresent(X509ExtendedKeyManager delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return "client";
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      return "client";
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[] {"client"};
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return delegate.getCertificateChain(alias);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return delegate.getPrivateKey(alias);
     }
   }
 
