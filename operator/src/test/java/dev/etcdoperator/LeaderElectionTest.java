@@ -18,94 +18,98 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Two operator replicas share one Lease: one reconciles, and the other takes over when it stops. */
 class LeaderElectionTest {
   private static final String NS = "leader-election";
   private static final Duration WAIT = Duration.ofSeconds(40);
+  private static final MemberEndpoints NO_MEMBERS = (cluster, pods) -> Map.of();
+
+  private TestApiServer apiServer;
+  /** One client per operator (each closes what it is given), and one for the test's own reads. */
+  private KubernetesClient clientA;
+  private KubernetesClient clientB;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    apiServer = TestApiServer.start();
+    clientA = apiServer.newClient();
+    clientB = apiServer.newClient();
+    client = apiServer.client();
+    apiServer.installCrds();
+  }
+
+  @AfterEach
+  void stop() {
+    clientA.close();
+    clientB.close();
+    apiServer.close();
+  }
 
   @Test
   void standbyTakesOverWhenTheLeaderStops() {
     AtomicInteger lostLeadership = new AtomicInteger();
-    try (TestApiServer apiServer = TestApiServer.start();
-        KubernetesClient clientA = apiServer.newClient();
-        KubernetesClient clientB = apiServer.newClient()) {
-      apiServer.installCrds();
-      KubernetesClient client = apiServer.client();
-      MemberEndpoints noMembers = (cluster, pods) -> Map.of();
 
-      EtcdOperator a = new EtcdOperator(clientA, config("replica-a"), noMembers, Clock.systemUTC(),
-          lostLeadership::incrementAndGet);
-      a.start();
-      await().atMost(WAIT).until(() -> holder(client), "replica-a"::equals);
-      EtcdOperator b = new EtcdOperator(clientB, config("replica-b"), noMembers, Clock.systemUTC(),
-          lostLeadership::incrementAndGet);
-      b.start();
+    EtcdOperator a = new EtcdOperator(clientA, config("replica-a"), NO_MEMBERS, Clock.systemUTC(),
+        lostLeadership::incrementAndGet);
+    a.start();
+    await().atMost(WAIT).until(() -> holder(client), "replica-a"::equals);
+    EtcdOperator b = new EtcdOperator(clientB, config("replica-b"), NO_MEMBERS, Clock.systemUTC(),
+        lostLeadership::incrementAndGet);
+    b.start();
 
-      create(client, "first");
-      await().atMost(WAIT).until(() -> statefulSet(client, "first") != null);
-      assertThat(holder(client)).isEqualTo("replica-a");
+    create(client, "first");
+    await().atMost(WAIT).until(() -> statefulSet(client, "first") != null);
+    assertThat(holder(client)).isEqualTo("replica-a");
 
-      a.close();
-      await().atMost(WAIT).until(() -> holder(client), "replica-b"::equals);
-      create(client, "second");
-      await().atMost(WAIT).until(() -> statefulSet(client, "second") != null);
+    a.close();
+    await().atMost(WAIT).until(() -> holder(client), "replica-b"::equals);
+    create(client, "second");
+    await().atMost(WAIT).until(() -> statefulSet(client, "second") != null);
 
-      b.close();
-      // Stopping is not losing: neither replica treated its own shutdown as a lost lease.
-      assertThat(lostLeadership).hasValue(0);
-    }
+    b.close();
+    // Stopping is not losing: neither replica treated its own shutdown as a lost lease.
+    assertThat(lostLeadership).hasValue(0);
   }
 
   @Test
   void aLeaderThatStopsGivesItsLeaseUp() {
-    try (TestApiServer apiServer = TestApiServer.start();
-        KubernetesClient clientA = apiServer.newClient();
-        KubernetesClient clientB = apiServer.newClient()) {
-      KubernetesClient client = apiServer.client();
-      apiServer.installCrds();
-      MemberEndpoints noMembers = (cluster, pods) -> Map.of();
-      EtcdOperator a = new EtcdOperator(clientA, config("replica-a"), noMembers, Clock.systemUTC(), () -> { });
-      a.start();
-      await().atMost(WAIT).until(() -> holder(client), "replica-a"::equals);
+    EtcdOperator a = new EtcdOperator(clientA, config("replica-a"), NO_MEMBERS, Clock.systemUTC(), () -> { });
+    a.start();
+    await().atMost(WAIT).until(() -> holder(client), "replica-a"::equals);
 
-      a.close();
+    a.close();
 
-      // What `kubectl get lease` shows: no holder, so a standby need not wait out the 15 s the Lease was held for.
-      Lease released = client.leases().inNamespace(NS).withName("etcd-operator-leader").get();
-      assertThat(released.getSpec().getHolderIdentity()).isNull();
-      assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
-      try (EtcdOperator b = new EtcdOperator(clientB, config("replica-b"), noMembers, Clock.systemUTC(), () -> { })) {
-        b.start();
-        await().atMost(WAIT).until(() -> holder(client), "replica-b"::equals);
-      }
+    // What `kubectl get lease` shows: no holder, so a standby need not wait out the 15 s the Lease was held for.
+    Lease released = client.leases().inNamespace(NS).withName("etcd-operator-leader").get();
+    assertThat(released.getSpec().getHolderIdentity()).isNull();
+    assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
+    try (EtcdOperator b = new EtcdOperator(clientB, config("replica-b"), NO_MEMBERS, Clock.systemUTC(), () -> { })) {
+      b.start();
+      await().atMost(WAIT).until(() -> holder(client), "replica-b"::equals);
     }
   }
 
   @Test
   void withoutLeaderElectionAStoppingOperatorGivesItsClustersLeasesUp() {
-    try (TestApiServer apiServer = TestApiServer.start();
-        KubernetesClient clientA = apiServer.newClient();
-        KubernetesClient clientB = apiServer.newClient()) {
-      KubernetesClient client = apiServer.client();
-      apiServer.installCrds();
-      MemberEndpoints noMembers = (cluster, pods) -> Map.of();
-      create(client, "main");
-      EtcdOperator a = new EtcdOperator(clientA, config("pod-a", false), noMembers, Clock.systemUTC(), () -> { });
-      a.start();
-      await().atMost(WAIT).until(() -> clusterLeaseHolder(client), "unelected/pod-a"::equals);
+    create(client, "main");
+    EtcdOperator a = new EtcdOperator(clientA, config("pod-a", false), NO_MEMBERS, Clock.systemUTC(), () -> { });
+    a.start();
+    await().atMost(WAIT).until(() -> clusterLeaseHolder(client), "unelected/pod-a"::equals);
 
-      a.close();
+    a.close();
 
-      // Its replacement is another installation (named after its pod), which would otherwise wait until the Lease,
-      // renewed at most 10 s before, ran out: 30 s after that renewal.
-      assertThat(clusterLeaseHolder(client)).isNull();
-      try (EtcdOperator b = new EtcdOperator(clientB, config("pod-b", false), noMembers, Clock.systemUTC(),
-          () -> { })) {
-        b.start();
-        await().atMost(Duration.ofSeconds(15)).until(() -> clusterLeaseHolder(client), "unelected/pod-b"::equals);
-      }
+    // Its replacement is another installation (named after its pod), which would otherwise wait until the Lease,
+    // renewed at most 10 s before, ran out: 30 s after that renewal.
+    assertThat(clusterLeaseHolder(client)).isNull();
+    try (EtcdOperator b = new EtcdOperator(clientB, config("pod-b", false), NO_MEMBERS, Clock.systemUTC(),
+        () -> { })) {
+      b.start();
+      await().atMost(Duration.ofSeconds(15)).until(() -> clusterLeaseHolder(client), "unelected/pod-b"::equals);
     }
   }
 
