@@ -7,12 +7,12 @@ import dev.etcdoperator.pki.CertificateAuthority;
 import dev.etcdoperator.pki.EtcdCertificateSet;
 import dev.etcdoperator.pki.IssuedCertificate;
 import dev.etcdoperator.pki.KeyAlgorithm;
+import dev.etcdoperator.pki.TlsFixtures;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,7 +87,9 @@ class ClientTlsMaterialTest {
   }
 
   private static CertificateAuthority ca(String name) {
-    return CertificateAuthority.create(name, KeyAlgorithm.ECDSA_P256, Duration.ofDays(30), Clock.systemUTC());
+    // Nothing here checks validity: a fixed clock.
+    return CertificateAuthority.create(name, KeyAlgorithm.ECDSA_P256, Duration.ofDays(30),
+        TlsFixtures.clockAt(TlsFixtures.NOW));
   }
 
   private EtcdTls write(String caPem, String certPem, String keyPem) throws IOException {
