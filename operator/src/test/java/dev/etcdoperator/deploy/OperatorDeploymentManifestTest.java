@@ -121,7 +121,7 @@ class OperatorDeploymentManifestTest {
   void imageRunsTheShadedJarAsTheUserTheDeploymentExpects() throws IOException {
     List<String> lines = Files.readAllLines(Path.of("Dockerfile")).stream().map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    assertThat(lines).first().asString().startsWith("FROM eclipse-temurin:21-jre");
+    assertThat(lines).first().asString().startsWith("FROM eclipse-temurin:25-jre");
     assertThat(lines).contains("COPY operator/target/etcd-operator.jar /app/etcd-operator.jar",
         "USER " + NON_ROOT_USER + ":" + NON_ROOT_USER,
         "ENTRYPOINT [\"java\", \"-jar\", \"/app/etcd-operator.jar\"]");
