@@ -89,7 +89,7 @@ public final class MembershipActions {
         case MembershipAction.Promote promote -> {
           faults.reached(FaultPoints.BEFORE_PROMOTE);
           if (!etcd.promote(via, promote.id())) {
-            return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "learner "
+            return new ClusterStep.Wait(MembershipPlanner.SETTLE_POLL, change.reason(), "learner "
                 + promote.member() + " is catching up with the leader");
           }
           event(cluster, EventRecorder.Type.Normal, MEMBER_PROMOTED, "promoted learner " + promote.member()
@@ -155,7 +155,7 @@ public final class MembershipActions {
 
   /** etcd takes membership changes only once its leader has been in touch with every voter for a few seconds. */
   private static ClusterStep notSettled(ClusterStep.ChangeMembership change, String member) {
-    return new ClusterStep.Wait(MembershipPlanner.LEARNER_POLL, change.reason(), "etcd accepts the change of "
+    return new ClusterStep.Wait(MembershipPlanner.SETTLE_POLL, change.reason(), "etcd accepts the change of "
         + member + " once its leader has been in touch with every member for a few seconds");
   }
 

@@ -20,6 +20,12 @@ import java.util.OptionalInt;
  */
 public final class MembershipPlanner {
   static final Duration LEARNER_POLL = Duration.ofSeconds(1);
+  /**
+   * How soon a change etcd refused for the moment is asked again: a member add before its leader has been in touch
+   * with every voter for five seconds, a promotion before the learner has caught up. etcd says nothing when it would
+   * take it, and each second of waiting beyond that is a second more per member of a scale-out.
+   */
+  static final Duration SETTLE_POLL = Duration.ofMillis(250);
   public static final Duration BLOCKED_POLL = Duration.ofSeconds(10);
 
   private MembershipPlanner() {}
