@@ -43,6 +43,11 @@ final class JvmChoices {
     // collection, which an idle operator rarely has). Measured: 46 MB more resident with 100 clusters, not less.
     choices.add(new Choice(image.withFlags("image+g1-periodic", "-XX:-UseSerialGC -XX:+UseG1GC "
         + "-XX:G1PeriodicGCInterval=15000"), null));
+    // C1 compiles a method after four times the calls it would by default: less code in the code cache. Measured
+    // once with 100 clusters: 238 MB resident against 255-261 for the image's, and a third more CPU while idle.
+    choices.add(new Choice(image.withFlags("image+compile-later", "-XX:CompileThresholdScaling=4"), null));
+    // Hands memory glibc holds free back to the system every 5 s. Measured: within the noise of a single run.
+    choices.add(new Choice(image.withFlags("image+trim-native", "-XX:TrimNativeHeapInterval=5000"), null));
     OperatorJvm g1 = jvm("g1", "-XX:+UseG1GC", memoryLimit);
     OperatorJvm serial = jvm("serial", "-XX:+UseSerialGC", memoryLimit);
     choices.add(new Choice(g1, null));

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * Native Memory Tracking gets its summary printed.
  *
  * <p>Figures only. {@code ./mvnw -q -Pbench -Dbench.main=dev.etcdoperator.e2e.OperatorMemoryBenchmark -pl e2e -am
- * verify -DskipTests} ({@code -Dbench.memory.settings=serial,g1} for some settings only).
+ * verify -DskipTests} ({@code -Dbench.memory.settings=serial,g1} for some settings only, {@code image:<flags>} for
+ * the image's with flags added).
  */
 public final class OperatorMemoryBenchmark {
   private static final String NAMESPACE = "memory";
@@ -134,15 +135,19 @@ public final class OperatorMemoryBenchmark {
     return etcd;
   }
 
-  /** The settings named by {@code -Dbench.memory.settings}, in that order (all when empty). */
+  /**
+   * The settings named by {@code -Dbench.memory.settings}, in that order (all when empty); {@code image:<flags>}
+   * names the image's settings with those JVM flags added, for trying flags that are not among the choices.
+   */
   private static List<JvmChoices.Choice> selected(List<JvmChoices.Choice> all) {
     String names = System.getProperty("bench.memory.settings", "");
     if (names.isBlank()) {
       return all;
     }
-    return Arrays.stream(names.split(",")).map(String::trim).map(name -> all.stream()
-        .filter(c -> c.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no setting named " + name))).toList();
+    return Arrays.stream(names.split(",")).map(String::trim).map(name -> name.startsWith("image:")
+        ? new JvmChoices.Choice(OperatorJvm.ofImage().withFlags(name, name.substring("image:".length())), null)
+        : all.stream().filter(c -> c.name().equals(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no setting named " + name))).toList();
   }
 
   private static long settledCount(Scenario scenario) {

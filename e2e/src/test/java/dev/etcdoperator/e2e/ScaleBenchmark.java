@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Many clusters on one operator (a main class, not a test), on the {@code local} backend: for each N of
@@ -28,8 +29,10 @@ import java.util.stream.Collectors;
  * once, it prints side by side
  *
  * <ul>
- *   <li>the time until every one is Ready, and etcd's own floor: N etcd processes started by plain
- *       {@link ProcessBuilder} calls (no TLS, no Kubernetes), until each answers {@code /health};</li>
+ *   <li>the time until every one is Ready, and two floors: etcd's own, N etcd processes started by plain
+ *       {@link ProcessBuilder} calls (no TLS, no Kubernetes), until each answers {@code /health}; and this
+ *       Kubernetes', the same pods from the same objects without the operator, until each is Ready
+ *       ({@link KubernetesFloor});</li>
  *   <li>the heap after a full collection and the resident set of the operator's process once all are idle: with
  *       {@code -Dbench.operator=process} a JVM of its own started as the image starts it ({@link OperatorProcess},
  *       under a simulated memory limit {@code -Dbench.operator.limit}, default 512m), so the figures are the
@@ -54,7 +57,7 @@ public final class ScaleBenchmark {
 
   private ScaleBenchmark() {}
 
-  record Row(int clusters, Duration floor, Duration allReady, Duration afterLastPodReady, double heapMb, double rssMb,
+  record Row(int clusters, Duration floor, Duration kubernetesFloor, Duration allReady, Duration afterLastPodReady, double heapMb, double rssMb,
       long requestsPerMinute, long etcdConnections, Duration firstTakenUp, Duration restart, Duration scaleOut,
       Duration scaleOutDuringBackups, int backups) {}
 
@@ -91,15 +94,17 @@ public final class ScaleBenchmark {
         + "clusters with TLS; operator with leader election, " + (jvm == null ? "in the benchmark's JVM (max heap "
         + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB)" : "in its own JVM: limit " + jvm.memoryLimit()
         + ", " + jvm.describe()));
-    System.out.println("| clusters | etcd floor: N processes healthy (ms) | operator: all Ready (ms) "
+    System.out.println("| clusters | etcd floor: N processes healthy (ms) "
+        + "| Kubernetes floor: the same pods Ready without the operator (ms) | operator: all Ready (ms) "
         + "| last pod Ready -> all Ready (ms) | heap idle (MB) | RSS idle (MB) | operator API requests/min idle "
         + "| etcd connections idle | restart: first taken up (ms) | restart: all taken up (ms) "
         + "| etcd floor: scale-out 1 -> 3 (ms) | scale-out 1 -> 3 of one (ms) "
         + "| the same while others are backed up (ms, backups) |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        + "| ---: |");
     for (Row r : rows) {
-      System.out.printf("| %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d | %d | %d (%d) |%n",
-          r.clusters(), r.floor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(),
+      System.out.printf("| %d | %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d | %d | %d (%d) |%n",
+          r.clusters(), r.floor().toMillis(), r.kubernetesFloor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(),
           r.rssMb(), r.requestsPerMinute(), r.etcdConnections(), r.firstTakenUp().toMillis(), r.restart().toMillis(),
           scaleOutFloor.total().toMillis(), r.scaleOut().toMillis(), r.scaleOutDuringBackups().toMillis(),
           r.backups());
@@ -144,6 +149,8 @@ public final class ScaleBenchmark {
       await("all settled").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
           .until(() -> scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).list().getItems().stream()
               .allMatch(c -> Scenario.hasCondition(c, "Progressing", "False")));
+      List<String> names = IntStream.range(0, clusters).mapToObj(ScaleBenchmark::name).toList();
+      KubernetesFloor kubernetesFloor = KubernetesFloor.copyOf(scenario.kube(), NAMESPACE, names);
 
       Map<String, Long> before = operatorRequests(scenario);
       Thread.sleep(IDLE_WINDOW.toMillis()); // a measuring window, not a wait for a condition
@@ -186,7 +193,8 @@ public final class ScaleBenchmark {
               .until(() -> backups.complete("during-scale-out") == backedUp.size());
         }
       }
-      return new Row(clusters, floor, allReady, afterLastPodReady, memory.heapUsedMb(), memory.rssMb(), perMinute,
+      Duration withoutOperator = kubernetesFloor.measure(scenario);
+      return new Row(clusters, floor, withoutOperator, allReady, afterLastPodReady, memory.heapUsedMb(), memory.rssMb(), perMinute,
           connections, firstTakenUp, restart, scaleOut, scaleOutDuringBackups, backedUp.size());
     } finally {
       NoProcessOutlives.closeAndCheck(backend);
