@@ -93,7 +93,10 @@ public final class ClusterPlanner {
       return restore.get();
     }
     if (!in.formed()) {
-      return new ClusterStep.Wait(BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,
+      // A member pod is Ready only once the cluster has formed (its readiness check needs a quorum), and its event
+      // brings the next look: until then a short poll finds nothing, while a hundred clusters starting at once would
+      // spend a CPU on it that their pods need to start. Once a pod is Ready, etcd should answer at any moment.
+      return new ClusterStep.Wait(in.readyPods() > 0 ? BOOTSTRAP_POLL : PODS_POLL, Reason.BOOTSTRAPPING,
           "waiting for the members to form the cluster (" + in.readyPods() + "/" + in.desiredMembers()
               + " pods ready)");
     }

@@ -64,7 +64,11 @@ class ClusterPlannerTest {
         Arguments.of("drift beats waiting for the cluster to form",
             new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(CONFIG), false, false, 3, 1),
             new ClusterStep.ApplyObjects(List.of(CONFIG), Reason.UPDATING_RESOURCES)),
-        // Not formed: wait for bootstrap.
+        // Not formed: wait for bootstrap; before any pod is Ready (which takes a formed cluster), for that pod's event.
+        Arguments.of("not formed with no pod ready waits for a pod's readiness, not on a short poll",
+            new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 0),
+            new ClusterStep.Wait(Duration.ofSeconds(10), Reason.BOOTSTRAPPING,
+                "waiting for the members to form the cluster (0/3 pods ready)")),
         Arguments.of("not formed waits for bootstrap",
             new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(), false, false, 3, 1),
             new ClusterStep.Wait(ClusterPlanner.BOOTSTRAP_POLL, Reason.BOOTSTRAPPING,
