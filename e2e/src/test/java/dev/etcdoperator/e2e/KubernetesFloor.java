@@ -68,12 +68,16 @@ final class KubernetesFloor {
             && kube.pods().inNamespace(namespace).list().getItems().isEmpty()
             && clusters.stream().allMatch(cluster -> owned(kube, namespace, cluster).findAny().isEmpty()));
     scenario.stopOperator();
+    double machineCpu = OperatorMemory.machineBusySeconds();
     Instant start = Instant.now();
     objects.forEach(object -> kube.resource(object).inNamespace(namespace).create());
     await("every member pod Ready").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(100))
         .until(() -> kube.pods().inNamespace(namespace).list().getItems().stream().filter(KubernetesFloor::ready)
             .count() == clusters.size());
-    return Duration.between(start, Instant.now());
+    Duration took = Duration.between(start, Instant.now());
+    System.out.printf("Kubernetes floor, %d clusters: every pod Ready in %.1f s, the machine busy %.1f s%n",
+        clusters.size(), took.toMillis() / 1000.0, OperatorMemory.machineBusySeconds() - machineCpu);
+    return took;
   }
 
   private static boolean ready(Pod pod) {

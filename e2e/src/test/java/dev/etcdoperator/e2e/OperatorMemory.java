@@ -63,6 +63,22 @@ final class OperatorMemory {
     }
   }
 
+  /** CPU time the whole machine has spent busy since it booted, over all CPUs (from {@code /proc/stat}). */
+  static double machineBusySeconds() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < fields.length; i++) {
+        if (i != 4 && i != 5) { // idle and iowait
+          busy += Long.parseLong(fields[i]);
+        }
+      }
+      return busy / TICKS_PER_SECOND;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs {@code jcmd <pid> <command...>} with this JVM's JDK and returns what it printed. */
   static String jcmd(long pid, String... command) {
     List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")

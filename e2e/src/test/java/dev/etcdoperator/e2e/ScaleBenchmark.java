@@ -131,6 +131,9 @@ public final class ScaleBenchmark {
       await("the operator leads").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
           .until(() -> leads(scenario));
       try (BootstrapPhases phases = new BootstrapPhases(scenario.kube(), NAMESPACE)) {
+        Map<String, Long> requestsBefore = operatorRequests(scenario);
+        double operatorCpu = OperatorMemory.cpuSeconds(backend.operator().pid());
+        double machineCpu = OperatorMemory.machineBusySeconds();
         Instant applied = Instant.now();
         for (int i = 0; i < clusters; i++) {
           EtcdCluster etcd = scenario.tlsCluster(name(i), 1);
@@ -145,6 +148,13 @@ public final class ScaleBenchmark {
         allReady = Duration.between(applied, Instant.now());
         afterLastPodReady = phases.afterLastPodReady().orElseThrow();
         System.out.printf("%d clusters, bootstrap phases: %s%n", clusters, phases.summary());
+        System.out.printf("%d clusters, CPU until all Ready (%.1f s, %d CPUs): the machine busy %.1f s, the operator's "
+            + "process %.1f s%n", clusters, allReady.toMillis() / 1000.0, Runtime.getRuntime().availableProcessors(),
+            OperatorMemory.machineBusySeconds() - machineCpu,
+            OperatorMemory.cpuSeconds(backend.operator().pid()) - operatorCpu);
+        Map<String, Long> requests = operatorRequestsSince(scenario, requestsBefore);
+        System.out.printf("%d clusters, operator API requests until all Ready: %d, by kind: %s%n", clusters,
+            requests.values().stream().mapToLong(Long::longValue).sum(), requests);
       }
       await("all settled").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
           .until(() -> scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).list().getItems().stream()
@@ -154,10 +164,8 @@ public final class ScaleBenchmark {
 
       Map<String, Long> before = operatorRequests(scenario);
       Thread.sleep(IDLE_WINDOW.toMillis()); // a measuring window, not a wait for a condition
-      Map<String, Long> idle = new TreeMap<>(operatorRequests(scenario));
-      idle.replaceAll((kind, count) -> (count - before.getOrDefault(kind, 0L)) * Duration.ofMinutes(1).toMillis()
-          / IDLE_WINDOW.toMillis());
-      idle.values().removeIf(count -> count == 0);
+      Map<String, Long> idle = operatorRequestsSince(scenario, before);
+      idle.replaceAll((kind, count) -> count * Duration.ofMinutes(1).toMillis() / IDLE_WINDOW.toMillis());
       System.out.printf("%d clusters, operator API requests per minute idle, by kind: %s%n", clusters, idle);
       long perMinute = idle.values().stream().mapToLong(Long::longValue).sum();
       OperatorMemory.Sample memory = OperatorMemory.sample(backend.operator());
@@ -245,6 +253,14 @@ public final class ScaleBenchmark {
   private static boolean leads(Scenario scenario) {
     Lease lease = scenario.kube().resources(Lease.class).inNamespace(NAMESPACE).withName(LEADER_LEASE).get();
     return lease != null && lease.getSpec().getHolderIdentity() != null;
+  }
+
+  /** The operator's requests since {@code before} by method and resource, the kinds with none left out. */
+  private static Map<String, Long> operatorRequestsSince(Scenario scenario, Map<String, Long> before) {
+    Map<String, Long> since = new TreeMap<>(operatorRequests(scenario));
+    since.replaceAll((kind, count) -> count - before.getOrDefault(kind, 0L));
+    since.values().removeIf(count -> count == 0);
+    return since;
   }
 
   /** The operator's requests so far by method and resource, as the API stand-in counted them. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -50,7 +49,7 @@ import static java.net.HttpURLConnection.HTTP_OK;
  * {@code metadata.managedFields} as a real server does, approximately ({@link ManagedFields}): what clients cache
  * should weigh what it weighs against a real server.
  */
-public class ConformingCrudDispatcher extends KubernetesCrudDispatcher {
+public class ConformingCrudDispatcher extends NameIndexedCrudDispatcher {
 
   static final String APPLY_PATCH = "application/apply-patch+yaml";
   static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
