@@ -57,9 +57,9 @@ public final class ScaleBenchmark {
 
   private ScaleBenchmark() {}
 
-  record Row(int clusters, Duration floor, Duration kubernetesFloor, Duration allReady, Duration afterLastPodReady, double heapMb, double rssMb,
-      long requestsPerMinute, long etcdConnections, Duration firstTakenUp, Duration restart, Duration scaleOut,
-      Duration scaleOutDuringBackups, int backups) {}
+  record Row(int clusters, Duration floor, Duration kubernetesFloor, Duration allReady, Duration afterLastPodReady,
+      double heapMb, double rssMb, long requestsPerMinute, long etcdConnections, Duration firstTakenUp,
+      Duration restart, Duration scaleOut, Duration scaleOutDuringBackups, int backups) {}
 
   /** The image's JVM settings when the operator runs in a process of its own, null when it runs in this JVM. */
   private static OperatorJvm operatorJvm() {
@@ -104,10 +104,10 @@ public final class ScaleBenchmark {
         + "| ---: |");
     for (Row r : rows) {
       System.out.printf("| %d | %d | %d | %d | %d | %.1f | %.1f | %d | %d | %d | %d | %d | %d | %d (%d) |%n",
-          r.clusters(), r.floor().toMillis(), r.kubernetesFloor().toMillis(), r.allReady().toMillis(), r.afterLastPodReady().toMillis(), r.heapMb(),
-          r.rssMb(), r.requestsPerMinute(), r.etcdConnections(), r.firstTakenUp().toMillis(), r.restart().toMillis(),
-          scaleOutFloor.total().toMillis(), r.scaleOut().toMillis(), r.scaleOutDuringBackups().toMillis(),
-          r.backups());
+          r.clusters(), r.floor().toMillis(), r.kubernetesFloor().toMillis(), r.allReady().toMillis(),
+          r.afterLastPodReady().toMillis(), r.heapMb(), r.rssMb(), r.requestsPerMinute(), r.etcdConnections(),
+          r.firstTakenUp().toMillis(), r.restart().toMillis(), scaleOutFloor.total().toMillis(),
+          r.scaleOut().toMillis(), r.scaleOutDuringBackups().toMillis(), r.backups());
     }
     System.out.print(scaleOutFloor);
     System.out.println(jvm == null
@@ -202,8 +202,9 @@ public final class ScaleBenchmark {
         }
       }
       Duration withoutOperator = kubernetesFloor.measure(scenario);
-      return new Row(clusters, floor, withoutOperator, allReady, afterLastPodReady, memory.heapUsedMb(), memory.rssMb(), perMinute,
-          connections, firstTakenUp, restart, scaleOut, scaleOutDuringBackups, backedUp.size());
+      return new Row(clusters, floor, withoutOperator, allReady, afterLastPodReady, memory.heapUsedMb(),
+          memory.rssMb(), perMinute, connections, firstTakenUp, restart, scaleOut, scaleOutDuringBackups,
+          backedUp.size());
     } finally {
       NoProcessOutlives.closeAndCheck(backend);
     }
