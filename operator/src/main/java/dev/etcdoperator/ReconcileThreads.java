@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The reconcilers' threads: at most {@code max} at once, more work waits its turn, and a thread idle for a while
@@ -75,22 +76,12 @@ final class ReconcileThreads extends AbstractExecutorService {
 
   /** Threads alive, busy or idle. */
   int threads() {
-    lock.lock();
-    try {
-      return workers.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(workers::size);
   }
 
   /** Work waiting for a thread. */
   int waiting() {
-    lock.lock();
-    try {
-      return waiting.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(waiting::size);
   }
 
   @Override
@@ -124,22 +115,12 @@ final class ReconcileThreads extends AbstractExecutorService {
 
   @Override
   public boolean isShutdown() {
-    lock.lock();
-    try {
-      return shutdown;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> shutdown);
   }
 
   @Override
   public boolean isTerminated() {
-    lock.lock();
-    try {
-      return shutdown && workers.isEmpty();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> shutdown && workers.isEmpty());
   }
 
   @Override
@@ -154,6 +135,15 @@ final class ReconcileThreads extends AbstractExecutorService {
         nanos = terminated.awaitNanos(nanos);
       }
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T locked(Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
     } finally {
       lock.unlock();
     }
