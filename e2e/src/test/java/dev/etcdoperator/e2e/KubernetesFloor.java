@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -72,17 +71,12 @@ final class KubernetesFloor {
     Instant start = Instant.now();
     objects.forEach(object -> kube.resource(object).inNamespace(namespace).create());
     await("every member pod Ready").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(100))
-        .until(() -> kube.pods().inNamespace(namespace).list().getItems().stream().filter(KubernetesFloor::ready)
-            .count() == clusters.size());
+        .until(() -> kube.pods().inNamespace(namespace).list().getItems().stream()
+            .filter(StatefulSetController::isReady).count() == clusters.size());
     Duration took = Duration.between(start, Instant.now());
     System.out.printf("Kubernetes floor, %d clusters: every pod Ready in %.1f s, the machine busy %.1f s%n",
         clusters.size(), took.toMillis() / 1000.0, OperatorMemory.machineBusySeconds() - machineCpu);
     return took;
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions().stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** The object as a plain script would create it: no owner, no server-set fields, a first start's ConfigMap. */
