@@ -62,6 +62,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +90,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
 
   private final KubernetesClient client;
   private final EventRecorder events;
-  private final ObjectDrift drift;
+  private final DriftVerdicts drift;
   private final Settings settings;
   private final Clock clock;
   private final ClusterTls clusterTls;
@@ -112,7 +113,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.client = client;
     this.metrics = metrics;
     this.events = new EventRecorder(client, clock, metrics.events());
-    this.drift = new ObjectDrift(client.getKubernetesSerialization());
+    this.drift = new DriftVerdicts(new ObjectDrift(client.getKubernetesSerialization()));
     this.settings = settings;
     this.clock = clock;
     this.clusterTls = new ClusterTls(clock, settings.clusterDomain());
@@ -221,7 +222,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       Map<String, HasMetadata> live = liveObjects(context);
       // Certificate Secrets first: the members mount them (OwnedObjectsApply applies the StatefulSet after them).
       drifted.addAll(tls.get().toWrite());
-      desired.stream().filter(d -> drift.needsApply(d, live.get(key(d)))).forEach(drifted::add);
+      desired.stream().filter(d -> drift.needsApply(cluster, d, live.get(key(d)))).forEach(drifted::add);
       anyMissing = drifted.stream().anyMatch(d -> !live.containsKey(key(d)));
     }
     int readyPods = (int) pods.stream().filter(MemberObjects::isReady).count();
@@ -285,6 +286,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   public DeleteControl cleanup(EtcdCluster cluster, Context<EtcdCluster> context) {
     lease.forget(cluster);
     statusWrites.forget(cluster);
+    drift.forget(cluster);
     maintenance.forget(cluster);
     etcdObserver.forget(cluster);
     monitoring.forget(cluster);
@@ -373,12 +375,15 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
    * belong to the user and carry none of our labels, so they are read directly, and kept a few seconds.
    */
   private Function<String, Secret> secretLookup(Context<EtcdCluster> context, ClusterNames names) {
-    return name -> named(context, Secret.class, name).orElseGet(() -> userSecrets.get(names.namespace(), name,
-        (ns, n) -> client.secrets().inNamespace(ns).withName(n).get()));
+    // One read per Secret and reconcile: the certificates' plan asks for some twice, and a missing one costs a GET.
+    Map<String, Optional<Secret>> read = new HashMap<>();
+    return name -> read.computeIfAbsent(name, n -> named(context, Secret.class, n).or(() -> Optional.ofNullable(
+        userSecrets.get(names.namespace(), n, (ns, s) -> client.secrets().inNamespace(ns).withName(s).get()))))
+        .orElse(null);
   }
 
   private static Map<String, HasMetadata> liveObjects(Context<EtcdCluster> context) {
-    Map<String, HasMetadata> live = new java.util.HashMap<>();
+    Map<String, HasMetadata> live = new HashMap<>();
     for (Class<? extends HasMetadata> type : OWNED_TYPES) {
       context.getSecondaryResources(type).forEach(o -> live.put(key(o), o));
     }

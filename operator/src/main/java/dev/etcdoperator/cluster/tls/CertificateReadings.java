@@ -54,10 +54,19 @@ final class CertificateReadings {
       }
     }
     T read = reading.get();
-    synchronized (readings) {
-      readings.put(key, new Kept(read, now));
-    }
+    keep(key, read, now);
     return read;
+  }
+
+  /** Keeps what reading {@code texts} would find, known without reading them (a certificate just issued). */
+  void remember(String kind, List<String> texts, Object reading) {
+    keep(digest(kind, texts), reading, clock.instant());
+  }
+
+  private void keep(String key, Object reading, Instant now) {
+    synchronized (readings) {
+      readings.put(key, new Kept(reading, now));
+    }
   }
 
   int size() {

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  * CA). Certificates that fit are left alone, so a reconcile writes nothing in the steady state.
  */
 final class OperatorIssuedCertificates {
+  private static final String SIGNED_LEAF = "signed leaf";
   private final Clock clock;
   private final CertificateReadings readings;
 
@@ -117,6 +118,8 @@ final class OperatorIssuedCertificates {
         certificatePem = certificate.certificatePem();
         keyPem = certificate.privateKeyPem();
         info = certificate.info();
+        // The next reconcile reads it back from the Secret: this CA signed it, no need to verify that again.
+        readings.remember(SIGNED_LEAF, List.of(ca.certificatePem(), certificatePem), Optional.of(info));
         toWrite.add(TlsSecretBuilder.leaf(blueprint, leaf.secret(), certificatePem, keyPem, bundle));
         issued.add(leaf.role() + (live == null ? " issued" : " renewed"));
       }
@@ -151,7 +154,7 @@ final class OperatorIssuedCertificates {
     if (certificatePem == null || TlsSecretBuilder.text(live, TlsSecretBuilder.TLS_KEY) == null) {
       return Optional.empty();
     }
-    return readings.read("signed leaf", List.of(ca.certificatePem(), certificatePem),
+    return readings.read(SIGNED_LEAF, List.of(ca.certificatePem(), certificatePem),
         () -> signedBy(ca, certificatePem)).filter(info -> info.subjectCommonName().equals(request.commonName())
             && info.dnsNames().containsAll(request.dnsNames())
             && info.ipAddresses().containsAll(request.ipAddresses())

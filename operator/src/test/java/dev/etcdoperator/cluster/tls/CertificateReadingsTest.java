@@ -34,6 +34,15 @@ class CertificateReadingsTest {
   }
 
   @Test
+  void aRememberedReadingIsNotReadAgain() {
+    readings.remember("leaf", List.of("ca", "just issued"), "known");
+
+    assertThat(read("leaf", "ca", "just issued")).isEqualTo("known");
+    assertThat(read("leaf", "ca", "issued elsewhere")).isEqualTo("read 1");
+    assertThat(reads).hasValue(1);
+  }
+
+  @Test
   void aFailedReadingIsTriedAgain() {
     assertThatThrownBy(() -> readings.read("ca", List.of("bad"), () -> {
       throw new IllegalArgumentException("unreadable");
