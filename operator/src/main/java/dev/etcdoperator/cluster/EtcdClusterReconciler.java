@@ -173,21 +173,22 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
           Duration.between(clock.instant(), fenced.get().until()).plusSeconds(1));
     }
     ClusterNames names = new ClusterNames(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace());
-    Optional<StatefulSet> statefulSet = named(context, StatefulSet.class, names.statefulSet());
-    Optional<ConfigMap> bootstrapConfig = named(context, ConfigMap.class, names.configMap());
-    List<Pod> allPods = context.getSecondaryResources(Pod.class).stream()
+    CachedObjects cached = new CachedObjects(context);
+    Optional<StatefulSet> statefulSet = cached.named(StatefulSet.class, names.statefulSet());
+    Optional<ConfigMap> bootstrapConfig = cached.named(ConfigMap.class, names.configMap());
+    List<Pod> allPods = cached.all(Pod.class).stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     List<Pod> pods = allPods.stream().filter(p -> !MemberRestores.isRestorePod(p)).toList();
     List<Pod> restorePods = allPods.stream().filter(MemberRestores::isRestorePod).toList();
 
     List<String> problems = new ArrayList<>(SpecProblems.of(cluster, statefulSet));
     Optional<ClusterBlueprint> blueprint = blueprint(cluster, problems);
-    Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(context, names),
+    Optional<TlsState> tls = blueprint.map(b -> clusterTls.resolve(cluster, b, secretLookup(cached, names),
         generation -> MembersRun.generation(statefulSet, pods, generation)));
     EtcdView etcd = etcdObserver.observe(cluster, pods, tls);
     boolean formed = Formation.isFormed(cluster, bootstrapConfig, etcd);
     MemberObjects memberObjects = MemberObjects.of(names, pods,
-        context.getSecondaryResources(PersistentVolumeClaim.class), clock, settings.replaceFailingMemberAfter());
+        cached.all(PersistentVolumeClaim.class), clock, settings.replaceFailingMemberAfter());
     Optional<MembershipFacts> membership = etcd instanceof EtcdView.Reached r && formed
         ? Optional.of(MembershipFacts.of(names, r.observation(), memberObjects,
             statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0), Optional.ofNullable(cluster.getStatus())))
@@ -196,7 +197,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         .map(s -> RolloutFacts.of(names, s, pods, cluster.getSpec().getRollout(), clock));
 
     if (!formed && statefulSet.isEmpty()) {
-      MemberRestores.abandoned(cluster, restorePods, context.getSecondaryResources(PersistentVolumeClaim.class))
+      MemberRestores.abandoned(cluster, restorePods, cached.all(PersistentVolumeClaim.class))
           .or(() -> Formation.unrecordedData(cluster, memberObjects, bootstrapConfig,
               MemberRestores.requested(cluster)))
           .ifPresent(problems::add);
@@ -219,7 +220,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       List<HasMetadata> desired = DesiredObjects.of(effective.get(), bootstrapConfig, statefulSet, formed, members,
           membership.map(MembershipFacts::memberOrdinals), guarded).stream()
           .filter(d -> !(d instanceof StatefulSet) || restore.map(RestoreFacts::allRestored).orElse(true)).toList();
-      Map<String, HasMetadata> live = liveObjects(context);
+      Map<String, HasMetadata> live = liveObjects(cached);
       // Certificate Secrets first: the members mount them (OwnedObjectsApply applies the StatefulSet after them).
       drifted.addAll(tls.get().toWrite());
       desired.stream().filter(d -> drift.needsApply(cluster, d, live.get(key(d)))).forEach(drifted::add);
@@ -250,7 +251,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     status.setRollout(rollout.flatMap(r -> r.progress(membership.get(), status.getCurrentVersion(),
         blueprint.map(b -> b.version().toString()).orElse(null))).orElse(null));
     Optional<ScheduledBackups.Plan> schedule = problems.isEmpty()
-        ? backupScheduler.run(cluster, context.getSecondaryResources(EtcdBackup.class).stream().toList())
+        ? backupScheduler.run(cluster, cached.all(EtcdBackup.class))
         : Optional.empty();
     schedule.ifPresent(p -> backupScheduler.report(p, cluster, previous, status));
     ClusterMaintenance.Outcome maintained = maintenance.run(cluster, step, etcd,
@@ -349,12 +350,6 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
             .orElse(null));
   }
 
-  private static <T extends HasMetadata> Optional<T> named(Context<EtcdCluster> context, Class<T> type,
-      String name) {
-    return context.getSecondaryResources(type).stream().filter(o -> o.getMetadata().getName().equals(name))
-        .findFirst();
-  }
-
   /** The blueprint of a cluster, unless its spec is too broken to build one (then that is a problem too). */
   private Optional<ClusterBlueprint> blueprint(EtcdCluster cluster, List<String> problems) {
     try {
@@ -374,18 +369,18 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
    * and issuing a second CA because of that lag would cut members off from each other. External mode's Secrets
    * belong to the user and carry none of our labels, so they are read directly, and kept a few seconds.
    */
-  private Function<String, Secret> secretLookup(Context<EtcdCluster> context, ClusterNames names) {
+  private Function<String, Secret> secretLookup(CachedObjects cached, ClusterNames names) {
     // One read per Secret and reconcile: the certificates' plan asks for some twice, and a missing one costs a GET.
     Map<String, Optional<Secret>> read = new HashMap<>();
-    return name -> read.computeIfAbsent(name, n -> named(context, Secret.class, n).or(() -> Optional.ofNullable(
+    return name -> read.computeIfAbsent(name, n -> cached.named(Secret.class, n).or(() -> Optional.ofNullable(
         userSecrets.get(names.namespace(), n, (ns, s) -> client.secrets().inNamespace(ns).withName(s).get()))))
         .orElse(null);
   }
 
-  private static Map<String, HasMetadata> liveObjects(Context<EtcdCluster> context) {
+  private static Map<String, HasMetadata> liveObjects(CachedObjects cached) {
     Map<String, HasMetadata> live = new HashMap<>();
     for (Class<? extends HasMetadata> type : OWNED_TYPES) {
-      context.getSecondaryResources(type).forEach(o -> live.put(key(o), o));
+      cached.all(type).forEach(o -> live.put(key(o), o));
     }
     return live;
   }

@@ -54,6 +54,8 @@ public final class CertificateAuthority {
   private final Clock clock;
   private final SecureRandom random;
   private final CertificateInfo info;
+  // every reconcile of the cluster compares and bundles it: encoded once
+  private final String certificatePem;
 
   private CertificateAuthority(X509Certificate certificate, PrivateKey privateKey, Clock clock, SecureRandom random) {
     this.certificate = certificate;
@@ -61,6 +63,7 @@ public final class CertificateAuthority {
     this.clock = clock;
     this.random = random;
     this.info = CertificateInfo.of(certificate);
+    this.certificatePem = PemCodec.certificatePem(certificate);
   }
 
   /**
@@ -179,7 +182,7 @@ public final class CertificateAuthority {
 
   /** The CA certificate, for {@code ca.crt} (and, during rotation, a {@link PemBundle}). */
   public String certificatePem() {
-    return PemCodec.certificatePem(certificate);
+    return certificatePem;
   }
 
   /** The CA certificate itself, for a trust store. */
