@@ -2,11 +2,14 @@ package dev.etcdoperator.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * by the DNS names their certificates carry), and every etcd process, which sees this file bind-mounted as its own
  * {@code /etc/hosts} in a private mount namespace. Because of the bind mount the file is always rewritten in place
  * (same inode), never replaced by a rename; it is only rewritten when its content changes.
+ *
+ * <p>Both readers read it in chunks on every lookup, while it is being rewritten. A rewrite that truncated the file and
+ * wrote it anew let a lookup in between find nothing, and one that moved lines let a reader's next chunk skip some: the
+ * operator then failed to resolve a member that had been there all along (and the JDK kept that failure for 10 s). So
+ * no line ever moves: a line that goes is blanked out as a comment of the same length, and new lines go at the end.
  */
 final class ClusterDns {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDns.class);
@@ -34,13 +42,15 @@ final class ClusterDns {
   private final Map<String, String> podAddresses = new TreeMap<>();
   /** Service DNS base name (service.ns.svc) to the addresses behind it. */
   private final Map<String, Set<String>> services = new TreeMap<>();
-  private String written = "";
+  /** The lines as written, each with its newline, in the file's order; blanked ones included. */
+  private final List<String> lines = new ArrayList<>();
 
   ClusterDns(Path file, String clusterDomain) {
     this.file = file;
     this.clusterDomain = clusterDomain;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, "", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,24 +100,33 @@ final class ClusterDns {
   }
 
   private void flush() {
-    StringBuilder text = new StringBuilder("# written by the e2e stand-in (ClusterDns)\n127.0.0.1 localhost\n");
+    Set<String> wanted = new LinkedHashSet<>(List.of("# written by the e2e stand-in (ClusterDns)\n",
+        "127.0.0.1 localhost\n"));
     podNames.forEach((key, names) -> {
       if (!names.isEmpty()) {
-        text.append(podAddresses.get(key)).append(' ').append(String.join(" ", names)).append('\n');
+        wanted.add(podAddresses.get(key) + " " + String.join(" ", names) + "\n");
       }
     });
     services.forEach((name, addresses) -> addresses.forEach(a ->
-        text.append(a).append(' ').append(name).append(' ').append(name).append('.').append(clusterDomain)
-            .append('\n')));
-    String content = text.toString();
-    if (content.equals(written)) {
+        wanted.add(a + " " + name + " " + name + "." + clusterDomain + "\n")));
+    boolean changed = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (!wanted.remove(line) && !line.startsWith("#")) {
+        lines.set(i, "#" + " ".repeat(line.length() - 2) + "\n");
+        changed = true;
+      }
+    }
+    changed |= lines.addAll(wanted);
+    if (!changed) {
       return;
     }
-    try {
-      // In place: etcd processes have this very inode bind-mounted on /etc/hosts.
-      Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
-      written = content;
+    ByteBuffer content = ByteBuffer.wrap(String.join("", lines).getBytes(StandardCharsets.UTF_8));
+    // In place (etcd processes have this very inode bind-mounted on /etc/hosts), over the same bytes: no truncation.
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      while (content.hasRemaining()) {
+        channel.write(content, content.position());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
