@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link ObjectDrift}'s "in shape" verdicts, kept per cluster. Comparing an object means converting the desired and
  * the live object to JSON trees, the largest part of a steady reconcile's CPU (a flight recording of 100 clusters
- * bootstrapping: a sixth of the reconciles' samples). The same desired object against the same version of the same
+ * bootstrapping: a fifth of the reconciles' samples). The same desired object against the same version of the same
  * live object gets the same verdict, and model objects compare by value cheaply, so the JSON comparison runs again
  * only when either side changed. Only "in shape" is kept: an object found drifted is applied, and its next version
  * is compared anew.
