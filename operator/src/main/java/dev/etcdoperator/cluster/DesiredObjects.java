@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 /** The owned objects a cluster should have now, in the order they must be applied. */
 final class DesiredObjects {
@@ -34,6 +35,15 @@ final class DesiredObjects {
   static List<HasMetadata> of(ClusterBlueprint blueprint, Optional<ConfigMap> existingConfig,
       Optional<StatefulSet> existingStatefulSet, boolean formed, OptionalInt memberCount,
       Optional<List<Integer>> memberOrdinals, int guardedMembers) {
+    return of(blueprint, existingConfig, existingStatefulSet, formed, memberCount, memberOrdinals, guardedMembers,
+        MemberStatefulSetBuilder::build);
+  }
+
+  /** @param statefulSets builds the StatefulSet for a member count; the result's spec is changed here */
+  static List<HasMetadata> of(ClusterBlueprint blueprint, Optional<ConfigMap> existingConfig,
+      Optional<StatefulSet> existingStatefulSet, boolean formed, OptionalInt memberCount,
+      Optional<List<Integer>> memberOrdinals, int guardedMembers,
+      BiFunction<ClusterBlueprint, Integer, StatefulSet> statefulSets) {
     BootstrapConfig bootstrap = bootstrapOf(existingConfig, blueprint);
     if (formed) {
       bootstrap = bootstrap.withState(InitialClusterState.EXISTING);
@@ -45,7 +55,7 @@ final class DesiredObjects {
     List<HasMetadata> desired = new ArrayList<>(List.of(BootstrapConfigMapBuilder.build(blueprint, bootstrap),
         PeerServiceBuilder.build(blueprint), ClientServiceBuilder.build(blueprint)));
     if (memberCount.isPresent()) {
-      StatefulSet statefulSet = MemberStatefulSetBuilder.build(blueprint, memberCount.getAsInt());
+      StatefulSet statefulSet = statefulSets.apply(blueprint, memberCount.getAsInt());
       existingStatefulSet.ifPresent(live -> keepImmutableFields(statefulSet, live));
       desired.add(statefulSet);
     }

@@ -91,6 +91,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
   private final KubernetesClient client;
   private final EventRecorder events;
   private final DriftVerdicts drift;
+  private final StatefulSetBuilds statefulSets = new StatefulSetBuilds();
   private final Settings settings;
   private final Clock clock;
   private final ClusterTls clusterTls;
@@ -218,7 +219,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       int guarded = MemberCount.guarded(Objects.requireNonNullElse(cluster.getSpec().getReplicas(), 0),
           membership.map(m -> OptionalInt.of(m.voters().size())).orElse(OptionalInt.empty()), members);
       List<HasMetadata> desired = DesiredObjects.of(effective.get(), bootstrapConfig, statefulSet, formed, members,
-          membership.map(MembershipFacts::memberOrdinals), guarded).stream()
+          membership.map(MembershipFacts::memberOrdinals), guarded, statefulSets::of).stream()
           .filter(d -> !(d instanceof StatefulSet) || restore.map(RestoreFacts::allRestored).orElse(true)).toList();
       Map<String, HasMetadata> live = liveObjects(cached);
       // Certificate Secrets first: the members mount them (OwnedObjectsApply applies the StatefulSet after them).
@@ -288,6 +289,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     lease.forget(cluster);
     statusWrites.forget(cluster);
     drift.forget(cluster);
+    statefulSets.forget(cluster);
     maintenance.forget(cluster);
     etcdObserver.forget(cluster);
     monitoring.forget(cluster);
