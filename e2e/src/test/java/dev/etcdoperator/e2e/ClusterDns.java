@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both readers read it in chunks on every lookup, while it is being rewritten. A rewrite that truncated the file and
  * wrote it anew let a lookup in between find nothing, and one that moved lines let a reader's next chunk skip some: the
- * operator then failed to resolve a member that had been there all along (and the JDK kept that failure for 10 s). So
- * no line ever moves: a line that goes is blanked out as a comment of the same length, and new lines go at the end.
+ * operator then failed to resolve a member that had been there all along, and waited 10 s to ask etcd again. So no
+ * line ever moves: a line that goes is blanked out as a comment of the same length, and new lines go at the end.
  */
 final class ClusterDns {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDns.class);
