@@ -188,18 +188,26 @@ final class ReconcileThreads extends AbstractExecutorService {
       } finally {
         lock.lock();
         try {
-          workers.remove(this);
-          idle.remove(this);
-          if (shutdown && workers.isEmpty()) {
-            terminated.signalAll();
-          }
+          leave();
         } finally {
           lock.unlock();
         }
       }
     }
 
-    /** The next task: one handed over or waiting its turn, else null once idle too long or shut down. */
+    /** Called with the lock held; once is enough, twice does no harm. */
+    private void leave() {
+      workers.remove(this);
+      idle.remove(this);
+      if (shutdown && workers.isEmpty()) {
+        terminated.signalAll();
+      }
+    }
+
+    /**
+     * The next task: one handed over or waiting its turn, else null once idle too long or shut down. A thread that
+     * returns null has left the pool under the same lock, so no work is counted against it after that.
+     */
     private Runnable next() {
       lock.lock();
       try {
@@ -209,19 +217,20 @@ final class ReconcileThreads extends AbstractExecutorService {
         if (next == null && !shutdown) {
           idle.addFirst(this);
           long nanos = idleNanos;
-          while (next == null && !shutdown && nanos > 0) {
-            nanos = handed.awaitNanos(nanos);
+          try {
+            while (next == null && !shutdown && nanos > 0) {
+              nanos = handed.awaitNanos(nanos);
+            }
+          } catch (InterruptedException e) {
+            // shutdownNow: end, unless a task was handed over at the same moment
           }
           idle.remove(this);
         }
         Runnable task = next;
         next = null;
-        return task;
-      } catch (InterruptedException e) {
-        // shutdownNow: end, unless a task was handed over at the same moment
-        idle.remove(this);
-        Runnable task = next;
-        next = null;
+        if (task == null) {
+          leave();
+        }
         return task;
       } finally {
         lock.unlock();

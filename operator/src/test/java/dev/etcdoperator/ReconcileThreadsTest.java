@@ -42,6 +42,27 @@ class ReconcileThreadsTest {
   }
 
   /**
+   * Work that arrives while the last thread is ending (idle too long) must still run: a thread that has decided to end
+   * no longer counts against the limit, or the work would wait for a thread that never comes. The idle time is about
+   * as long as the gaps between tasks, so many of them arrive in that moment.
+   */
+  @Test
+  void workArrivingAsTheLastThreadEndsStillRuns() throws InterruptedException {
+    ReconcileThreads pool = ReconcileThreads.create(1, Duration.ofNanos(200_000));
+    try {
+      for (int i = 0; i < 3000; i++) {
+        CountDownLatch ran = new CountDownLatch(1);
+        pool.execute(ran::countDown);
+        assertThat(ran.await(5, TimeUnit.SECONDS)).as("task %d ran", i).isTrue();
+        // the scenario, not a wait for a condition: a gap near the idle time, so the thread is ending now and then
+        TimeUnit.NANOSECONDS.sleep(100_000 + (i % 7) * 30_000);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
    * After a burst, a trickle of short work (a hundred clusters looked at every few seconds) keeps the one thread it
    * needs: new work goes to the thread idle the shortest, so the others stay idle and end. Handed round in turn, each
    * would get work more often than its idle time and all of them would stay.
