@@ -57,17 +57,20 @@ public final class ClusterPlanner {
   }
 
   /**
-   * The step to report once {@code applied} has gone through: when it only wrote records no member runs on (the
+   * The step that follows once {@code applied} has gone through: when it only wrote records no member runs on (the
    * bootstrap ConfigMap, which members read when they start, and the PodDisruptionBudget), the cluster is where
-   * the plan without them leaves it, if that asks for no action. A cluster that has just formed is Ready in the
-   * reconcile that records its formation, not one reconcile (and one probe of etcd) later.
+   * the plan without them leaves it, if that asks for no action or for a membership change (which the reconcile
+   * then makes). A cluster that has just formed is Ready in the reconcile that records its formation, and a scale
+   * out adds its first learner in the reconcile that writes the budget for the new size, not one reconcile (and
+   * one probe of etcd) later.
    */
   public static ClusterStep afterApplying(ClusterStep.ApplyObjects applied, Input in) {
     if (!applied.objects().stream().allMatch(o -> o instanceof ConfigMap || o instanceof PodDisruptionBudget)) {
       return applied;
     }
     ClusterStep next = plan(in.withNothingToApply());
-    return next instanceof ClusterStep.Done || next instanceof ClusterStep.Wait ? next : applied;
+    return next instanceof ClusterStep.Done || next instanceof ClusterStep.Wait
+        || next instanceof ClusterStep.ChangeMembership ? next : applied;
   }
 
   public static ClusterStep plan(Input in) {

@@ -238,10 +238,14 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
         members.isEmpty());
     ClusterStep step = maintenance.holdWhileDefragmenting(cluster, ClusterPlanner.plan(planInput));
 
-    step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), restoreMembers -> memberRestores.start(
-        cluster, effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()), restoreMembers));
+    Consumer<ClusterStep.RestoreMembers> startRestore = restoreMembers -> memberRestores.start(cluster,
+        effective.get(), DesiredObjects.bootstrapOf(bootstrapConfig, effective.get()), restoreMembers);
+    step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), startRestore);
     if (step instanceof ClusterStep.ApplyObjects applied) {
-      step = ClusterPlanner.afterApplying(applied, planInput);
+      step = maintenance.holdWhileDefragmenting(cluster, ClusterPlanner.afterApplying(applied, planInput));
+      if (step instanceof ClusterStep.ChangeMembership) {
+        step = act(cluster, step, etcd, blueprint.map(ClusterBlueprint::version), startRestore);
+      }
     }
 
     EtcdClusterStatus previous = cluster.getStatus();

@@ -6,6 +6,7 @@ import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterStatus;
 import dev.etcdoperator.cluster.membership.MembershipPlanner;
 import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.MembershipAction;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,11 @@ import java.util.Optional;
 final class ReconcileCadence {
   static final Duration AFTER_REJECTION = Duration.ofMinutes(5);
   static final Duration AFTER_MEMBERSHIP_CHANGE = Duration.ofMillis(500);
+  /**
+   * A learner's pod (the StatefulSet raised for it) is the next step, and the leader, whose member list the next look
+   * prefers, already lists the learner: every moment until its pod starts is a moment more per member of a scale out.
+   */
+  static final Duration AFTER_LEARNER_ADDED = Duration.ofMillis(100);
   static final Duration UNSETTLED_POLL = Duration.ofSeconds(1);
 
   private final Duration resyncInterval;
@@ -55,6 +61,8 @@ final class ReconcileCadence {
           control.rescheduleAfter(MembershipPlanner.BLOCKED_POLL);
       case ClusterStep.Wait wait -> control.rescheduleAfter(wait.after());
       // etcd's membership changed, which no informer reports: look again soon for the next step.
+      case ClusterStep.ChangeMembership change when change.action() instanceof MembershipAction.AddLearner ->
+          control.rescheduleAfter(AFTER_LEARNER_ADDED);
       case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
       case ClusterStep.RestartMember restart -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
       // Status is only as fresh as the last look at etcd, so look again periodically.

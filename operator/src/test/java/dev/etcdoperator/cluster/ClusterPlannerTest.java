@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdoperator.api.v1alpha1.EtcdClusterConditions.Reason;
 import dev.etcdoperator.cluster.model.ClusterStep;
+import dev.etcdoperator.cluster.model.MembershipAction;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import dev.etcdoperator.cluster.model.MembershipFacts;
 import dev.etcdoperator.cluster.rollout.RolloutFacts;
 import dev.etcdoperator.etcd.EtcdMember;
@@ -145,6 +147,31 @@ class ClusterPlannerTest {
     ClusterPlanner.Input podsLeft = new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(CONFIG), false, true, 3, 2);
     assertThat(ClusterPlanner.afterApplying(record, podsLeft)).isEqualTo(new ClusterStep.Wait(
         ClusterPlanner.PODS_POLL, Reason.WAITING_FOR_PODS, "2/3 member pods ready"));
+  }
+
+  /**
+   * A scale out first writes the PodDisruptionBudget for the new size (a record no member runs on); the learner's add
+   * follows in the same reconcile, not after another round trip through the API server and another look at etcd.
+   */
+  @Test
+  void aBudgetWrittenForAScaleOutIsFollowedByTheLearnersAdd() {
+    ClusterNames names = new ClusterNames("main", "db");
+    EtcdMember solo = new EtcdMember(0x100L, names.podName(0), List.of(URI.create(names.peerUrl(0, "https"))),
+        List.of(), false);
+    MembershipFacts facts = new MembershipFacts(names, List.of(solo), Set.of(0x100L), Optional.of(0x100L),
+        Map.of(0x100L, URI.create("https://a:2379")), new TreeMap<>(Map.of(0, "uid-0")), Set.of(), Set.of(),
+        new TreeMap<>(Map.of(0, new MembershipFacts.MemberClaim("data-main-0", "claim-0"))), 1,
+        Map.of("main-0", "claim-0"), Map.of(), Optional.empty(), Duration.ofMinutes(5));
+    HasMetadata budget = new PodDisruptionBudgetBuilder().withNewMetadata().withName("main").endMetadata().build();
+    ClusterPlanner.Input scaleOut = new ClusterPlanner.Input(NO_PROBLEMS, false, List.of(budget), false, true, 3, 1,
+        Optional.empty(), Optional.empty(), Optional.of(facts), false, "https", Optional.empty(), Optional.empty(),
+        false);
+    ClusterStep.ApplyObjects applied = (ClusterStep.ApplyObjects) ClusterPlanner.plan(scaleOut);
+
+    assertThat(applied.objects()).containsExactly(budget);
+    assertThat(ClusterPlanner.afterApplying(applied, scaleOut)).isEqualTo(new ClusterStep.ChangeMembership(
+        new MembershipAction.AddLearner("main-1", URI.create(names.peerUrl(1, "https"))), Reason.SCALING_OUT,
+        "adding main-1 as a learner (1 voting member)"));
   }
 
   @Test

@@ -277,12 +277,15 @@ class EtcdClusterReconcilerTest {
         .isEqualTo("True"));
 
     List<String> readySeen = new CopyOnWriteArrayList<>();
+    List<String> progressingSeen = new CopyOnWriteArrayList<>();
     Watch watch = env().client().resources(EtcdCluster.class).inNamespace(NS).withName("solo")
         .watch(new Watcher<>() {
           @Override
           public void eventReceived(Action action, EtcdCluster resource) {
             readySeen.add(ConditionSet.find(resource.getStatus().getConditions(), READY)
                 .map(Condition::getStatus).orElse("absent"));
+            ConditionSet.find(resource.getStatus().getConditions(), PROGRESSING)
+                .filter(c -> "True".equals(c.getStatus())).ifPresent(c -> progressingSeen.add(c.getReason()));
           }
 
           @Override
@@ -313,6 +316,9 @@ class EtcdClusterReconcilerTest {
       assertThat(c.getMember()).isEqualTo("solo-1");
     });
     watch.close();
+    // The budget for three members is written in the reconcile that adds the learner: the first progress shown is
+    // the scale out, not an update of objects followed by the add one round trip later.
+    assertThat(progressingSeen).as("Progressing reasons after the edit, watched").first().isEqualTo("ScalingOut");
     // The learner never starts here, so once the cluster said not Ready for three members it must not say Ready
     // again: not even while the intent is recorded from a status read a moment before (JOSDK does not cache the
     // operator's own last status write for its next reconcile).
