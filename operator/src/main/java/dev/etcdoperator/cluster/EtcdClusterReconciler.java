@@ -129,7 +129,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
     this.userSecrets = new UserSecrets(clock);
     this.lease = new ClusterLease(client, settings.installation(), settings.clusterLeaseDuration(), clock);
     this.monitoring = new ClusterMonitoring(client, clock);
-    this.cadence = new ReconcileCadence(settings.resyncInterval());
+    this.cadence = new ReconcileCadence(settings.resyncInterval(), clock);
     this.ownedObjects = new OwnedObjectsApply(client, FIELD_MANAGER);
   }
 
@@ -275,7 +275,7 @@ public final class EtcdClusterReconciler implements Reconciler<EtcdCluster>, Cle
       // A status this operator alone writes, computed from what it just observed: no optimistic lock.
       statusWrites.write(cluster, status);
     }
-    return cadence.next(UpdateControl.noUpdate(), step, status,
+    return cadence.next(UpdateControl.noUpdate(), step, status, cluster.getMetadata().getUid(),
         List.of(schedule.map(p -> p.wakeUp().plusSeconds(1)), maintained.wakeUp()));
   }
 

@@ -8,8 +8,10 @@ import dev.etcdoperator.cluster.membership.MembershipPlanner;
 import dev.etcdoperator.cluster.model.ClusterStep;
 import dev.etcdoperator.cluster.model.MembershipAction;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -27,17 +29,20 @@ final class ReconcileCadence {
   static final Duration UNSETTLED_POLL = Duration.ofSeconds(1);
 
   private final Duration resyncInterval;
+  private final Clock clock;
 
-  ReconcileCadence(Duration resyncInterval) {
+  ReconcileCadence(Duration resyncInterval, Clock clock) {
     this.resyncInterval = resyncInterval;
+    this.clock = clock;
   }
 
   /**
+   * @param clusterUid the cluster's UID, which fixes when in each resync interval its periodic look comes
    * @param wakeUps when something else is due (a scheduled backup, a maintenance step): the sooner wins
    */
   UpdateControl<EtcdCluster> next(UpdateControl<EtcdCluster> control, ClusterStep step, EtcdClusterStatus status,
-      List<Optional<Duration>> wakeUps) {
-    UpdateControl<EtcdCluster> next = afterStep(control, step, status);
+      String clusterUid, List<Optional<Duration>> wakeUps) {
+    UpdateControl<EtcdCluster> next = afterStep(control, step, status, clusterUid);
     for (Optional<Duration> wakeUp : wakeUps) {
       if (wakeUp.isPresent() && next.getScheduleDelay().map(d -> d > wakeUp.get().toMillis()).orElse(true)) {
         next = next.rescheduleAfter(wakeUp.get());
@@ -46,8 +51,21 @@ final class ReconcileCadence {
     return next;
   }
 
+  /**
+   * Until the cluster's own moment in the resync interval (a point fixed by its UID), at least half an interval away.
+   * An interval after each reconcile instead would keep clusters that were created or taken up together in step for
+   * ever: a wave of every cluster's look at etcd once per interval, in which the look for a change to any one of them
+   * waits its turn behind the others' (seconds with a hundred clusters on two CPUs).
+   */
+  Duration untilOwnTurn(String clusterUid) {
+    long interval = resyncInterval.toMillis();
+    long phase = Math.floorMod(Objects.hashCode(clusterUid), interval);
+    long wait = interval - Math.floorMod(clock.millis() - phase, interval);
+    return Duration.ofMillis(wait < interval / 2 ? wait + interval : wait);
+  }
+
   private UpdateControl<EtcdCluster> afterStep(UpdateControl<EtcdCluster> control, ClusterStep step,
-      EtcdClusterStatus status) {
+      EtcdClusterStatus status, String clusterUid) {
     return switch (step) {
       // Nothing to do, but not Ready yet (a member still catching up after a start): look again soon, as no
       // informer reports etcd's health.
@@ -66,7 +84,7 @@ final class ReconcileCadence {
       case ClusterStep.ChangeMembership change -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
       case ClusterStep.RestartMember restart -> control.rescheduleAfter(AFTER_MEMBERSHIP_CHANGE);
       // Status is only as fresh as the last look at etcd, so look again periodically.
-      default -> control.rescheduleAfter(resyncInterval);
+      default -> control.rescheduleAfter(untilOwnTurn(clusterUid));
     };
   }
 
