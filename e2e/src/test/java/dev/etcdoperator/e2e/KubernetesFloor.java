@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hamcrest.Matchers;
 
 /**
  * The time to Ready of N one-member clusters without the operator, on the same Kubernetes: the objects the operator
@@ -63,9 +64,7 @@ final class KubernetesFloor {
   Duration measure(Scenario scenario) {
     clusters.forEach(scenario::delete);
     await("the clusters gone").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
-        .until(() -> kube.resources(EtcdCluster.class).inNamespace(namespace).list().getItems().isEmpty()
-            && kube.pods().inNamespace(namespace).list().getItems().isEmpty()
-            && clusters.stream().allMatch(cluster -> owned(kube, namespace, cluster).findAny().isEmpty()));
+        .until(this::leftOfTheClusters, Matchers.empty());
     scenario.stopOperator();
     double machineCpu = OperatorMemory.machineBusySeconds();
     Instant start = Instant.now();
@@ -77,6 +76,15 @@ final class KubernetesFloor {
     System.out.printf("Kubernetes floor, %d clusters: every pod Ready in %.1f s, the machine busy %.1f s%n",
         clusters.size(), took.toMillis() / 1000.0, OperatorMemory.machineBusySeconds() - machineCpu);
     return took;
+  }
+
+  /** What is left of the deleted clusters, by kind and name: said in full when the wait for them times out. */
+  private List<String> leftOfTheClusters() {
+    Stream<HasMetadata> left = Stream.concat(Stream.concat(
+        kube.resources(EtcdCluster.class).inNamespace(namespace).list().getItems().stream(),
+        kube.pods().inNamespace(namespace).list().getItems().stream()),
+        clusters.stream().flatMap(cluster -> owned(kube, namespace, cluster)));
+    return left.map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
   }
 
   /** The object as a plain script would create it: no owner, no server-set fields, a first start's ConfigMap. */
