@@ -57,7 +57,7 @@ final class ReconcileCadence {
    * ever: a wave of every cluster's look at etcd once per interval, in which the look for a change to any one of them
    * waits its turn behind the others' (seconds with a hundred clusters on two CPUs).
    */
-  Duration untilOwnTurn(String clusterUid) {
+  private Duration untilOwnTurn(String clusterUid) {
     long interval = resyncInterval.toMillis();
     long phase = Math.floorMod(Objects.hashCode(clusterUid), interval);
     long wait = interval - Math.floorMod(clock.millis() - phase, interval);
