@@ -182,7 +182,7 @@ public final class ScaleBenchmark {
           .until(() -> renewedSince(scenario, stopped) == clusters);
       Duration restart = Duration.between(restarted, Instant.now());
 
-      Duration scaleOut = scaleOut(scenario, name(0), clusters + " clusters, idle");
+      Duration scaleOut = scaleOut(scenario, backend, name(0), clusters + " clusters, idle");
 
       // One cluster's scale-out while up to ten others are backed up (each filled with 64 MiB first).
       Duration scaleOutDuringBackups = Duration.ZERO;
@@ -193,7 +193,7 @@ public final class ScaleBenchmark {
       if (!backedUp.isEmpty()) {
         try (BackupLoad backups = new BackupLoad(scenario, backedUp, 64)) {
           backups.start("during-scale-out");
-          scaleOutDuringBackups = scaleOut(scenario, name(1), clusters + " clusters, " + backedUp.size()
+          scaleOutDuringBackups = scaleOut(scenario, backend, name(1), clusters + " clusters, " + backedUp.size()
               + " backups started at the same time");
           System.out.printf("%d clusters: %d of %d backups complete when the scale-out was done%n", clusters,
               backups.complete("during-scale-out"), backedUp.size());
@@ -210,8 +210,11 @@ public final class ScaleBenchmark {
     }
   }
 
-  /** One cluster from 1 to 3 members, until Ready with 3 voters; prints its status's steps. */
-  private static Duration scaleOut(Scenario scenario, String name, String during) {
+  /**
+   * One cluster from 1 to 3 members, until Ready with 3 voters; prints its status's steps, and its first member's
+   * log of the members added (the first member leads a one-member cluster: its log shows when etcd took each change).
+   */
+  private static Duration scaleOut(Scenario scenario, LocalCluster backend, String name, String during) {
     Instant scaling = Instant.now();
     try (MemberTimeline timeline = new MemberTimeline(scenario.kube(), NAMESPACE, name)) {
       scenario.patch(name, c -> {
@@ -228,6 +231,8 @@ public final class ScaleBenchmark {
       Duration took = Duration.between(scaling, Instant.now());
       System.out.printf("%s: scale-out 1 -> 3 of %s in %d ms, as its status showed it:%n%s%n", during, name,
           took.toMillis(), timeline.render());
+      System.out.printf("and as %s-0's etcd logged the members added:%n%s%n", name,
+          PeerContacts.read(backend.kubelet().logFile(NAMESPACE, name + "-0"), scaling).render());
       return took;
     }
   }
