@@ -48,6 +48,9 @@ final class LocalCluster implements Backend {
   private final OperatorConfig config;
   private final OperatorRunner operator;
 
+  /** The scenarios' resync interval: short, so that what a periodic look finds is found within their waits. */
+  static final Duration SCENARIO_RESYNC = Duration.ofSeconds(5);
+
   LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter) {
     this(name, namespace, replaceFailingMemberAfter, false, null);
   }
@@ -60,6 +63,15 @@ final class LocalCluster implements Backend {
    */
   LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter, boolean leaderElection,
       OperatorJvm operatorJvm) {
+    this(name, namespace, replaceFailingMemberAfter, leaderElection, operatorJvm, SCENARIO_RESYNC);
+  }
+
+  /**
+   * @param resyncInterval how often the operator looks at a settled cluster: {@link #SCENARIO_RESYNC} for the
+   *     scenarios, which wait for what a look finds; a benchmark of the operator as deployed takes its default
+   */
+  LocalCluster(String name, String namespace, Duration replaceFailingMemberAfter, boolean leaderElection,
+      OperatorJvm operatorJvm, Duration resyncInterval) {
     this.namespace = namespace;
     this.workDir = Path.of(System.getProperty("e2e.work.dir", "target/e2e-work"))
         .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
@@ -90,7 +102,7 @@ final class LocalCluster implements Backend {
       standIns.add(new NamespaceController(apiServer.newClient()));
       standIns.forEach(StandIn::start);
       config = new OperatorConfig(Set.of(), ETCD_VERSION, "gcr.io/etcd-development/etcd",
-          OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, leaderElection,
+          OperatorConfig.MemberAccess.DIRECT, Duration.ofSeconds(5), resyncInterval, 0, leaderElection,
           "etcd-operator-leader", namespace, "e2e-operator", CLUSTER_DOMAIN, OperatorConfig.DEFAULT_OPERATOR_IMAGE,
           replaceFailingMemberAfter, IpFamily.IPV4);
       operator = operatorJvm != null

@@ -47,7 +47,9 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * <p>Before the measured clusters, up to ten (-Dbench.scale.warmup, 0 for none) are created and deleted, so that the
- * stand-ins' JVMs have compiled their paths, as they have when the Kubernetes floor is measured at the end.
+ * stand-ins' JVMs have compiled their paths, as they have when the Kubernetes floor is measured at the end. The
+ * operator looks at settled clusters as often as deployed (every 60 s; -Dbench.scale.resync=5 as the scenarios and the
+ * runs before 2026-12-06 did).
  *
  * <p>Figures only. Run with {@code ./mvnw -q -Pbench -Dbench.main=dev.etcdoperator.e2e.ScaleBenchmark -pl e2e -am
  * verify -DskipTests} (and {@code -Dbench.scale.clusters=10,50} for other sizes).
@@ -65,6 +67,12 @@ public final class ScaleBenchmark {
   record Row(int clusters, Duration floor, Duration kubernetesFloor, Duration allReady, Duration afterLastPodReady,
       double heapMb, double rssMb, long requestsPerMinute, long etcdConnections, Duration firstTakenUp,
       Duration restart, Duration scaleOut, Duration scaleOutDuringBackups, int backups) {}
+
+  /** How often the operator looks at a settled cluster: as deployed, unless -Dbench.scale.resync says otherwise. */
+  private static Duration resync() {
+    return Duration.ofSeconds(Long.getLong("bench.scale.resync",
+        OperatorConfig.DEFAULT_RESYNC_INTERVAL.toSeconds()));
+  }
 
   /** The image's JVM settings when the operator runs in a process of its own, null when it runs in this JVM. */
   private static OperatorJvm operatorJvm() {
@@ -119,14 +127,16 @@ public final class ScaleBenchmark {
         ? "Heap and RSS are this JVM's: the operator plus the StatefulSet, kubelet and garbage-collector stand-ins "
             + "(the API stand-in runs in its own process)."
         : "Heap and RSS are the operator process's alone; restart times include its JVM's start-up.");
-    System.out.println("The local backend resyncs every 5 s.");
+    System.out.println("The operator looked at each settled cluster every " + resync().toSeconds() + " s "
+        + "(-Dbench.scale.resync; the deployed default is " + OperatorConfig.DEFAULT_RESYNC_INTERVAL.toSeconds()
+        + " s, the scenarios' " + LocalCluster.SCENARIO_RESYNC.toSeconds() + " s).");
     System.exit(0);
   }
 
   private static Row run(int clusters, Duration floor) throws Exception {
     // With leader election, as the operator is deployed: the installation's liveness is its leader Lease.
     LocalCluster backend = new LocalCluster("scale-" + clusters, NAMESPACE,
-        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, true, operatorJvm());
+        OperatorConfig.DEFAULT_REPLACE_FAILING_MEMBER_AFTER, true, operatorJvm(), resync());
     try {
       Scenario scenario = new Scenario(backend);
       Duration allReady;

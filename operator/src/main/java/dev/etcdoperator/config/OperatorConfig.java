@@ -51,6 +51,8 @@ public record OperatorConfig(
   public static final String DEFAULT_OPERATOR_IMAGE = "ghcr.io/etcd-operator/etcd-operator:0.1.0";
   /** A member whose pod is not Ready this long, restarting meanwhile, is replaced (if that is safe). */
   public static final Duration DEFAULT_REPLACE_FAILING_MEMBER_AFTER = Duration.ofMinutes(5);
+  /** How often a settled cluster is looked at, RESYNC_INTERVAL_SECONDS unset. */
+  public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(60);
 
   private static final Duration MIN_CLUSTER_LEASE = Duration.ofSeconds(30);
   /** What an installation without leader election calls itself in front of its name: it has no leader Lease. */
@@ -74,7 +76,8 @@ public record OperatorConfig(
         s.text("ETCD_IMAGE_REPOSITORY", "gcr.io/etcd-development/etcd"),
         access,
         Duration.ofMillis(s.parse("ETCD_REQUEST_TIMEOUT_MS", "5000", Settings::positiveInt)),
-        Duration.ofSeconds(s.parse("RESYNC_INTERVAL_SECONDS", "60", Settings::positiveInt)),
+        Duration.ofSeconds(s.parse("RESYNC_INTERVAL_SECONDS",
+            Long.toString(DEFAULT_RESYNC_INTERVAL.toSeconds()), Settings::positiveInt)),
         s.parse("HEALTH_PORT", "8080", Settings::port),
         s.parse("LEADER_ELECTION", Boolean.toString(inCluster), Settings::bool),
         s.text("LEADER_ELECTION_LEASE_NAME", "etcd-operator-leader"),
