@@ -88,11 +88,13 @@ final class PeerContacts {
     Map<String, Instant> added = new HashMap<>();
     List<String> lines = new ArrayList<>();
     for (Contact c : contacts) {
-      String line = String.format(Locale.ROOT, "+%.1f s: %s %s", seconds(Duration.between(since, c.at())), c.peer(), c.what());
+      String line = String.format(Locale.ROOT, "+%.1f s: %s %s", seconds(Duration.between(since, c.at())), c.peer(),
+          c.what());
       if (c.what().equals("added")) {
         added.put(c.peer(), c.at());
       } else if (c.what().equals("connected") && added.containsKey(c.peer())) {
-        line += String.format(Locale.ROOT, " (%.1f s after its add)", seconds(Duration.between(added.get(c.peer()), c.at())));
+        line += String.format(Locale.ROOT, " (%.1f s after its add)",
+            seconds(Duration.between(added.get(c.peer()), c.at())));
       }
       lines.add(line);
     }

@@ -11,9 +11,11 @@ class PeerContactsTest {
   private static final List<String> LEADER_LOG = List.of(
       "### start: etcd --name=s0-0",
       "{\"level\":\"info\",\"ts\":\"2026-12-05T23:18:10.371Z\",\"msg\":\"added member\","
-          + "\"added-peer-id\":\"6548f8b5a7d7844\",\"added-peer-peer-urls\":[\"https://s0-0.s0-peer.scale.svc:2380\"]}",
+          + "\"added-peer-id\":\"6548f8b5a7d7844\","
+          + "\"added-peer-peer-urls\":[\"https://s0-0.s0-peer.scale.svc:2380\"]}",
       "{\"level\":\"info\",\"ts\":\"2026-12-05T23:19:27.446Z\",\"msg\":\"added member\","
-          + "\"added-peer-id\":\"4e9712fefb38539d\",\"added-peer-peer-urls\":[\"https://s0-1.s0-peer.scale.svc:2380\"]}",
+          + "\"added-peer-id\":\"4e9712fefb38539d\","
+          + "\"added-peer-peer-urls\":[\"https://s0-1.s0-peer.scale.svc:2380\"]}",
       "{\"level\":\"info\",\"ts\":\"2026-12-05T23:19:28.307Z\",\"msg\":\"peer became active\","
           + "\"peer-id\":\"4e9712fefb38539d\"}",
       "{\"level\":\"warn\",\"ts\":\"2026-12-05T23:19:28.371Z\",\"msg\":\"peer became inactive (message send to peer "
@@ -24,7 +26,8 @@ class PeerContactsTest {
           + "\"peer-id\":\"4e9712fefb38539d\"}",
       "not json",
       "{\"level\":\"info\",\"ts\":\"2026-12-05T23:19:37.647Z\",\"msg\":\"added member\","
-          + "\"added-peer-id\":\"fa25bdf013e7edf6\",\"added-peer-peer-urls\":[\"https://s0-2.s0-peer.scale.svc:2380\"]}");
+          + "\"added-peer-id\":\"fa25bdf013e7edf6\","
+          + "\"added-peer-peer-urls\":[\"https://s0-2.s0-peer.scale.svc:2380\"]}");
 
   @Test
   void eachAddedMemberIsNamedAndItsConnectionsTimedFromTheStartAndFromItsAdd() {
