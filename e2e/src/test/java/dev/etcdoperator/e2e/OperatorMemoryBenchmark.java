@@ -3,7 +3,6 @@ package dev.etcdoperator.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Duration;
@@ -66,7 +65,7 @@ public final class OperatorMemoryBenchmark {
       OperatorProcess operator = (OperatorProcess) backend.operator();
       System.out.printf("memory benchmark: %d clusters ...%n", clusters);
       for (int i = 0; i < clusters; i++) {
-        scenario.apply(cluster(scenario, "m" + i));
+        scenario.apply(scenario.oneMemberOnEmptyDir("m" + i));
       }
       await("all " + clusters + " Ready").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(500))
           .until(() -> settledCount(scenario) == clusters);
@@ -120,19 +119,11 @@ public final class OperatorMemoryBenchmark {
 
   /** One more cluster created until Ready, then deleted until gone. */
   private static void probe(Scenario scenario, String name) {
-    scenario.apply(cluster(scenario, name));
+    scenario.apply(scenario.oneMemberOnEmptyDir(name));
     scenario.awaitReady(name);
     scenario.delete(name);
     await(name + " deleted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
         .until(() -> scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).withName(name).get() == null);
-  }
-
-  private static EtcdCluster cluster(Scenario scenario, String name) {
-    EtcdCluster etcd = scenario.tlsCluster(name, 1);
-    StorageSpec storage = new StorageSpec();
-    storage.setEmptyDir(new StorageSpec.EmptyDirStorage());
-    etcd.getSpec().setStorage(storage);
-    return etcd;
   }
 
   /**

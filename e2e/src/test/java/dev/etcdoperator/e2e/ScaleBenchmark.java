@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.etcdoperator.EtcdOperator;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
-import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.IOException;
@@ -153,7 +152,7 @@ public final class ScaleBenchmark {
         Instant applied = Instant.now();
         for (int i = 0; i < clusters; i++) {
           phases.created(name(i), Instant.now());
-          scenario.apply(oneMemberOnEmptyDir(scenario, name(i)));
+          scenario.apply(scenario.oneMemberOnEmptyDir(name(i)));
         }
         await("all " + clusters + " Ready").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(100))
             .until(() -> readyCount(scenario) == clusters);
@@ -253,14 +252,6 @@ public final class ScaleBenchmark {
     return "s" + i;
   }
 
-  private static EtcdCluster oneMemberOnEmptyDir(Scenario scenario, String name) {
-    EtcdCluster etcd = scenario.tlsCluster(name, 1);
-    StorageSpec storage = new StorageSpec();
-    storage.setEmptyDir(new StorageSpec.EmptyDirStorage());
-    etcd.getSpec().setStorage(storage);
-    return etcd;
-  }
-
   /**
    * Clusters created, made Ready and deleted before the measured ones, until their pods and etcd processes are gone.
    * The API server, StatefulSet controller and kubelet stand-ins are JVMs (a real cluster's are compiled programs),
@@ -274,7 +265,7 @@ public final class ScaleBenchmark {
     }
     Instant start = Instant.now();
     List<String> names = IntStream.range(0, count).mapToObj(i -> "w" + i).toList();
-    names.forEach(name -> scenario.apply(oneMemberOnEmptyDir(scenario, name)));
+    names.forEach(name -> scenario.apply(scenario.oneMemberOnEmptyDir(name)));
     await("the " + count + " warm-up clusters Ready").atMost(Duration.ofMinutes(10))
         .pollInterval(Duration.ofMillis(250)).until(() -> names.stream().allMatch(name ->
             Scenario.hasCondition(scenario.get(name), "Ready", "True")));

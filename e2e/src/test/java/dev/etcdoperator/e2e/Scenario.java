@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.etcdoperator.api.v1alpha1.EtcdCluster;
 import dev.etcdoperator.api.v1alpha1.EtcdClusterSpec;
 import dev.etcdoperator.api.v1alpha1.MemberStatus;
+import dev.etcdoperator.api.v1alpha1.StorageSpec;
 import dev.etcdoperator.api.v1alpha1.TlsSpec;
 import dev.etcdoperator.cluster.model.FaultPoints;
 import dev.etcdoperator.etcd.EtcdClient;
@@ -66,6 +67,15 @@ final class Scenario {
 
   Backend backend() {
     return backend;
+  }
+
+  /** One member with the default TLS on an emptyDir: the benchmarks' many small clusters. */
+  EtcdCluster oneMemberOnEmptyDir(String name) {
+    EtcdCluster etcd = tlsCluster(name, 1);
+    StorageSpec storage = new StorageSpec();
+    storage.setEmptyDir(new StorageSpec.EmptyDirStorage());
+    etcd.getSpec().setStorage(storage);
+    return etcd;
   }
 
   /** A cluster of {@code replicas} members with the default TLS and the scenarios' client certificate. */
