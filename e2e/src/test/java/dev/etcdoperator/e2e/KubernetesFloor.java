@@ -64,7 +64,7 @@ final class KubernetesFloor {
   Duration measure(Scenario scenario) {
     clusters.forEach(scenario::delete);
     await("the clusters gone").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
-        .until(this::leftOfTheClusters, Matchers.empty());
+        .until(() -> leftOf(kube, namespace, clusters), Matchers.empty());
     scenario.stopOperator();
     double machineCpu = OperatorMemory.machineBusySeconds();
     Instant start = Instant.now();
@@ -78,8 +78,11 @@ final class KubernetesFloor {
     return took;
   }
 
-  /** What is left of the deleted clusters, by kind and name: said in full when the wait for them times out. */
-  private List<String> leftOfTheClusters() {
+  /**
+   * What is left of deleted clusters (any EtcdCluster or pod of the namespace, the clusters' own objects), by kind and
+   * name: said in full when a wait for them times out.
+   */
+  static List<String> leftOf(KubernetesClient kube, String namespace, List<String> clusters) {
     Stream<HasMetadata> left = Stream.concat(Stream.concat(
         kube.resources(EtcdCluster.class).inNamespace(namespace).list().getItems().stream(),
         kube.pods().inNamespace(namespace).list().getItems().stream()),

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.hamcrest.Matchers;
 
 /**
  * Many clusters on one operator (a main class, not a test), on the {@code local} backend: for each N of
@@ -272,9 +274,8 @@ public final class ScaleBenchmark {
     Duration ready = Duration.between(start, Instant.now());
     names.forEach(scenario::delete);
     await("the warm-up clusters gone").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
-        .until(() -> scenario.kube().pods().inNamespace(NAMESPACE).list().getItems().isEmpty()
-            && backend.runningMembers().isEmpty()
-            && scenario.kube().resources(EtcdCluster.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
+        .until(() -> Stream.concat(KubernetesFloor.leftOf(scenario.kube(), NAMESPACE, names).stream(),
+            backend.runningMembers().stream().map(pod -> "etcd of " + pod)).toList(), Matchers.empty());
     System.out.printf("warm-up: %d clusters Ready in %.1f s, gone %.1f s later%n", count, ready.toMillis() / 1000.0,
         Duration.between(start, Instant.now()).minus(ready).toMillis() / 1000.0);
   }
